@@ -1,0 +1,143 @@
+#pragma once
+// The one description of the leg (data/anatomy/*.toml): vessels with centerlines, valves, muscles,
+// inflow beds, landmarks and physical constants. Both the physiological network (model.hpp) and,
+// later, the 3D geometry are built from this; it is loaded once and then only read.
+//
+// Leg coordinates: metres, right leg, origin on the floor under the heel, +z up, +y anterior,
+// +x lateral. Values are SI except where a field name says otherwise.
+
+#include <array>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace calfpump::anatomy {
+
+/// A point in leg coordinates (m).
+using Point3 = std::array<double, 3>;
+
+/// Where a vein lies; decides which pressures surround it and its wall stiffness.
+enum class Compartment { Intramuscular, DeepIntermuscular, Superficial, Perforator, Central };
+
+/// The description-file spelling of a compartment ("deep-intermuscular", ...).
+const char* compartment_name(Compartment c);
+
+/// A muscle that squeezes the veins inside or beside it when it contracts.
+struct MuscleDesc {
+  std::string name;
+  std::string label;
+  double rest_pressure_Pa = 0;      ///< intramuscular pressure at zero activation
+  double max_pressure_Pa = 0;       ///< intramuscular pressure at full activation
+  double standing_activation = 0;   ///< postural tone while standing still, in [0, 1]
+  double gait_peak_activation = 0;  ///< peak activation in a walking gait cycle
+  std::vector<std::array<double, 2>> gait_windows;  ///< active windows, fractions of the gait cycle
+  double raise_activation = 0;      ///< peak activation in a forceful movement it drives (tiptoe raise, ankle pump)
+  bool plantar_flexor = false;      ///< active in the plantar-flexion half of an ankle pump
+  bool dorsiflexor = false;         ///< active in the dorsiflexion half of an ankle pump
+};
+
+/// A share of a muscle's pressure felt by a vessel as external pressure.
+struct Squeeze {
+  std::string muscle;
+  double share = 0;
+};
+
+/// A named vein (or a pair running together) with its centerline and reference size.
+struct VesselDesc {
+  std::string name;
+  std::string label;
+  Compartment compartment = Compartment::DeepIntermuscular;
+  int count = 1;                 ///< veins running together (paired venae comitantes = 2)
+  double diameter_m = 0;         ///< reference (circular, zero transmural pressure) diameter of one vein
+  double diameter_end_m = 0;     ///< at the proximal end; equals diameter_m when not tapered
+  std::vector<Point3> points;    ///< centerline, distal (upstream) to proximal (downstream)
+  std::string from;              ///< vessel it branches from at its first point, or empty
+  std::string to;                ///< vessel it drains into at its last point, or "right-atrium"
+  std::vector<Squeeze> squeezed_by;
+  double wall_stiffness_Pa = 0;  ///< tube-law K_p; 0 takes the compartment's default
+};
+
+/// A valve site: a bicuspid valve at a fraction of a vessel's length (1 = at its outlet junction).
+struct ValveDesc {
+  std::string name;
+  std::string vessel;
+  double at = 0;
+};
+
+/// How an inflow bed's microcirculation drains into the veins.
+struct Drain {
+  std::string vessel;
+  double share = 0;
+  double at = -1;  ///< fraction along the vessel, or < 0 to spread along its whole length
+};
+
+/// A microcirculatory bed fed by arterial pressure and draining into veins.
+struct BedDesc {
+  std::string name;
+  std::string label;
+  double resting_flow_m3_s = 0;  ///< flow when the venous piezometric pressure equals right-atrial
+  std::string tissue;            ///< muscle whose pressure compresses the bed (waterfall), or empty
+  bool calf_muscle = false;      ///< counts toward calf muscle perfusion
+  std::vector<Drain> drains;
+};
+
+/// A place where a clinical pressure is read, e.g. the ankle.
+struct SiteDesc {
+  std::string name;
+  std::string vessel;
+  double at = 0;
+};
+
+/// The whole leg description.
+struct LegDescription {
+  std::filesystem::path file;
+
+  // landmarks (leg coordinates, m)
+  double ankle_z = 0;
+  double calf_z = 0;  ///< level of maximal calf girth
+  double knee_z = 0;
+  double hip_z = 0;
+  double heart_z_standing = 0;
+  double heart_z_sitting = 0;
+
+  // blood and circulation
+  double blood_density_kg_m3 = 0;
+  double blood_viscosity_Pa_s = 0;
+  double mean_arterial_pressure_Pa = 0;  ///< at heart level
+  double right_atrial_pressure_Pa = 0;
+
+  // tube law K_p per compartment (index by Compartment)
+  std::array<double, 5> wall_stiffness_Pa{};
+  // share of an external compression transmitted to each compartment
+  std::array<double, 5> compression_transmission{};
+
+  // valve dynamics (Mynard et al. 2012)
+  double valve_open_rate_per_Pa_s = 0;
+  double valve_close_rate_per_Pa_s = 0;
+  double valve_closed_threshold = 0;  ///< zeta below which the leaflets are taken to have met
+
+  // numerics
+  double max_segment_length_m = 0;
+
+  std::vector<MuscleDesc> muscles;
+  std::vector<VesselDesc> vessels;
+  std::vector<ValveDesc> valves;
+  std::vector<BedDesc> beds;
+  std::vector<SiteDesc> sites;
+
+  /// Index of the vessel with this name, or -1.
+  int vessel_index(const std::string& name) const;
+  /// Index of the muscle with this name, or -1.
+  int muscle_index(const std::string& name) const;
+};
+
+/// Loads and checks a leg description; throws ConfigError naming file, line and key.
+LegDescription load_leg_description(const std::filesystem::path& file);
+
+/// The data folder: $CALFPUMP_DATA if set, else the source tree's data/ baked in at build time.
+std::filesystem::path data_dir();
+
+/// The default leg description file (data/anatomy/leg.toml).
+std::filesystem::path default_leg_file();
+
+}  // namespace calfpump::anatomy

@@ -1,0 +1,393 @@
+#include "anatomy/simulation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include <fmt/format.h>
+
+#include "anatomy/error.hpp"
+#include "anatomy/tube_law.hpp"
+#include "anatomy/units.hpp"
+#include "anatomy/valve.hpp"
+
+namespace calfpump::anatomy {
+
+double tube_law::area_ratio(double p_tm, double K_p) {
+  // pressure() is monotonic in alpha; bracket, then Newton steps kept inside the bracket
+  double lo = kMinAlpha, hi = 1.0;
+  while (pressure(hi, K_p) < p_tm && hi < 1e3) hi *= 2.0;
+  double a = std::clamp(1.0, lo, hi);
+  for (int it = 0; it < 200; ++it) {
+    const double f = pressure(a, K_p) - p_tm;
+    if (std::abs(f) < 1e-10 * (std::abs(p_tm) + K_p)) break;
+    if (f > 0) hi = a; else lo = a;
+    double next = a - f / slope(a, K_p);
+    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+    a = next;
+  }
+  return a;
+}
+
+double State::mass_balance_error() const {
+  const double scale = std::max(inflow_total_m3, outflow_total_m3);
+  if (scale <= 0) return 0.0;
+  return std::abs(metrics.stored_volume_m3 - initial_volume_m3 - (inflow_total_m3 - outflow_total_m3)) / scale;
+}
+
+namespace {
+
+constexpr Posture kPostures[] = {Posture::Standing, Posture::Sitting, Posture::Supine,
+                                 Posture::SupineLegsRaised};
+
+// Resistance and inertance of an edge joining two segment centres: Poiseuille R = 8 pi mu l n / A^2
+// and L = rho l / A over the two half-lengths, with the face area taken as the mean of the two
+// segments' areas (a collapsed segment receiving flow inflates as it fills; the upstream segment's
+// area keeps the face open, as in a staggered finite-volume scheme)
+struct EdgeLaw {
+  double resistance = 0;
+  double inertance = 0;
+};
+
+EdgeLaw edge_law(const Model& m, const Segment& a, double area_a, const Segment* b, double area_b) {
+  const double mu = m.leg.blood_viscosity_Pa_s, rho = m.leg.blood_density_kg_m3;
+  const double floor_a = tube_law::kMinAlpha * a.area_ref_m2;
+  if (!b) {
+    const double A = std::max(area_a, floor_a);
+    return {8.0 * std::numbers::pi * mu * 0.5 * a.length_m * a.count / (A * A), rho * 0.5 * a.length_m / A};
+  }
+  // per-vein face area, so that paired veins joining a single one are weighted per vein
+  const double face = std::max(0.5 * (area_a / a.count + area_b / b->count), floor_a / a.count);
+  const double ra = 8.0 * std::numbers::pi * mu * 0.5 * a.length_m / (a.count * face * face);
+  const double rb = 8.0 * std::numbers::pi * mu * 0.5 * b->length_m / (b->count * face * face);
+  const double la = rho * 0.5 * a.length_m / (a.count * face);
+  const double lb = rho * 0.5 * b->length_m / (b->count * face);
+  return {ra + rb, la + lb};
+}
+
+// inputs that depend only on time: muscle pressures, heights, external pressures
+void apply_inputs(const Model& m, const Schedule& sched, Workspace& ws, State& st, double t) {
+  for (std::size_t k = 0; k < m.leg.muscles.size(); ++k) {
+    const MuscleDesc& md = m.leg.muscles[k];
+    const double a = muscle_activation(md, sched, t);
+    st.muscle_activation[k] = a;
+    st.muscle_pressure_Pa[k] = md.rest_pressure_Pa + a * (md.max_pressure_Pa - md.rest_pressure_Pa);
+  }
+  const PostureBlend pb = posture_at(sched, t);
+  const auto& hf = ws.segment_height[static_cast<std::size_t>(pb.from)];
+  const auto& ht = ws.segment_height[static_cast<std::size_t>(pb.to)];
+  for (std::size_t i = 0; i < m.segments.size(); ++i) {
+    ws.height[i] = (1.0 - pb.weight) * hf[i] + pb.weight * ht[i];
+    double pe = m.segments[i].compression_Pa;
+    for (auto [muscle, share] : m.segments[i].squeezed_by) pe += share * st.muscle_pressure_Pa[static_cast<std::size_t>(muscle)];
+    ws.p_ext[i] = pe;
+  }
+  const auto& sf = ws.site_height[static_cast<std::size_t>(pb.from)];
+  const auto& stt = ws.site_height[static_cast<std::size_t>(pb.to)];
+  for (std::size_t i = 0; i < m.sites.size(); ++i) ws.site_h[i] = (1.0 - pb.weight) * sf[i] + pb.weight * stt[i];
+}
+
+void update_metrics(const Model& m, const Workspace& ws, State& st) {
+  const double rho_g = m.leg.blood_density_kg_m3 * kGravity_m_s2;
+  Metrics& x = st.metrics;
+  x.stored_volume_m3 = 0;
+  x.calf_volume_m3 = 0;
+  for (std::size_t i = 0; i < m.segments.size(); ++i) {
+    x.stored_volume_m3 += st.volume_m3[i];
+    x.calf_volume_m3 += m.segments[i].calf_weight * st.volume_m3[i];
+  }
+  const Site& ankle = m.sites[static_cast<std::size_t>(m.ankle_site)];
+  const auto seg = static_cast<std::size_t>(ankle.segment);
+  x.ankle_pressure_Pa = st.pressure_Pa[seg] + rho_g * (ws.height[seg] - ws.site_h[static_cast<std::size_t>(m.ankle_site)]);
+  x.calf_muscle_perfusion_m3_s = 0;
+  for (std::size_t b = 0; b < m.beds.size(); ++b)
+    if (m.beds[b].calf_muscle) x.calf_muscle_perfusion_m3_s += st.bed_inflow_m3_s[b];
+}
+
+[[noreturn]] void diverged(const Model& m, const State& st, std::size_t seg, double v, const char* what) {
+  const Segment& s = m.segments[seg];
+  throw SimulationError(fmt::format(
+      "simulation diverged at t = {:.4f} s (step {}): segment '{}' {} (volume {} ml, reference {:.3f} ml, "
+      "previous pressure {:.2f} mmHg, external {:.2f} mmHg)",
+      st.time_s, st.steps, s.name, what, m3_to_ml(v), m3_to_ml(s.volume_ref_m3),
+      Pa_to_mmHg(st.pressure_Pa[seg]), Pa_to_mmHg(st.external_pressure_Pa[seg])));
+}
+
+}  // namespace
+
+Workspace make_workspace(const Model& m, const Schedule& sched) {
+  Workspace ws;
+  const std::size_t n = m.segments.size();
+  for (Posture p : kPostures) {
+    std::vector<double> h(n), hs(m.sites.size());
+    for (std::size_t i = 0; i < n; ++i) h[i] = height_above_heart(m.leg, p, m.segments[i].center[2], sched.legs_raised_deg);
+    for (std::size_t i = 0; i < m.sites.size(); ++i) hs[i] = height_above_heart(m.leg, p, m.sites[i].position[2], sched.legs_raised_deg);
+    ws.segment_height.push_back(std::move(h));
+    ws.site_height.push_back(std::move(hs));
+  }
+  ws.height.assign(n, 0.0);
+  ws.site_h.assign(m.sites.size(), 0.0);
+  ws.p_ext.assign(n, 0.0);
+  ws.rhs.assign(n, 0.0);
+  ws.v_iter.assign(n, 0.0);
+  ws.v_new.assign(n, 0.0);
+  ws.compliance.assign(n, 0.0);
+  ws.piezo.assign(n, 0.0);
+  ws.conductance.assign(m.edges.size(), 0.0);
+  ws.source.assign(m.edges.size(), 0.0);
+  ws.zeta.assign(m.valves.size(), 0.0);
+  ws.edge_flow.assign(m.edges.size(), 0.0);
+  ws.inflow.assign(m.inflows.size(), 0.0);
+  ws.inflow_linear.assign(m.inflows.size(), 0);
+  ws.inflow_const.assign(m.inflows.size(), 0.0);
+  ws.solver = m.solver_pattern;
+  return ws;
+}
+
+State initial_state(const Model& m, const Schedule& sched, Workspace& ws) {
+  State st;
+  const std::size_t n = m.segments.size();
+  st.volume_m3.assign(n, 0.0);
+  st.pressure_Pa.assign(n, 0.0);
+  st.area_m2.assign(n, 0.0);
+  st.flow_m3_s.assign(n, 0.0);
+  st.external_pressure_Pa.assign(n, 0.0);
+  st.edge_flow_m3_s.assign(m.edges.size(), 0.0);
+  st.valve_state.assign(m.valves.size(), 1.0);
+  st.valve_flow_m3_s.assign(m.valves.size(), 0.0);
+  st.muscle_activation.assign(m.leg.muscles.size(), 0.0);
+  st.muscle_pressure_Pa.assign(m.leg.muscles.size(), 0.0);
+  st.bed_inflow_m3_s.assign(m.beds.size(), 0.0);
+  apply_inputs(m, sched, ws, st, 0.0);
+  const double rho_g = m.leg.blood_density_kg_m3 * kGravity_m_s2;
+  // hydrostatic equilibrium: piezometric pressure equal to right-atrial pressure everywhere
+  for (std::size_t i = 0; i < n; ++i) {
+    const Segment& s = m.segments[i];
+    const double p = m.leg.right_atrial_pressure_Pa - rho_g * ws.height[i];
+    const double alpha = tube_law::area_ratio(p - ws.p_ext[i], s.stiffness_Pa);
+    st.volume_m3[i] = alpha * s.volume_ref_m3;
+    st.area_m2[i] = alpha * s.area_ref_m2;
+    st.pressure_Pa[i] = ws.p_ext[i] + tube_law::pressure(alpha, s.stiffness_Pa);
+    st.external_pressure_Pa[i] = ws.p_ext[i];
+  }
+  update_metrics(m, ws, st);
+  st.initial_volume_m3 = st.metrics.stored_volume_m3;
+  return st;
+}
+
+namespace {
+
+// One implicit step of length dt from st.time_s. Returns false, leaving the state untouched but for
+// the input fields, when the step would empty a segment below zero volume or stays unconverged
+// there (the caller then halves the step).
+bool attempt(const Model& m, const Schedule& sched, Workspace& ws, State& st, double dt) {
+  const std::size_t n = m.segments.size();
+  const double rho = m.leg.blood_density_kg_m3;
+  const double rho_g = rho * kGravity_m_s2;
+  const double p_art = m.leg.mean_arterial_pressure_Pa;  // piezometric, at heart level
+  const double p_ra = m.leg.right_atrial_pressure_Pa;
+  const double t1 = st.time_s + dt;
+
+  // inputs at the end of the step (implicit in the forcing)
+  apply_inputs(m, sched, ws, st, t1);
+
+  // piezometric pressures of the current volumes under the new inputs
+  for (std::size_t i = 0; i < n; ++i) {
+    const Segment& s = m.segments[i];
+    ws.piezo[i] = ws.p_ext[i] + tube_law::pressure(st.volume_m3[i] / s.volume_ref_m3, s.stiffness_Pa) + rho_g * ws.height[i];
+  }
+
+  // valves move with the pressure across them (exact exponential update, zeta stays in [0, 1])
+  for (std::size_t k = 0; k < m.valves.size(); ++k) {
+    const Edge& e = m.edges[static_cast<std::size_t>(m.valves[k].edge)];
+    const double down = e.b >= 0 ? ws.piezo[static_cast<std::size_t>(e.b)] : p_ra;
+    ws.zeta[k] = valve::advance(st.valve_state[k], ws.piezo[static_cast<std::size_t>(e.a)] - down,
+                                       m.leg.valve_open_rate_per_Pa_s, m.leg.valve_close_rate_per_Pa_s, dt,
+                                       m.leg.valve_closed_threshold);
+  }
+
+  // edge conductances over the step: resistance and inertance at the current areas, Bernoulli
+  // loss of an open or leaking valve at the current flow (Picard linearisation)
+  for (std::size_t k = 0; k < m.edges.size(); ++k) {
+    const Edge& e = m.edges[k];
+    const Segment& sa = m.segments[static_cast<std::size_t>(e.a)];
+    const Segment* sb = e.b >= 0 ? &m.segments[static_cast<std::size_t>(e.b)] : nullptr;
+    const EdgeLaw law = edge_law(m, sa, st.area_m2[static_cast<std::size_t>(e.a)], sb,
+                                 e.b >= 0 ? st.area_m2[static_cast<std::size_t>(e.b)] : 0.0);
+    const double r = law.resistance, l = law.inertance;
+    const double q = st.edge_flow_m3_s[k];
+    double g = 0.0;
+    if (e.valve >= 0) {
+      const Valve& v = m.valves[static_cast<std::size_t>(e.valve)];
+      const double area = valve::effective_area(ws.zeta[static_cast<std::size_t>(e.valve)], v.area_max_m2, v.incompetence);
+      // g = 1 / (R + L/dt + rho |Q| / (2 A^2)), written so that a sealed valve gives exactly 0
+      if (area > 0.0) {
+        const double a2 = 2.0 * area * area;
+        g = a2 / (a2 * (r + l / dt) + rho * std::abs(q));
+      }
+    } else {
+      g = 1.0 / (r + l / dt);
+    }
+    ws.conductance[k] = g;
+    ws.source[k] = g * (l / dt) * q;  // inertia carries the previous flow
+  }
+
+  // inflow links: vein pressure or, when higher, tissue pressure limits the arterial inflow
+  for (std::size_t k = 0; k < m.inflows.size(); ++k) {
+    const InflowLink& link = m.inflows[k];
+    const auto seg = static_cast<std::size_t>(link.segment);
+    const int tissue = m.beds[static_cast<std::size_t>(link.bed)].tissue;
+    const double p_tis = tissue >= 0 ? st.muscle_pressure_Pa[static_cast<std::size_t>(tissue)] + rho_g * ws.height[seg]
+                                     : -1e300;
+    if (ws.piezo[seg] >= p_tis && ws.piezo[seg] < p_art) {
+      ws.inflow_linear[k] = 1;
+      ws.inflow_const[k] = 0.0;
+    } else {
+      ws.inflow_linear[k] = 0;
+      ws.inflow_const[k] = link.conductance * std::max(0.0, p_art - std::max(p_tis, ws.piezo[seg]));
+    }
+  }
+
+  // Newton iterations on the tube law: solve for end-of-step piezometric pressures
+  for (std::size_t i = 0; i < n; ++i) ws.v_iter[i] = st.volume_m3[i];
+  for (int it = 0; it < ws.max_newton; ++it) {
+    ws.solver.clear();
+    for (std::size_t i = 0; i < n; ++i) {
+      const Segment& s = m.segments[i];
+      const double alpha = ws.v_iter[i] / s.volume_ref_m3;
+      const double c = s.volume_ref_m3 / tube_law::slope(alpha, s.stiffness_Pa);
+      const double pz = ws.p_ext[i] + tube_law::pressure(alpha, s.stiffness_Pa) + rho_g * ws.height[i];
+      ws.compliance[i] = c;
+      ws.piezo[i] = pz;
+      ws.solver.add_diagonal(static_cast<int>(i), c / dt);
+      ws.rhs[i] = (c * pz - ws.v_iter[i] + st.volume_m3[i]) / dt;
+    }
+    for (std::size_t k = 0; k < m.edges.size(); ++k) {
+      const Edge& e = m.edges[k];
+      const double g = ws.conductance[k];
+      ws.solver.add_diagonal(e.a, g);
+      ws.rhs[static_cast<std::size_t>(e.a)] -= ws.source[k];
+      if (e.b >= 0) {
+        ws.solver.add_diagonal(e.b, g);
+        ws.solver.add_offdiagonal(e.a, e.b, -g);
+        ws.rhs[static_cast<std::size_t>(e.b)] += ws.source[k];
+      } else {
+        ws.rhs[static_cast<std::size_t>(e.a)] += g * p_ra;
+      }
+    }
+    for (std::size_t k = 0; k < m.inflows.size(); ++k) {
+      const InflowLink& link = m.inflows[k];
+      if (ws.inflow_linear[k]) {
+        ws.solver.add_diagonal(link.segment, link.conductance);
+        ws.rhs[static_cast<std::size_t>(link.segment)] += link.conductance * p_art;
+      } else {
+        ws.rhs[static_cast<std::size_t>(link.segment)] += ws.inflow_const[k];
+      }
+    }
+    if (!ws.solver.factor()) return false;
+    ws.solver.solve(ws.rhs);  // rhs now holds the end-of-step piezometric pressures
+    double change = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      double v = ws.v_iter[i] + ws.compliance[i] * (ws.rhs[i] - ws.piezo[i]);
+      // a linearised step may overshoot a collapsing vein through zero: halve the volume instead
+      // and let the next iteration re-linearise there
+      if (!(v > 0.0)) v = 0.5 * ws.v_iter[i];
+      change = std::max(change, std::abs(v - ws.v_iter[i]) / m.segments[i].volume_ref_m3);
+      ws.v_iter[i] = v;
+    }
+    if (change < 1e-10) break;
+  }
+  const std::vector<double>& pz = ws.rhs;
+
+  // flows from the solved pressures; volumes take exactly these flows (mass balance)
+  std::fill(ws.v_new.begin(), ws.v_new.end(), 0.0);  // net inflow per segment
+  for (std::size_t k = 0; k < m.edges.size(); ++k) {
+    const Edge& e = m.edges[k];
+    const double down = e.b >= 0 ? pz[static_cast<std::size_t>(e.b)] : p_ra;
+    const double q = ws.conductance[k] * (pz[static_cast<std::size_t>(e.a)] - down) + ws.source[k];
+    ws.edge_flow[k] = q;
+    ws.v_new[static_cast<std::size_t>(e.a)] -= q;
+    if (e.b >= 0) ws.v_new[static_cast<std::size_t>(e.b)] += q;
+  }
+  for (std::size_t k = 0; k < m.inflows.size(); ++k) {
+    const InflowLink& link = m.inflows[k];
+    const auto seg = static_cast<std::size_t>(link.segment);
+    const double q = ws.inflow_linear[k] ? std::max(0.0, link.conductance * (p_art - pz[seg])) : ws.inflow_const[k];
+    ws.inflow[k] = q;
+    ws.v_new[seg] += q;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const double v = st.volume_m3[i] + dt * ws.v_new[i];
+    if (!(v > 0.0) || !std::isfinite(v)) return false;
+    ws.v_new[i] = v;
+  }
+
+  // commit
+  st.outflow_m3_s = 0.0;
+  for (std::size_t k = 0; k < m.edges.size(); ++k) {
+    st.edge_flow_m3_s[k] = ws.edge_flow[k];
+    if (m.edges[k].b < 0) st.outflow_m3_s += ws.edge_flow[k];
+  }
+  std::fill(st.bed_inflow_m3_s.begin(), st.bed_inflow_m3_s.end(), 0.0);
+  st.inflow_m3_s = 0.0;
+  for (std::size_t k = 0; k < m.inflows.size(); ++k) {
+    st.bed_inflow_m3_s[static_cast<std::size_t>(m.inflows[k].bed)] += ws.inflow[k];
+    st.inflow_m3_s += ws.inflow[k];
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const Segment& s = m.segments[i];
+    const double alpha = ws.v_new[i] / s.volume_ref_m3;
+    st.volume_m3[i] = ws.v_new[i];
+    st.area_m2[i] = alpha * s.area_ref_m2;
+    st.pressure_Pa[i] = ws.p_ext[i] + tube_law::pressure(alpha, s.stiffness_Pa);
+    st.external_pressure_Pa[i] = ws.p_ext[i];
+    st.flow_m3_s[i] = st.edge_flow_m3_s[static_cast<std::size_t>(s.outlet_edge)];
+  }
+  for (std::size_t k = 0; k < m.valves.size(); ++k) {
+    st.valve_state[k] = ws.zeta[k];
+    st.valve_flow_m3_s[k] = st.edge_flow_m3_s[static_cast<std::size_t>(m.valves[k].edge)];
+  }
+  st.inflow_total_m3 += dt * st.inflow_m3_s;
+  st.outflow_total_m3 += dt * st.outflow_m3_s;
+  st.time_s = t1;
+  return true;
+}
+
+// advances by dt, halving the step where a vein empties faster than one step can follow
+void advance(const Model& m, const Schedule& sched, Workspace& ws, State& st, double dt, int depth) {
+  if (attempt(m, sched, ws, st, dt)) return;
+  constexpr int kMaxHalvings = 10;
+  if (depth >= kMaxHalvings) {
+    // report the segment that failed
+    std::size_t worst = 0;
+    for (std::size_t i = 0; i < m.segments.size(); ++i)
+      if (!(st.volume_m3[i] + dt * ws.v_new[i] > 0.0) || !std::isfinite(ws.v_new[i])) { worst = i; break; }
+    diverged(m, st, worst, st.volume_m3[worst], "cannot be advanced: its volume would fall below zero or become non-finite");
+  }
+  advance(m, sched, ws, st, 0.5 * dt, depth + 1);
+  advance(m, sched, ws, st, 0.5 * dt, depth + 1);
+}
+
+}  // namespace
+
+void step(const Model& m, const Schedule& sched, Workspace& ws, State& st, double dt) {
+  const double t0 = st.time_s;
+  advance(m, sched, ws, st, dt, 0);
+  st.time_s = t0 + dt;  // exactly, whatever the halvings
+  ++st.steps;
+  update_metrics(m, ws, st);
+}
+
+Simulation::Simulation(const Model& model, Schedule schedule, double dt)
+    : model_(model), schedule_(std::move(schedule)), dt_(dt), ws_(make_workspace(model_, schedule_)),
+      state_(initial_state(model_, schedule_, ws_)) {}
+
+void Simulation::step() { anatomy::step(model_, schedule_, ws_, state_, dt_); }
+
+void Simulation::run_until(double t) {
+  // whole steps, counted from the step index so that time never drifts by rounding
+  const auto target = static_cast<std::uint64_t>(std::llround(t / dt_));
+  while (state_.steps < target) step();
+}
+
+}  // namespace calfpump::anatomy

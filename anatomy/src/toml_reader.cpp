@@ -1,0 +1,234 @@
+#include "toml_reader.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace calfpump::anatomy {
+
+ConfigError::ConfigError(std::string file, int line, int column, std::string key,
+                         std::string message)
+    : std::runtime_error(
+          line > 0 ? fmt::format("{}:{}:{}: {}{}", file, line, column,
+                                 key.empty() ? "" : fmt::format("key '{}': ", key), message)
+                   : fmt::format("{}: {}{}", file, key.empty() ? "" : fmt::format("key '{}': ", key),
+                                 message)),
+      file_(std::move(file)),
+      line_(line),
+      column_(column),
+      key_(std::move(key)),
+      detail_(std::move(message)) {}
+
+namespace detail {
+
+namespace {
+
+const char* type_name(const toml::node& n) {
+  switch (n.type()) {
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a number";
+    case toml::node_type::boolean: return "a boolean";
+    default: return "a date or time";
+  }
+}
+
+}  // namespace
+
+toml::table parse_toml_file(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw ConfigError(file, 0, 0, "", "cannot open the file for reading");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  try {
+    return toml::parse(buffer.str(), file);
+  } catch (const toml::parse_error& e) {
+    const auto& b = e.source().begin;
+    throw ConfigError(file, static_cast<int>(b.line), static_cast<int>(b.column), "",
+                      fmt::format("TOML syntax error: {}", e.description()));
+  }
+}
+
+TableReader::TableReader(const toml::table& table, std::string file, std::string key_path)
+    : table_(table), file_(std::move(file)), key_path_(std::move(key_path)) {}
+
+std::string TableReader::path(std::string_view key) const {
+  return key_path_.empty() ? std::string(key) : key_path_ + "." + std::string(key);
+}
+
+bool TableReader::has(std::string_view key) const { return table_.contains(key); }
+
+void TableReader::fail(std::string_view key, const std::string& message) const {
+  if (const toml::node* n = table_.get(key)) fail_at(*n, key, message);
+  const auto& b = table_.source().begin;
+  throw ConfigError(file_, static_cast<int>(b.line), static_cast<int>(b.column), path(key),
+                    message);
+}
+
+void TableReader::fail_at(const toml::node& node, std::string_view key,
+                          const std::string& message) const {
+  const auto& b = node.source().begin;
+  throw ConfigError(file_, static_cast<int>(b.line), static_cast<int>(b.column), path(key),
+                    message);
+}
+
+const toml::node& TableReader::require(std::string_view key) const {
+  const toml::node* n = table_.get(key);
+  if (!n) fail(key, "missing; this key is required");
+  return *n;
+}
+
+double TableReader::number(std::string_view key, double lo, double hi,
+                           std::optional<double> fallback) {
+  used_.insert(std::string(key));
+  if (!has(key) && fallback) return *fallback;
+  const toml::node& n = require(key);
+  double v = 0;
+  if (auto f = n.as_floating_point()) {
+    v = f->get();
+  } else if (auto i = n.as_integer()) {
+    v = static_cast<double>(i->get());
+  } else {
+    fail_at(n, key, fmt::format("expected a number, found {}", type_name(n)));
+  }
+  if (!std::isfinite(v)) fail_at(n, key, "expected a finite number");
+  if (v < lo || v > hi)
+    fail_at(n, key, fmt::format("value {} is out of range; expected a number in [{}, {}]", v, lo, hi));
+  return v;
+}
+
+long long TableReader::integer(std::string_view key, long long lo, long long hi,
+                               std::optional<long long> fallback) {
+  used_.insert(std::string(key));
+  if (!has(key) && fallback) return *fallback;
+  const toml::node& n = require(key);
+  auto i = n.as_integer();
+  if (!i) fail_at(n, key, fmt::format("expected an integer, found {}", type_name(n)));
+  long long v = i->get();
+  if (v < lo || v > hi)
+    fail_at(n, key, fmt::format("value {} is out of range; expected an integer in [{}, {}]", v, lo, hi));
+  return v;
+}
+
+std::string TableReader::string(std::string_view key, std::optional<std::string> fallback) {
+  used_.insert(std::string(key));
+  if (!has(key) && fallback) return *fallback;
+  const toml::node& n = require(key);
+  auto s = n.as_string();
+  if (!s) fail_at(n, key, fmt::format("expected a string, found {}", type_name(n)));
+  return s->get();
+}
+
+std::string TableReader::choice(std::string_view key, const std::vector<std::string>& choices,
+                                std::optional<std::string> fallback) {
+  std::string v = string(key, std::move(fallback));
+  for (const auto& c : choices)
+    if (c == v) return v;
+  std::string list;
+  for (const auto& c : choices) list += (list.empty() ? "" : ", ") + ("'" + c + "'");
+  if (const toml::node* n = table_.get(key))
+    fail_at(*n, key, fmt::format("unknown value '{}'; expected one of {}", v, list));
+  fail(key, fmt::format("unknown value '{}'; expected one of {}", v, list));
+}
+
+bool TableReader::boolean(std::string_view key, bool fallback) {
+  used_.insert(std::string(key));
+  if (!has(key)) return fallback;
+  const toml::node& n = require(key);
+  auto b = n.as_boolean();
+  if (!b) fail_at(n, key, fmt::format("expected true or false, found {}", type_name(n)));
+  return b->get();
+}
+
+std::vector<Point3> TableReader::points(std::string_view key, double lo, double hi) {
+  used_.insert(std::string(key));
+  const toml::node& n = require(key);
+  auto arr = n.as_array();
+  if (!arr) fail_at(n, key, fmt::format("expected an array of [x, y, z] points, found {}", type_name(n)));
+  std::vector<Point3> out;
+  for (const toml::node& e : *arr) {
+    auto p = e.as_array();
+    if (!p || p->size() != 3)
+      fail_at(e, key, "expected a point [x, y, z] of three numbers (metres)");
+    Point3 q{};
+    for (std::size_t k = 0; k < 3; ++k) {
+      const toml::node& c = (*p)[k];
+      if (auto f = c.as_floating_point()) q[k] = f->get();
+      else if (auto i = c.as_integer()) q[k] = static_cast<double>(i->get());
+      else fail_at(c, key, "expected a number in a point [x, y, z]");
+      if (!std::isfinite(q[k]) || q[k] < lo || q[k] > hi)
+        fail_at(c, key, fmt::format("coordinate {} is out of range; expected metres in [{}, {}]", q[k], lo, hi));
+    }
+    out.push_back(q);
+  }
+  return out;
+}
+
+std::vector<std::array<double, 2>> TableReader::intervals(std::string_view key, double lo,
+                                                          double hi) {
+  used_.insert(std::string(key));
+  std::vector<std::array<double, 2>> out;
+  if (!has(key)) return out;
+  const toml::node& n = require(key);
+  auto arr = n.as_array();
+  if (!arr) fail_at(n, key, "expected an array of [start, end] pairs");
+  for (const toml::node& e : *arr) {
+    auto p = e.as_array();
+    if (!p || p->size() != 2) fail_at(e, key, "expected a pair [start, end]");
+    std::array<double, 2> w{};
+    for (std::size_t k = 0; k < 2; ++k) {
+      const toml::node& c = (*p)[k];
+      if (auto f = c.as_floating_point()) w[k] = f->get();
+      else if (auto i = c.as_integer()) w[k] = static_cast<double>(i->get());
+      else fail_at(c, key, "expected a number in a pair [start, end]");
+      if (!std::isfinite(w[k]) || w[k] < lo || w[k] > hi)
+        fail_at(c, key, fmt::format("value {} is out of range; expected [{}, {}]", w[k], lo, hi));
+    }
+    if (!(w[0] < w[1])) fail_at(e, key, "expected start < end in a pair [start, end]");
+    out.push_back(w);
+  }
+  return out;
+}
+
+std::vector<const toml::table*> TableReader::tables(std::string_view key, bool required) {
+  used_.insert(std::string(key));
+  std::vector<const toml::table*> out;
+  if (!has(key) && !required) return out;
+  const toml::node& n = require(key);
+  auto arr = n.as_array();
+  if (!arr) fail_at(n, key, fmt::format("expected an array of tables ([[{}]]), found {}", key, type_name(n)));
+  for (const toml::node& e : *arr) {
+    auto t = e.as_table();
+    if (!t) fail_at(e, key, fmt::format("expected a table, found {}", type_name(e)));
+    out.push_back(t);
+  }
+  if (required && out.empty()) fail(key, "expected at least one entry");
+  return out;
+}
+
+const toml::table* TableReader::table(std::string_view key, bool required) {
+  used_.insert(std::string(key));
+  if (!has(key) && !required) return nullptr;
+  const toml::node& n = require(key);
+  auto t = n.as_table();
+  if (!t) fail_at(n, key, fmt::format("expected a table, found {}", type_name(n)));
+  return t;
+}
+
+void TableReader::finish() const {
+  for (auto&& [k, v] : table_) {
+    std::string key(k.str());
+    if (!used_.count(key)) {
+      const auto& b = k.source().begin.line ? k.source().begin : v.source().begin;
+      throw ConfigError(file_, static_cast<int>(b.line), static_cast<int>(b.column), path(key),
+                        "unknown key");
+    }
+  }
+}
+
+}  // namespace detail
+}  // namespace calfpump::anatomy

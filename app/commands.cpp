@@ -1,0 +1,304 @@
+// The calfpump sub-commands: load, run, report. Bad input is reported with its file, line and key
+// and exit code 2; nothing is written unless the whole command succeeds.
+
+#include "commands.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "anatomy/description.hpp"
+#include "anatomy/error.hpp"
+#include "anatomy/model.hpp"
+#include "anatomy/protocols.hpp"
+#include "anatomy/scenario.hpp"
+#include "anatomy/units.hpp"
+
+namespace calfpump::app {
+
+using namespace calfpump::anatomy;
+using nlohmann::json;
+
+namespace {
+
+// runs a command body, turning errors into messages and exit codes
+int guarded(const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const ConfigError& e) {
+    fmt::print(stderr, "calfpump: error: {}\n", e.what());
+    return 2;
+  } catch (const SimulationError& e) {
+    fmt::print(stderr, "calfpump: error: {}\n", e.what());
+    return 3;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "calfpump: error: {}\n", e.what());
+    return 1;
+  }
+}
+
+struct Loaded {
+  LegDescription leg;
+  Scenario scenario;
+};
+
+Loaded load(const std::string& name_or_file) {
+  Loaded l;
+  l.leg = load_leg_description(default_leg_file());
+  l.scenario = load_scenario(resolve_scenario(name_or_file), l.leg);
+  return l;
+}
+
+json summary_json(const Scenario& sc, const RunSummary& s) {
+  return json{{"scenario", sc.name},
+              {"title", sc.title},
+              {"duration_s", s.duration_s},
+              {"dt_s", s.dt_s},
+              {"window", {{"start_s", s.window_start_s}, {"end_s", s.window_end_s}, {"cycles", s.window_cycles}}},
+              {"ankle_pressure_mmHg", s.ankle_pressure_mmHg},
+              {"ankle_pressure_min_mmHg", s.ankle_pressure_min_mmHg},
+              {"ankle_pressure_max_mmHg", s.ankle_pressure_max_mmHg},
+              {"calf_venous_volume_ml", s.calf_venous_volume_ml},
+              {"ejected_volume_per_contraction_ml", s.ejected_volume_per_contraction_ml},
+              {"calf_muscle_perfusion_ml_min", s.calf_muscle_perfusion_ml_min},
+              {"inflow_ml_min", s.inflow_ml_min},
+              {"outflow_ml_min", s.outflow_ml_min},
+              {"mass_balance_error", s.mass_balance_error}};
+}
+
+json avp_json(const Scenario& sc, const AvpResult& r) {
+  return json{{"scenario", sc.name},
+              {"protocol", "avp"},
+              {"exercise", r.exercise},
+              {"standing_pressure_mmHg", r.standing_pressure_mmHg},
+              {"ambulatory_pressure_mmHg", r.ambulatory_pressure_mmHg},
+              {"pressure_drop_percent", r.pressure_drop_percent},
+              {"refill_time_s", r.refill_time_s},
+              {"refilled", r.refilled}};
+}
+
+json apg_json(const Scenario& sc, const ApgResult& r) {
+  return json{{"scenario", sc.name},
+              {"protocol", "apg"},
+              {"venous_volume_ml", r.venous_volume_ml},
+              {"venous_filling_index_ml_s", r.venous_filling_index_ml_s},
+              {"filling_time_s", r.filling_time_s},
+              {"ejection_volume_ml", r.ejection_volume_ml},
+              {"ejection_fraction_percent", r.ejection_fraction_percent},
+              {"residual_volume_ml", r.residual_volume_ml},
+              {"residual_volume_fraction_percent", r.residual_volume_fraction_percent}};
+}
+
+// CSV time series, written to a temporary file that replaces the target only on success
+class CsvWriter {
+ public:
+  CsvWriter(const std::string& file, const Model& m) : file_(file), tmp_(file + ".partial") {
+    out_.open(tmp_, std::ios::binary | std::ios::trunc);
+    if (!out_) throw ConfigError(file, 0, 0, "--csv", "cannot open the file for writing");
+    out_ << "time_s,ankle_pressure_mmHg,calf_volume_ml,calf_muscle_perfusion_ml_min,inflow_ml_s,outflow_ml_s";
+    for (const auto& mu : m.leg.muscles) out_ << ",activation:" << mu.name << ",pressure_mmHg:" << mu.name;
+    for (const auto& s : m.segments) out_ << ",pressure_mmHg:" << s.name;
+    for (const auto& s : m.segments) out_ << ",volume_ml:" << s.name;
+    for (const auto& v : m.valves) out_ << ",open:" << v.name << ",flow_ml_s:" << v.name;
+    out_ << '\n';
+  }
+  ~CsvWriter() {
+    if (!committed_) {
+      out_.close();
+      std::error_code ec;
+      std::filesystem::remove(tmp_, ec);
+    }
+  }
+  void row(const State& s) {
+    out_ << fmt::format("{:.4f},{:.4f},{:.4f},{:.4f},{:.5f},{:.5f}", s.time_s, Pa_to_mmHg(s.metrics.ankle_pressure_Pa),
+                        m3_to_ml(s.metrics.calf_volume_m3), m3_to_ml(s.metrics.calf_muscle_perfusion_m3_s) * 60.0,
+                        m3_to_ml(s.inflow_m3_s), m3_to_ml(s.outflow_m3_s));
+    for (std::size_t k = 0; k < s.muscle_activation.size(); ++k)
+      out_ << fmt::format(",{:.4f},{:.3f}", s.muscle_activation[k], Pa_to_mmHg(s.muscle_pressure_Pa[k]));
+    for (double p : s.pressure_Pa) out_ << fmt::format(",{:.3f}", Pa_to_mmHg(p));
+    for (double v : s.volume_m3) out_ << fmt::format(",{:.4f}", m3_to_ml(v));
+    for (std::size_t k = 0; k < s.valve_state.size(); ++k)
+      out_ << fmt::format(",{:.4f},{:.5f}", s.valve_state[k], m3_to_ml(s.valve_flow_m3_s[k]));
+    out_ << '\n';
+  }
+  void commit() {
+    out_.flush();
+    out_.close();
+    if (out_.fail()) throw ConfigError(file_, 0, 0, "--csv", "writing failed (disk full?)");
+    std::error_code ec;
+    std::filesystem::rename(tmp_, file_, ec);
+    if (ec) throw ConfigError(file_, 0, 0, "--csv", "cannot move the finished file into place: " + ec.message());
+    committed_ = true;
+  }
+
+ private:
+  std::string file_, tmp_;
+  std::ofstream out_;
+  bool committed_ = false;
+};
+
+void print_summary(const Scenario& sc, const RunSummary& s) {
+  fmt::print("{} ({})\n", sc.title, sc.name);
+  if (!sc.description.empty()) fmt::print("  {}\n", sc.description);
+  fmt::print("  simulated {:.1f} s at a {:.3f} ms step; averages over {:.1f}-{:.1f} s{}\n", s.duration_s, s.dt_s * 1e3,
+             s.window_start_s, s.window_end_s,
+             s.window_cycles ? fmt::format(" ({} contraction cycles)", s.window_cycles) : std::string());
+  fmt::print("  ankle venous pressure        {:7.1f} mmHg  (range {:.1f} to {:.1f})\n", s.ankle_pressure_mmHg,
+             s.ankle_pressure_min_mmHg, s.ankle_pressure_max_mmHg);
+  fmt::print("  calf venous volume           {:7.1f} ml\n", s.calf_venous_volume_ml);
+  fmt::print("  ejected volume / contraction {:7.1f} ml\n", s.ejected_volume_per_contraction_ml);
+  fmt::print("  calf muscle perfusion        {:7.1f} ml/min\n", s.calf_muscle_perfusion_ml_min);
+  fmt::print("  arterial inflow / outflow    {:7.1f} / {:.1f} ml/min\n", s.inflow_ml_min, s.outflow_ml_min);
+  fmt::print("  mass balance error           {:.2e} (relative)\n", s.mass_balance_error);
+}
+
+}  // namespace
+
+int cmd_scenarios(bool as_json) {
+  return guarded([&] {
+    const LegDescription leg = load_leg_description(default_leg_file());
+    json list = json::array();
+    for (const auto& name : builtin_scenarios()) {
+      const Scenario sc = load_scenario(scenario_dir() / (name + ".toml"), leg);
+      list.push_back({{"name", name}, {"title", sc.title}, {"description", sc.description}});
+      if (!as_json) fmt::print("{:<34} {}\n", name, sc.title);
+    }
+    if (as_json) fmt::print("{}\n", list.dump(2));
+    return 0;
+  });
+}
+
+int cmd_simulate(const SimulateOptions& o) {
+  return guarded([&] {
+    Loaded l = load(o.scenario);
+    if (o.duration_s) {
+      l.scenario.duration_s = *o.duration_s;
+      if (l.scenario.activity.kind != ActivityKind::Still && l.scenario.activity_start_s >= *o.duration_s)
+        throw ConfigError("--duration", 0, 0, "",
+                          fmt::format("the activity of '{}' starts at {} s; choose a longer duration",
+                                      l.scenario.name, l.scenario.activity_start_s));
+    }
+    const Model model = build_model(l.leg, l.scenario.condition);
+    std::unique_ptr<CsvWriter> csv;
+    if (!o.csv_file.empty()) csv = std::make_unique<CsvWriter>(o.csv_file, model);
+    const auto every = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(o.sample_interval_s / kAnimationStep_s)));
+    StepObserver observer;
+    if (csv) observer = [&](const State& s) { if (s.steps % every == 0) csv->row(s); };
+    const RunSummary s = run_scenario(model, l.scenario, kAnimationStep_s, observer);
+    if (csv) csv->commit();
+    if (o.json) fmt::print("{}\n", summary_json(l.scenario, s).dump(2));
+    else print_summary(l.scenario, s);
+    return 0;
+  });
+}
+
+int cmd_protocol(const ProtocolOptions& o) {
+  return guarded([&] {
+    const Loaded l = load(o.scenario);
+    // the CSV has the model's columns; the protocols build the same network from the same condition
+    const Model model = build_model(l.leg, l.scenario.condition);
+    std::unique_ptr<CsvWriter> csv;
+    if (!o.csv_file.empty()) csv = std::make_unique<CsvWriter>(o.csv_file, model);
+    const auto every = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(o.sample_interval_s / kAnimationStep_s)));
+    StepObserver observer;
+    if (csv) observer = [&](const State& s) { if (s.steps % every == 0) csv->row(s); };
+    if (o.protocol == "avp") {
+      const AvpResult r = run_avp(l.leg, l.scenario, kAnimationStep_s, observer);
+      if (csv) csv->commit();
+      if (o.json) { fmt::print("{}\n", avp_json(l.scenario, r).dump(2)); return 0; }
+      fmt::print("Ambulatory venous pressure: {} ({})\n", l.scenario.title, l.scenario.name);
+      fmt::print("  exercise                 {}\n", r.exercise);
+      fmt::print("  standing pressure        {:6.1f} mmHg\n", r.standing_pressure_mmHg);
+      fmt::print("  ambulatory pressure      {:6.1f} mmHg\n", r.ambulatory_pressure_mmHg);
+      fmt::print("  pressure drop            {:6.1f} %\n", r.pressure_drop_percent);
+      fmt::print("  refill time (90%)        {:6.1f} s{}\n", r.refill_time_s, r.refilled ? "" : " (not refilled)");
+      return 0;
+    }
+    const ApgResult r = run_apg(l.leg, l.scenario, kAnimationStep_s, observer);
+    if (csv) csv->commit();
+    if (o.json) { fmt::print("{}\n", apg_json(l.scenario, r).dump(2)); return 0; }
+    fmt::print("Air plethysmography: {} ({})\n", l.scenario.title, l.scenario.name);
+    fmt::print("  venous volume VV             {:6.1f} ml\n", r.venous_volume_ml);
+    fmt::print("  venous filling index VFI     {:6.2f} ml/s  (90% filled in {:.1f} s)\n", r.venous_filling_index_ml_s, r.filling_time_s);
+    fmt::print("  ejection volume EV           {:6.1f} ml\n", r.ejection_volume_ml);
+    fmt::print("  ejection fraction EF         {:6.1f} %\n", r.ejection_fraction_percent);
+    fmt::print("  residual volume fraction RVF {:6.1f} %\n", r.residual_volume_fraction_percent);
+    return 0;
+  });
+}
+
+int cmd_bench_sim(const BenchOptions& o) {
+  return guarded([&] {
+    Loaded l = load(o.scenario);
+    l.scenario.duration_s = o.duration_s;
+    const Model model = build_model(l.leg, l.scenario.condition);
+    // one warm-up run, then the best of three (the machine's other load only slows a run down)
+    run_scenario(model, l.scenario);
+    double best = 0;
+    RunSummary s;
+    for (int i = 0; i < 3; ++i) {
+      s = run_scenario(model, l.scenario);
+      best = std::max(best, s.realtime_factor);
+    }
+    const double steps = o.duration_s / kAnimationStep_s;
+    const double us_per_step = 1e6 * o.duration_s / best / steps;
+    if (o.json) {
+      fmt::print("{}\n", json{{"scenario", l.scenario.name},
+                              {"segments", model.segments.size()},
+                              {"edges", model.edges.size()},
+                              {"valves", model.valves.size()},
+                              {"dt_s", kAnimationStep_s},
+                              {"simulated_s", o.duration_s},
+                              {"us_per_step", us_per_step},
+                              {"realtime_factor", best}}
+                             .dump(2));
+    } else {
+      fmt::print("bench sim: {} ({} segments, {} edges, {} valves), dt = {:.4f} ms\n", l.scenario.name,
+                 model.segments.size(), model.edges.size(), model.valves.size(), kAnimationStep_s * 1e3);
+      fmt::print("  {:.2f} us per step, {:.0f}x faster than real time (best of 3, one core)\n", us_per_step, best);
+    }
+    return 0;
+  });
+}
+
+int cmd_report(bool as_json) {
+  return guarded([&] {
+    const Loaded a = load("healthy-walking");
+    const Loaded b = load("gsv-reflux-walking");
+    const Model ma = build_model(a.leg, a.scenario.condition);
+    const Model mb = build_model(b.leg, b.scenario.condition);
+    const RunSummary sa = run_scenario(ma, a.scenario), sb = run_scenario(mb, b.scenario);
+    const AvpResult va = run_avp(a.leg, a.scenario), vb = run_avp(b.leg, b.scenario);
+    if (as_json) {
+      fmt::print("{}\n", json{{"legs", {{{"simulation", summary_json(a.scenario, sa)}, {"avp", avp_json(a.scenario, va)}},
+                                        {{"simulation", summary_json(b.scenario, sb)}, {"avp", avp_json(b.scenario, vb)}}}}}
+                             .dump(2));
+      return 0;
+    }
+    fmt::print("CalfPump: the calf muscle pump, healthy leg and leg with great saphenous reflux, walking\n\n");
+    fmt::print("{:<36}{:>18}{:>22}\n", "", a.scenario.name, b.scenario.name);
+    auto row = [](const char* what, double x, double y, const char* unit) {
+      fmt::print("{:<36}{:>14.1f} {:<5}{:>16.1f} {:<5}\n", what, x, unit, y, unit);
+    };
+    row("ankle venous pressure, walking", sa.ankle_pressure_mmHg, sb.ankle_pressure_mmHg, "mmHg");
+    row("calf venous volume, walking", sa.calf_venous_volume_ml, sb.calf_venous_volume_ml, "ml");
+    row("ejected volume per contraction", sa.ejected_volume_per_contraction_ml, sb.ejected_volume_per_contraction_ml, "ml");
+    row("calf muscle perfusion, walking", sa.calf_muscle_perfusion_ml_min, sb.calf_muscle_perfusion_ml_min, "ml/min");
+    row("AVP test: standing pressure", va.standing_pressure_mmHg, vb.standing_pressure_mmHg, "mmHg");
+    row("AVP test: ambulatory pressure", va.ambulatory_pressure_mmHg, vb.ambulatory_pressure_mmHg, "mmHg");
+    row("AVP test: pressure drop", va.pressure_drop_percent, vb.pressure_drop_percent, "%");
+    row("AVP test: refill time (90%)", va.refill_time_s, vb.refill_time_s, "s");
+    fmt::print("\nWith competent valves the walking calf empties its veins and the ankle pressure falls;\n"
+               "with a leaky great saphenous vein blood falls back from the groin, the pressure stays high\n"
+               "and the veins refill within seconds.\n");
+    return 0;
+  });
+}
+
+}  // namespace calfpump::app

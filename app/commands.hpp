@@ -1,0 +1,42 @@
+#pragma once
+// The calfpump sub-commands. Each returns the process exit code: 0 success, 2 bad input (a file,
+// name or value), 3 a simulation that diverged, 1 anything else.
+
+#include <optional>
+#include <string>
+
+namespace calfpump::app {
+
+/// Options of `simulate`.
+struct SimulateOptions {
+  std::string scenario;
+  std::optional<double> duration_s;
+  bool json = false;
+  std::string csv_file;
+  double sample_interval_s = 0.02;
+};
+
+/// Options of `protocol avp|apg`.
+struct ProtocolOptions {
+  std::string protocol;
+  std::string scenario;
+  bool json = false;
+  std::string csv_file;
+  double sample_interval_s = 0.02;
+};
+
+/// Options of `bench sim`.
+struct BenchOptions {
+  std::string scenario = "healthy-walking";
+  double duration_s = 120.0;
+  bool json = false;
+};
+
+int cmd_scenarios(bool json);
+int cmd_simulate(const SimulateOptions& o);
+int cmd_protocol(const ProtocolOptions& o);
+int cmd_bench_sim(const BenchOptions& o);
+/// The default job: the healthy and the great-saphenous-reflux leg, walking, side by side.
+int cmd_report(bool json);
+
+}  // namespace calfpump::app

@@ -1,0 +1,59 @@
+// calfpump: command line entry point. Parses the command line and dispatches to commands.cpp.
+
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+
+int main(int argc, char** argv) {
+  using namespace calfpump::app;
+  CLI::App app{"CalfPump: the calf muscle pump, simulated and shown"};
+  app.require_subcommand(0, 1);
+
+  bool scenarios_json = false;
+  auto* scenarios = app.add_subcommand("scenarios", "List the built-in scenarios");
+  scenarios->add_flag("--json", scenarios_json, "Print JSON");
+
+  SimulateOptions sim;
+  auto* simulate = app.add_subcommand("simulate", "Run a scenario and summarise it");
+  simulate->add_option("scenario", sim.scenario, "Built-in scenario name or a scenario file")->required();
+  simulate->add_option("--duration", sim.duration_s, "Override the duration (s)")->check(CLI::Range(1.0, 3600.0));
+  simulate->add_flag("--json", sim.json, "Print one JSON object");
+  simulate->add_option("--csv", sim.csv_file, "Write the time series to this CSV file");
+  simulate->add_option("--sample-interval", sim.sample_interval_s, "CSV sample interval (s)")
+      ->check(CLI::Range(0.001, 10.0));
+
+  ProtocolOptions proto;
+  auto* protocol = app.add_subcommand("protocol", "Run a clinical protocol on a scenario's leg");
+  protocol->add_option("protocol", proto.protocol, "avp (ambulatory venous pressure) or apg (air plethysmography)")
+      ->required()
+      ->check(CLI::IsMember({"avp", "apg"}));
+  protocol->add_option("scenario", proto.scenario, "Built-in scenario name or a scenario file")->required();
+  protocol->add_flag("--json", proto.json, "Print one JSON object");
+  protocol->add_option("--csv", proto.csv_file, "Write the protocol's time series to this CSV file");
+  protocol->add_option("--sample-interval", proto.sample_interval_s, "CSV sample interval (s)")
+      ->check(CLI::Range(0.001, 10.0));
+
+  BenchOptions bench;
+  std::string bench_what;
+  auto* benchc = app.add_subcommand("bench", "Measure speed");
+  benchc->add_option("what", bench_what, "sim")->required()->check(CLI::IsMember({"sim"}));
+  benchc->add_option("--scenario", bench.scenario, "Scenario to run");
+  benchc->add_option("--duration", bench.duration_s, "Simulated seconds")->check(CLI::Range(1.0, 3600.0));
+  benchc->add_flag("--json", bench.json, "Print one JSON object");
+
+  bool report_json = false;
+  auto* report = app.add_subcommand("report", "Healthy and great-saphenous-reflux legs walking, compared (default)");
+  report->add_flag("--json", report_json, "Print one JSON object");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  if (*scenarios) return cmd_scenarios(scenarios_json);
+  if (*simulate) return cmd_simulate(sim);
+  if (*protocol) return cmd_protocol(proto);
+  if (*benchc) return cmd_bench_sim(bench);
+  return cmd_report(report_json);
+}
