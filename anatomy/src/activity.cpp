@@ -102,6 +102,16 @@ double bump(double phase, double on, double off) {
   return s * s;
 }
 
+// a smooth plateau: rises over the first ramp fraction of [on, off], holds, and falls over the
+// last (raised-cosine ramps), the shape of a rise onto the toes, a hold and a lowering
+double plateau(double phase, double on, double off, double ramp) {
+  if (phase <= on || phase >= off) return 0.0;
+  const double u = (phase - on) / (off - on);
+  if (u < ramp) return 0.5 - 0.5 * std::cos(std::numbers::pi * u / ramp);
+  if (u > 1.0 - ramp) return 0.5 - 0.5 * std::cos(std::numbers::pi * (1.0 - u) / ramp);
+  return 1.0;
+}
+
 }  // namespace
 
 double muscle_activation(const MuscleDesc& m, const Schedule& s, double t) {
@@ -122,14 +132,15 @@ double muscle_activation(const MuscleDesc& m, const Schedule& s, double t) {
       for (const auto& w : m.gait_windows) shape = std::max(shape, bump(phase, w[0], w[1]));
       break;
     case ActivityKind::Tiptoe:
-      // rise and lower in the first 70% of the cycle, rest on the heels for the remainder
+      // rise (0.2 s at one raise per second), hold, lower, all in the first 70% of the cycle;
+      // rest on the heels for the remainder
       peak = m.plantar_flexor ? m.raise_activation : 0.0;
-      shape = bump(phase, 0.0, 0.7);
+      shape = plateau(phase, 0.0, 0.7, 0.3);
       break;
     case ActivityKind::AnklePumps:
       peak = m.raise_activation;
-      if (m.plantar_flexor) shape = bump(phase, 0.0, 0.5);
-      if (m.dorsiflexor) shape = bump(phase, 0.5, 1.0);
+      if (m.plantar_flexor) shape = plateau(phase, 0.0, 0.5, 0.3);
+      if (m.dorsiflexor) shape = plateau(phase, 0.5, 1.0, 0.3);
       break;
     case ActivityKind::Still: break;
   }

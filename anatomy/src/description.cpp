@@ -111,7 +111,8 @@ LegDescription load_leg_description(const std::filesystem::path& path) {
     TableReader r(*top.table("compartments", true), file, "compartments");
     for (std::size_t i = 0; i < kCompartments.size(); ++i) {
       TableReader c(*r.table(kCompartments[i], true), file, "compartments." + kCompartments[i]);
-      d.wall_stiffness_Pa[i] = c.number("wall_stiffness_Pa", 0.5, 5000);
+      d.collapse_stiffness_Pa[i] = c.number("collapse_stiffness_Pa", 0.5, 5000);
+      d.distension_stiffness_Pa[i] = c.number("distension_stiffness_Pa", 100, 1e6);
       d.compression_transmission[i] = c.number("compression_transmission", 0, 1);
       c.finish();
     }
@@ -170,7 +171,8 @@ LegDescription load_leg_description(const std::filesystem::path& path) {
     }
     v.from = r.string("from", std::string());
     v.to = r.string("to");
-    v.wall_stiffness_Pa = r.number("wall_stiffness_Pa", 0.5, 5000, 0.0);
+    v.collapse_stiffness_Pa = r.number("collapse_stiffness_Pa", 0.5, 5000, 0.0);
+    v.distension_stiffness_Pa = r.number("distension_stiffness_Pa", 100, 1e6, 0.0);
     if (const toml::table* sq = r.table("squeezed_by", false)) {
       for (auto&& [k, node] : *sq) {
         Squeeze s;

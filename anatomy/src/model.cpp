@@ -18,12 +18,12 @@ double distance(const Point3& a, const Point3& b) {
   return std::sqrt(dx * dx + dy * dy + dz * dz);
 }
 
-double vessel_diameter(const VesselDesc& v, double s) {
-  return v.diameter_m + (v.diameter_end_m - v.diameter_m) * s;
+double vessel_diameter(const VesselDesc& v, double s, double scale) {
+  return scale * (v.diameter_m + (v.diameter_end_m - v.diameter_m) * s);
 }
 
-double vessel_area(const VesselDesc& v, double s) {
-  const double d = vessel_diameter(v, s);
+double vessel_area(const VesselDesc& v, double s, double scale) {
+  const double d = vessel_diameter(v, s, scale);
   return v.count * std::numbers::pi * d * d / 4.0;
 }
 
@@ -90,7 +90,8 @@ Model build_model(const LegDescription& leg, const Condition& condition) {
   Model m;
   m.leg = leg;
   m.condition = condition;
-  if (condition.valve_incompetence.size() != leg.valves.size())
+  if (condition.valve_incompetence.size() != leg.valves.size() ||
+      condition.vessel_diameter_scale.size() != leg.vessels.size())
     fail(leg, "valve", "the condition does not match the description's valves");
 
   // 1. cut every vessel into segments at its valves and at the length limit
@@ -123,10 +124,11 @@ Model build_model(const LegDescription& leg, const Condition& condition) {
       s.center = point_along(v.points, 0.5 * (s.s0 + s.s1));
       s.length_m = (s.s1 - s.s0) * len;
       s.count = v.count;
-      s.area_ref_m2 = vessel_area(v, 0.5 * (s.s0 + s.s1));
+      s.area_ref_m2 = vessel_area(v, 0.5 * (s.s0 + s.s1), condition.vessel_diameter_scale[vi]);
       s.volume_ref_m3 = s.area_ref_m2 * s.length_m;
-      s.stiffness_Pa = v.wall_stiffness_Pa > 0 ? v.wall_stiffness_Pa
-                                              : leg.wall_stiffness_Pa[static_cast<std::size_t>(v.compartment)];
+      const auto c = static_cast<std::size_t>(v.compartment);
+      s.wall.collapse_Pa = v.collapse_stiffness_Pa > 0 ? v.collapse_stiffness_Pa : leg.collapse_stiffness_Pa[c];
+      s.wall.distension_Pa = v.distension_stiffness_Pa > 0 ? v.distension_stiffness_Pa : leg.distension_stiffness_Pa[c];
       // share of the segment's length between ankle and knee (sampled along the centerline)
       constexpr int kSamples = 32;
       int inside = 0;
@@ -197,7 +199,7 @@ Model build_model(const LegDescription& leg, const Condition& condition) {
     valve.vessel = vi;
     valve.at = vd.at;
     valve.position = point_along(v.points, vd.at);
-    valve.area_max_m2 = vessel_area(v, vd.at);
+    valve.area_max_m2 = vessel_area(v, vd.at, condition.vessel_diameter_scale[static_cast<std::size_t>(vi)]);
     valve.incompetence = condition.valve_incompetence[i];
     valve.edge = -1;
     for (int si : vessel_segments[static_cast<std::size_t>(vi)]) {

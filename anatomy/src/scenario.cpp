@@ -15,6 +15,7 @@ using detail::TableReader;
 Condition healthy_condition(const LegDescription& leg) {
   Condition c;
   c.valve_incompetence.assign(leg.valves.size(), 0.0);
+  c.vessel_diameter_scale.assign(leg.vessels.size(), 1.0);
   return c;
 }
 
@@ -150,6 +151,16 @@ Scenario load_scenario(const std::filesystem::path& path, const LegDescription& 
     }
     r.finish();
     for (std::size_t i : hit) sc.condition.valve_incompetence[i] = inc;
+  }
+  for (const toml::table* t : top.tables("vessels", false)) {
+    TableReader r(*t, file, "vessels");
+    const std::string name = r.string("vessel");
+    const int vi = leg.vessel_index(name);
+    if (vi < 0) r.fail("vessel", fmt::format("unknown vessel '{}'", name));
+    // varicose veins reach about twice, and up to three times, their normal diameter; a
+    // recanalised post-thrombotic vein keeps about half of its lumen at worst
+    sc.condition.vessel_diameter_scale[static_cast<std::size_t>(vi)] = r.number("diameter_scale", 0.5, 3.0);
+    r.finish();
   }
   if (const toml::table* t = top.table("compression", false)) {
     TableReader r(*t, file, "compression");

@@ -13,22 +13,6 @@
 
 namespace calfpump::anatomy {
 
-double tube_law::area_ratio(double p_tm, double K_p) {
-  // pressure() is monotonic in alpha; bracket, then Newton steps kept inside the bracket
-  double lo = kMinAlpha, hi = 1.0;
-  while (pressure(hi, K_p) < p_tm && hi < 1e3) hi *= 2.0;
-  double a = std::clamp(1.0, lo, hi);
-  for (int it = 0; it < 200; ++it) {
-    const double f = pressure(a, K_p) - p_tm;
-    if (std::abs(f) < 1e-10 * (std::abs(p_tm) + K_p)) break;
-    if (f > 0) hi = a; else lo = a;
-    double next = a - f / slope(a, K_p);
-    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
-    a = next;
-  }
-  return a;
-}
-
 double State::mass_balance_error() const {
   const double scale = std::max(inflow_total_m3, outflow_total_m3);
   if (scale <= 0) return 0.0;
@@ -164,10 +148,10 @@ State initial_state(const Model& m, const Schedule& sched, Workspace& ws) {
   for (std::size_t i = 0; i < n; ++i) {
     const Segment& s = m.segments[i];
     const double p = m.leg.right_atrial_pressure_Pa - rho_g * ws.height[i];
-    const double alpha = tube_law::area_ratio(p - ws.p_ext[i], s.stiffness_Pa);
+    const double alpha = tube_law::area_ratio(p - ws.p_ext[i], s.wall);
     st.volume_m3[i] = alpha * s.volume_ref_m3;
     st.area_m2[i] = alpha * s.area_ref_m2;
-    st.pressure_Pa[i] = ws.p_ext[i] + tube_law::pressure(alpha, s.stiffness_Pa);
+    st.pressure_Pa[i] = ws.p_ext[i] + tube_law::pressure(alpha, s.wall);
     st.external_pressure_Pa[i] = ws.p_ext[i];
   }
   update_metrics(m, ws, st);
@@ -194,7 +178,7 @@ bool attempt(const Model& m, const Schedule& sched, Workspace& ws, State& st, do
   // piezometric pressures of the current volumes under the new inputs
   for (std::size_t i = 0; i < n; ++i) {
     const Segment& s = m.segments[i];
-    ws.piezo[i] = ws.p_ext[i] + tube_law::pressure(st.volume_m3[i] / s.volume_ref_m3, s.stiffness_Pa) + rho_g * ws.height[i];
+    ws.piezo[i] = ws.p_ext[i] + tube_law::pressure(st.volume_m3[i] / s.volume_ref_m3, s.wall) + rho_g * ws.height[i];
   }
 
   // valves move with the pressure across them (exact exponential update, zeta stays in [0, 1])
@@ -219,7 +203,11 @@ bool attempt(const Model& m, const Schedule& sched, Workspace& ws, State& st, do
     double g = 0.0;
     if (e.valve >= 0) {
       const Valve& v = m.valves[static_cast<std::size_t>(e.valve)];
-      const double area = valve::effective_area(ws.zeta[static_cast<std::size_t>(e.valve)], v.area_max_m2, v.incompetence);
+      // the orifice cannot be wider than the vein around it: a vein narrowed by compression or
+      // by muscle also narrows the gap between leaflets that fail to meet
+      const double vein = e.b >= 0 ? 0.5 * (st.area_m2[static_cast<std::size_t>(e.a)] + st.area_m2[static_cast<std::size_t>(e.b)])
+                                   : st.area_m2[static_cast<std::size_t>(e.a)];
+      const double area = valve::effective_area(ws.zeta[static_cast<std::size_t>(e.valve)], std::min(v.area_max_m2, vein), v.incompetence);
       // g = 1 / (R + L/dt + rho |Q| / (2 A^2)), written so that a sealed valve gives exactly 0
       if (area > 0.0) {
         const double a2 = 2.0 * area * area;
@@ -255,8 +243,8 @@ bool attempt(const Model& m, const Schedule& sched, Workspace& ws, State& st, do
     for (std::size_t i = 0; i < n; ++i) {
       const Segment& s = m.segments[i];
       const double alpha = ws.v_iter[i] / s.volume_ref_m3;
-      const double c = s.volume_ref_m3 / tube_law::slope(alpha, s.stiffness_Pa);
-      const double pz = ws.p_ext[i] + tube_law::pressure(alpha, s.stiffness_Pa) + rho_g * ws.height[i];
+      const double c = s.volume_ref_m3 / tube_law::slope(alpha, s.wall);
+      const double pz = ws.p_ext[i] + tube_law::pressure(alpha, s.wall) + rho_g * ws.height[i];
       ws.compliance[i] = c;
       ws.piezo[i] = pz;
       ws.solver.add_diagonal(static_cast<int>(i), c / dt);
@@ -339,7 +327,7 @@ bool attempt(const Model& m, const Schedule& sched, Workspace& ws, State& st, do
     const double alpha = ws.v_new[i] / s.volume_ref_m3;
     st.volume_m3[i] = ws.v_new[i];
     st.area_m2[i] = alpha * s.area_ref_m2;
-    st.pressure_Pa[i] = ws.p_ext[i] + tube_law::pressure(alpha, s.stiffness_Pa);
+    st.pressure_Pa[i] = ws.p_ext[i] + tube_law::pressure(alpha, s.wall);
     st.external_pressure_Pa[i] = ws.p_ext[i];
     st.flow_m3_s[i] = st.edge_flow_m3_s[static_cast<std::size_t>(s.outlet_edge)];
   }

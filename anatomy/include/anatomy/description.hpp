@@ -54,7 +54,8 @@ struct VesselDesc {
   std::string from;              ///< vessel it branches from at its first point, or empty
   std::string to;                ///< vessel it drains into at its last point, or "right-atrium"
   std::vector<Squeeze> squeezed_by;
-  double wall_stiffness_Pa = 0;  ///< tube-law K_p; 0 takes the compartment's default
+  double collapse_stiffness_Pa = 0;    ///< tube-law K_c; 0 takes the compartment's value
+  double distension_stiffness_Pa = 0;  ///< tube-law K_d; 0 takes the compartment's value
 };
 
 /// A valve site: a bicuspid valve at a fraction of a vessel's length (1 = at its outlet junction).
@@ -106,8 +107,9 @@ struct LegDescription {
   double mean_arterial_pressure_Pa = 0;  ///< at heart level
   double right_atrial_pressure_Pa = 0;
 
-  // tube law K_p per compartment (index by Compartment)
-  std::array<double, 5> wall_stiffness_Pa{};
+  // tube-law stiffnesses per compartment (index by Compartment), see tube_law.hpp
+  std::array<double, 5> collapse_stiffness_Pa{};
+  std::array<double, 5> distension_stiffness_Pa{};
   // share of an external compression transmitted to each compartment
   std::array<double, 5> compression_transmission{};
 

@@ -19,6 +19,7 @@
 #include "anatomy/description.hpp"
 #include "anatomy/scenario.hpp"
 #include "anatomy/sparse_ldl.hpp"
+#include "anatomy/tube_law.hpp"
 
 namespace calfpump::anatomy {
 
@@ -34,7 +35,7 @@ struct Segment {
   int count = 1;         ///< parallel veins
   double area_ref_m2 = 0;    ///< reference area of all parallel veins together
   double volume_ref_m3 = 0;
-  double stiffness_Pa = 0;   ///< tube-law K_p
+  tube_law::Wall wall;       ///< tube-law stiffnesses
   double calf_weight = 0;    ///< share of the segment between ankle and knee
   std::vector<std::pair<int, double>> squeezed_by;  ///< (muscle index, share of its pressure)
   double compression_Pa = 0;  ///< external compression felt here (after transmission)

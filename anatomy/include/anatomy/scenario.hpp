@@ -15,6 +15,7 @@ namespace calfpump::anatomy {
 /// The state of the leg's tissues that a scenario sets; the model is built from description + this.
 struct Condition {
   std::vector<double> valve_incompetence;  ///< per valve of the description: A_min/A_max in [0, 1]
+  std::vector<double> vessel_diameter_scale;  ///< per vessel: varicose dilation (> 1), post-thrombotic narrowing (< 1)
   double compression_ankle_Pa = 0;         ///< graduated compression at the ankle (0 = none)
   double compression_calf_Pa = 0;          ///< at the calf's widest point
 };
