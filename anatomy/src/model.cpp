@@ -124,8 +124,10 @@ Model build_model(const LegDescription& leg, const Condition& condition) {
       s.center = point_along(v.points, 0.5 * (s.s0 + s.s1));
       s.length_m = (s.s1 - s.s0) * len;
       s.count = v.count;
+      s.inv_count = 1.0 / v.count;
       s.area_ref_m2 = vessel_area(v, 0.5 * (s.s0 + s.s1), condition.vessel_diameter_scale[vi]);
       s.volume_ref_m3 = s.area_ref_m2 * s.length_m;
+      s.inv_volume_ref = 1.0 / s.volume_ref_m3;
       const auto c = static_cast<std::size_t>(v.compartment);
       s.wall.collapse_Pa = v.collapse_stiffness_Pa > 0 ? v.collapse_stiffness_Pa : leg.collapse_stiffness_Pa[c];
       s.wall.distension_Pa = v.distension_stiffness_Pa > 0 ? v.distension_stiffness_Pa : leg.distension_stiffness_Pa[c];
@@ -268,6 +270,17 @@ Model build_model(const LegDescription& leg, const Condition& condition) {
   for (const Edge& e : m.edges)
     if (e.b >= 0) couplings.emplace_back(e.a, e.b);
   m.solver_pattern.analyze(static_cast<int>(m.segments.size()), couplings);
+  for (const Edge& e : m.edges) {
+    m.edge_slot.push_back(e.b >= 0 ? m.solver_pattern.slot(e.a, e.b) : -1);
+    const Segment& sa = m.segments[static_cast<std::size_t>(e.a)];
+    double half_lengths = 0.5 * sa.length_m / sa.count;
+    if (e.b >= 0) {
+      const Segment& sb = m.segments[static_cast<std::size_t>(e.b)];
+      half_lengths += 0.5 * sb.length_m / sb.count;
+    }
+    m.edge_resistance_coeff.push_back(8.0 * std::numbers::pi * leg.blood_viscosity_Pa_s * half_lengths);
+    m.edge_inertance_coeff.push_back(leg.blood_density_kg_m3 * half_lengths);
+  }
   return m;
 }
 

@@ -1,7 +1,6 @@
 #include "anatomy/protocols.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <limits>
 
@@ -84,10 +83,8 @@ Activity exercise_of(const Scenario& sc) {
 
 RunSummary run_scenario(const Model& model, const Scenario& scenario, double dt, const StepObserver& observer) {
   const Schedule sched = scenario.schedule();
-  const auto wall0 = std::chrono::steady_clock::now();
   State last;
   Trace tr = run(model, sched, dt, observer, &last);
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
 
   RunSummary s;
   s.duration_s = sched.duration_s();
@@ -122,7 +119,6 @@ RunSummary run_scenario(const Model& model, const Scenario& scenario, double dt,
   s.inflow_ml_min = m3_to_ml(tr.mean(tr.inflow, a, b)) * 60.0;
   s.outflow_ml_min = m3_to_ml(tr.mean(tr.outflow, a, b)) * 60.0;
   s.mass_balance_error = last.mass_balance_error();
-  s.realtime_factor = wall > 0 ? s.duration_s / wall : 0.0;
   return s;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 #include <fmt/format.h>
@@ -24,29 +25,17 @@ namespace {
 constexpr Posture kPostures[] = {Posture::Standing, Posture::Sitting, Posture::Supine,
                                  Posture::SupineLegsRaised};
 
-// Resistance and inertance of an edge joining two segment centres: Poiseuille R = 8 pi mu l n / A^2
-// and L = rho l / A over the two half-lengths, with the face area taken as the mean of the two
-// segments' areas (a collapsed segment receiving flow inflates as it fills; the upstream segment's
-// area keeps the face open, as in a staggered finite-volume scheme)
-struct EdgeLaw {
-  double resistance = 0;
-  double inertance = 0;
-};
-
-EdgeLaw edge_law(const Model& m, const Segment& a, double area_a, const Segment* b, double area_b) {
-  const double mu = m.leg.blood_viscosity_Pa_s, rho = m.leg.blood_density_kg_m3;
-  const double floor_a = tube_law::kMinAlpha * a.area_ref_m2;
-  if (!b) {
-    const double A = std::max(area_a, floor_a);
-    return {8.0 * std::numbers::pi * mu * 0.5 * a.length_m * a.count / (A * A), rho * 0.5 * a.length_m / A};
-  }
-  // per-vein face area, so that paired veins joining a single one are weighted per vein
-  const double face = std::max(0.5 * (area_a / a.count + area_b / b->count), floor_a / a.count);
-  const double ra = 8.0 * std::numbers::pi * mu * 0.5 * a.length_m / (a.count * face * face);
-  const double rb = 8.0 * std::numbers::pi * mu * 0.5 * b->length_m / (b->count * face * face);
-  const double la = rho * 0.5 * a.length_m / (a.count * face);
-  const double lb = rho * 0.5 * b->length_m / (b->count * face);
-  return {ra + rb, la + lb};
+// Area of the face between two segments, per vein: the mean of the two segments' per-vein areas
+// (a collapsed segment receiving flow inflates as it fills, so the upstream area keeps the face
+// open, as in a staggered finite-volume scheme); the resistance and inertance of an edge are
+// R = (8 pi mu / face^2) sum(l/2 / n) and L = (rho / face) sum(l/2 / n) over its two halves
+// (model.cpp precomputes the sums)
+double edge_face_area(const Model& m, const Edge& e, const std::vector<double>& area) {
+  const Segment& sa = m.segments[static_cast<std::size_t>(e.a)];
+  const double floor_a = tube_law::kMinAlpha * sa.area_ref_m2 * sa.inv_count;
+  double face = area[static_cast<std::size_t>(e.a)] * sa.inv_count;
+  if (e.b >= 0) face = 0.5 * (face + area[static_cast<std::size_t>(e.b)] * m.segments[static_cast<std::size_t>(e.b)].inv_count);
+  return std::max(face, floor_a);
 }
 
 // inputs that depend only on time: muscle pressures, heights, external pressures
@@ -125,6 +114,8 @@ Workspace make_workspace(const Model& m, const Schedule& sched) {
   ws.inflow_linear.assign(m.inflows.size(), 0);
   ws.inflow_const.assign(m.inflows.size(), 0.0);
   ws.solver = m.solver_pattern;
+  ws.base = m.solver_pattern;
+  ws.rhs_base.assign(n, 0.0);
   return ws;
 }
 
@@ -175,32 +166,44 @@ bool attempt(const Model& m, const Schedule& sched, Workspace& ws, State& st, do
   // inputs at the end of the step (implicit in the forcing)
   apply_inputs(m, sched, ws, st, t1);
 
-  // piezometric pressures of the current volumes under the new inputs
+  // piezometric pressures (and compliances) of the current volumes under the new inputs
   for (std::size_t i = 0; i < n; ++i) {
     const Segment& s = m.segments[i];
-    ws.piezo[i] = ws.p_ext[i] + tube_law::pressure(st.volume_m3[i] / s.volume_ref_m3, s.wall) + rho_g * ws.height[i];
+    double p_tm = 0, c = 0;
+    tube_law::evaluate(st.volume_m3[i] * s.inv_volume_ref, s.wall, s.volume_ref_m3, p_tm, c);
+    ws.v_iter[i] = st.volume_m3[i];
+    ws.piezo[i] = ws.p_ext[i] + p_tm + rho_g * ws.height[i];
+    ws.compliance[i] = c;
   }
 
   // valves move with the pressure across them (exact exponential update, zeta stays in [0, 1])
   for (std::size_t k = 0; k < m.valves.size(); ++k) {
     const Edge& e = m.edges[static_cast<std::size_t>(m.valves[k].edge)];
     const double down = e.b >= 0 ? ws.piezo[static_cast<std::size_t>(e.b)] : p_ra;
-    ws.zeta[k] = valve::advance(st.valve_state[k], ws.piezo[static_cast<std::size_t>(e.a)] - down,
+    const double zeta = st.valve_state[k];
+    const double dp_fwd = ws.piezo[static_cast<std::size_t>(e.a)] - down;
+    if ((zeta >= 1.0 && dp_fwd >= 0.0) || (zeta <= 0.0 && dp_fwd <= 0.0)) {  // held at a limit
+      ws.zeta[k] = zeta;
+      continue;
+    }
+    ws.zeta[k] = valve::advance(zeta, ws.piezo[static_cast<std::size_t>(e.a)] - down,
                                        m.leg.valve_open_rate_per_Pa_s, m.leg.valve_close_rate_per_Pa_s, dt,
                                        m.leg.valve_closed_threshold);
   }
 
-  // edge conductances over the step: resistance and inertance at the current areas, Bernoulli
-  // loss of an open or leaking valve at the current flow (Picard linearisation)
+  // edge conductances over the step: resistance R = kR / face^2 and inertance L = kL / face at
+  // the current areas, and the Bernoulli loss rho |Q| / (2 A^2) of an open or leaking valve at the
+  // current flow (Picard linearisation). With implicit Euler the edge passes
+  //   Q = g (P_a - P_b) + g (L / dt) Q_prev,   g = 1 / (R + L / dt + rho |Q_prev| / (2 A^2)),
+  // written below with one division per edge, and so that a sealed valve gives exactly g = 0.
+  const double inv_dt = 1.0 / dt;
   for (std::size_t k = 0; k < m.edges.size(); ++k) {
     const Edge& e = m.edges[k];
-    const Segment& sa = m.segments[static_cast<std::size_t>(e.a)];
-    const Segment* sb = e.b >= 0 ? &m.segments[static_cast<std::size_t>(e.b)] : nullptr;
-    const EdgeLaw law = edge_law(m, sa, st.area_m2[static_cast<std::size_t>(e.a)], sb,
-                                 e.b >= 0 ? st.area_m2[static_cast<std::size_t>(e.b)] : 0.0);
-    const double r = law.resistance, l = law.inertance;
+    const double face = edge_face_area(m, e, st.area_m2);
+    const double kr = m.edge_resistance_coeff[k];
+    const double kl_dt = m.edge_inertance_coeff[k] * inv_dt;
     const double q = st.edge_flow_m3_s[k];
-    double g = 0.0;
+    double g = 0.0, src = 0.0;
     if (e.valve >= 0) {
       const Valve& v = m.valves[static_cast<std::size_t>(e.valve)];
       // the orifice cannot be wider than the vein around it: a vein narrowed by compression or
@@ -208,16 +211,20 @@ bool attempt(const Model& m, const Schedule& sched, Workspace& ws, State& st, do
       const double vein = e.b >= 0 ? 0.5 * (st.area_m2[static_cast<std::size_t>(e.a)] + st.area_m2[static_cast<std::size_t>(e.b)])
                                    : st.area_m2[static_cast<std::size_t>(e.a)];
       const double area = valve::effective_area(ws.zeta[static_cast<std::size_t>(e.valve)], std::min(v.area_max_m2, vein), v.incompetence);
-      // g = 1 / (R + L/dt + rho |Q| / (2 A^2)), written so that a sealed valve gives exactly 0
       if (area > 0.0) {
+        // multiply through by 2 A^2 face^2
         const double a2 = 2.0 * area * area;
-        g = a2 / (a2 * (r + l / dt) + rho * std::abs(q));
+        const double inv = 1.0 / (a2 * (kr + kl_dt * face) + rho * std::abs(q) * face * face);
+        g = a2 * face * face * inv;
+        src = a2 * face * kl_dt * q * inv;
       }
     } else {
-      g = 1.0 / (r + l / dt);
+      const double inv = 1.0 / (kr + kl_dt * face);  // multiplied through by face^2
+      g = face * face * inv;
+      src = face * kl_dt * q * inv;
     }
     ws.conductance[k] = g;
-    ws.source[k] = g * (l / dt) * q;  // inertia carries the previous flow
+    ws.source[k] = src;  // inertia carries the previous flow
   }
 
   // inflow links: vein pressure or, when higher, tissue pressure limits the arterial inflow
@@ -236,54 +243,63 @@ bool attempt(const Model& m, const Schedule& sched, Workspace& ws, State& st, do
     }
   }
 
-  // Newton iterations on the tube law: solve for end-of-step piezometric pressures
-  for (std::size_t i = 0; i < n; ++i) ws.v_iter[i] = st.volume_m3[i];
+  // the network part of the system (edges, inflows) is fixed over the step: assemble it once
+  ws.base.clear();
+  std::fill(ws.rhs_base.begin(), ws.rhs_base.end(), 0.0);
+  for (std::size_t k = 0; k < m.edges.size(); ++k) {
+    const Edge& e = m.edges[k];
+    const double g = ws.conductance[k];
+    ws.base.add_diagonal(e.a, g);
+    ws.rhs_base[static_cast<std::size_t>(e.a)] -= ws.source[k];
+    if (e.b >= 0) {
+      ws.base.add_diagonal(e.b, g);
+      ws.base.add_at(m.edge_slot[k], -g);
+      ws.rhs_base[static_cast<std::size_t>(e.b)] += ws.source[k];
+    } else {
+      ws.rhs_base[static_cast<std::size_t>(e.a)] += g * p_ra;
+    }
+  }
+  for (std::size_t k = 0; k < m.inflows.size(); ++k) {
+    const InflowLink& link = m.inflows[k];
+    if (ws.inflow_linear[k]) {
+      ws.base.add_diagonal(link.segment, link.conductance);
+      ws.rhs_base[static_cast<std::size_t>(link.segment)] += link.conductance * p_art;
+    } else {
+      ws.rhs_base[static_cast<std::size_t>(link.segment)] += ws.inflow_const[k];
+    }
+  }
+
+  // Newton iterations on the tube law: solve for end-of-step piezometric pressures. One
+  // iteration is the linearly implicit Euler step; more are taken only while the solved pressures
+  // and the tube law at the new volumes disagree by more than kPressureTolerance_Pa.
+  constexpr double kPressureTolerance_Pa = 133.0;  // 1 mmHg
   for (int it = 0; it < ws.max_newton; ++it) {
-    ws.solver.clear();
+    ws.solver.copy_values(ws.base);
     for (std::size_t i = 0; i < n; ++i) {
-      const Segment& s = m.segments[i];
-      const double alpha = ws.v_iter[i] / s.volume_ref_m3;
-      const double c = s.volume_ref_m3 / tube_law::slope(alpha, s.wall);
-      const double pz = ws.p_ext[i] + tube_law::pressure(alpha, s.wall) + rho_g * ws.height[i];
-      ws.compliance[i] = c;
-      ws.piezo[i] = pz;
-      ws.solver.add_diagonal(static_cast<int>(i), c / dt);
-      ws.rhs[i] = (c * pz - ws.v_iter[i] + st.volume_m3[i]) / dt;
-    }
-    for (std::size_t k = 0; k < m.edges.size(); ++k) {
-      const Edge& e = m.edges[k];
-      const double g = ws.conductance[k];
-      ws.solver.add_diagonal(e.a, g);
-      ws.rhs[static_cast<std::size_t>(e.a)] -= ws.source[k];
-      if (e.b >= 0) {
-        ws.solver.add_diagonal(e.b, g);
-        ws.solver.add_offdiagonal(e.a, e.b, -g);
-        ws.rhs[static_cast<std::size_t>(e.b)] += ws.source[k];
-      } else {
-        ws.rhs[static_cast<std::size_t>(e.a)] += g * p_ra;
-      }
-    }
-    for (std::size_t k = 0; k < m.inflows.size(); ++k) {
-      const InflowLink& link = m.inflows[k];
-      if (ws.inflow_linear[k]) {
-        ws.solver.add_diagonal(link.segment, link.conductance);
-        ws.rhs[static_cast<std::size_t>(link.segment)] += link.conductance * p_art;
-      } else {
-        ws.rhs[static_cast<std::size_t>(link.segment)] += ws.inflow_const[k];
-      }
+      const double c = ws.compliance[i];
+      ws.solver.add_diagonal(static_cast<int>(i), c * inv_dt);
+      ws.rhs[i] = ws.rhs_base[i] + (c * ws.piezo[i] - ws.v_iter[i] + st.volume_m3[i]) * inv_dt;
     }
     if (!ws.solver.factor()) return false;
     ws.solver.solve(ws.rhs);  // rhs now holds the end-of-step piezometric pressures
-    double change = 0.0;
+    double mismatch = 0.0;
     for (std::size_t i = 0; i < n; ++i) {
+      const Segment& s = m.segments[i];
       double v = ws.v_iter[i] + ws.compliance[i] * (ws.rhs[i] - ws.piezo[i]);
       // a linearised step may overshoot a collapsing vein through zero: halve the volume instead
       // and let the next iteration re-linearise there
-      if (!(v > 0.0)) v = 0.5 * ws.v_iter[i];
-      change = std::max(change, std::abs(v - ws.v_iter[i]) / m.segments[i].volume_ref_m3);
+      if (!(v > 0.0)) {
+        v = 0.5 * ws.v_iter[i];
+        mismatch = std::numeric_limits<double>::infinity();
+      }
+      double p_tm = 0, c = 0;
+      tube_law::evaluate(v * s.inv_volume_ref, s.wall, s.volume_ref_m3, p_tm, c);
       ws.v_iter[i] = v;
+      ws.compliance[i] = c;
+      ws.piezo[i] = ws.p_ext[i] + p_tm + rho_g * ws.height[i];
+      mismatch = std::max(mismatch, std::abs(ws.piezo[i] - ws.rhs[i]));
     }
-    if (change < 1e-10) break;
+    if (mismatch < kPressureTolerance_Pa) break;
   }
   const std::vector<double>& pz = ws.rhs;
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 
 namespace calfpump::anatomy {
 
@@ -11,8 +12,8 @@ void SparseLdl::analyze(int n, const std::vector<std::pair<int, int>>& couplings
   std::vector<std::set<int>> adj(un);
   for (auto [a, b] : couplings) {
     if (a == b) continue;
-    adj[a].insert(b);
-    adj[b].insert(a);
+    adj[std::size_t(a)].insert(b);
+    adj[std::size_t(b)].insert(a);
   }
   // greedy minimum degree: eliminate the node with the fewest remaining neighbours (ties by
   // original index, so the ordering is deterministic), joining its neighbours into a clique
@@ -23,93 +24,104 @@ void SparseLdl::analyze(int n, const std::vector<std::pair<int, int>>& couplings
     int best = -1;
     std::size_t best_deg = 0;
     for (int v = 0; v < n; ++v) {
-      if (done[v]) continue;
-      const std::size_t deg = adj[v].size();
-      if (best < 0 || deg < best_deg) { best = v; best_deg = deg; }
+      if (done[std::size_t(v)]) continue;
+      const std::size_t deg = adj[std::size_t(v)].size();
+      if (best < 0 || deg < best_deg) {
+        best = v;
+        best_deg = deg;
+      }
     }
-    const int ub = best;
+    const auto ub = std::size_t(best);
     done[ub] = true;
     perm_.push_back(best);
     std::vector<int> nb(adj[ub].begin(), adj[ub].end());
     neighbours_at_elimination[ub] = nb;
     for (int a : nb) {
-      adj[a].erase(best);
+      adj[std::size_t(a)].erase(best);
       for (int b : nb)
-        if (a != b) adj[a].insert(b);
+        if (a != b) adj[std::size_t(a)].insert(b);
     }
     adj[ub].clear();
   }
   iperm_.assign(un, 0);
-  for (int k = 0; k < n; ++k) iperm_[perm_[k]] = k;
-  upper_.assign(un, {});
+  for (int k = 0; k < n; ++k) iperm_[std::size_t(perm_[std::size_t(k)])] = k;
+
+  // compressed columns of L (rows sorted), and a dense slot table used only here
+  std::vector<int> table(un * un, -1);
+  col_start_.assign(un + 1, 0);
+  rows_.clear();
   for (int k = 0; k < n; ++k) {
-    auto& col = upper_[k];
-    for (int orig : neighbours_at_elimination[perm_[k]])
-      col.push_back(iperm_[orig]);
+    std::vector<int> col;
+    for (int orig : neighbours_at_elimination[std::size_t(perm_[std::size_t(k)])])
+      col.push_back(iperm_[std::size_t(orig)]);
     std::sort(col.begin(), col.end());
+    for (int i : col) {
+      table[std::size_t(i) * un + std::size_t(k)] = static_cast<int>(rows_.size());
+      rows_.push_back(i);
+    }
+    col_start_[std::size_t(k) + 1] = static_cast<int>(rows_.size());
   }
-  dense_.assign(un * un, 0.0);
+  // where each elimination update lands: entry (rows[p], rows[q]) lives in column rows[q]
+  update_slot_.clear();
+  for (int k = 0; k < n; ++k)
+    for (int p = col_start_[std::size_t(k)]; p < col_start_[std::size_t(k) + 1]; ++p)
+      for (int q = col_start_[std::size_t(k)]; q < p; ++q)
+        update_slot_.push_back(table[std::size_t(rows_[std::size_t(p)]) * un + std::size_t(rows_[std::size_t(q)])]);
+  vals_.assign(rows_.size(), 0.0);
   diag_.assign(un, 0.0);
   work_.assign(un, 0.0);
 }
 
+int SparseLdl::slot(int i, int j) const {
+  int a = iperm_[std::size_t(i)], b = iperm_[std::size_t(j)];
+  if (a < b) std::swap(a, b);
+  for (int p = col_start_[std::size_t(b)]; p < col_start_[std::size_t(b) + 1]; ++p)
+    if (rows_[std::size_t(p)] == a) return p;
+  throw std::logic_error("SparseLdl::slot: the pair was not analysed");
+}
+
 void SparseLdl::clear() {
-  for (int k = 0; k < n_; ++k)
-    for (int i : upper_[k]) lower(i, k) = 0.0;
+  std::fill(vals_.begin(), vals_.end(), 0.0);
   std::fill(diag_.begin(), diag_.end(), 0.0);
 }
 
-void SparseLdl::add_offdiagonal(int i, int j, double v) {
-  int a = iperm_[i], b = iperm_[j];
-  if (a < b) std::swap(a, b);
-  lower(a, b) += v;
-}
-
 bool SparseLdl::factor() {
+  const int* slots = update_slot_.data();
+  double* v = vals_.data();
   for (int k = 0; k < n_; ++k) {
-    const double d = diag_[k];
+    const double d = diag_[std::size_t(k)];
     if (!(d > 0.0)) return false;
-    const auto& col = upper_[k];
-    // right-looking update of the trailing rows that column k touches (fill positions included)
-    for (std::size_t p = 0; p < col.size(); ++p) {
-      const int i = col[p];
-      const double aik = lower(i, k);
-      if (aik == 0.0) continue;
+    const int begin = col_start_[std::size_t(k)], end = col_start_[std::size_t(k) + 1];
+    // right-looking update of the trailing entries that column k touches (fill included)
+    for (int p = begin; p < end; ++p) {
+      const double aik = v[p];
       const double f = aik / d;
-      diag_[i] -= f * aik;
-      for (std::size_t q = 0; q < p; ++q) {
-        const int j = col[q];
-        lower(i, j) -= f * lower(j, k);
-      }
+      diag_[std::size_t(rows_[std::size_t(p)])] -= f * aik;
+      for (int q = begin; q < p; ++q) v[*slots++] -= f * v[q];
     }
-    for (int i : col) lower(i, k) /= d;
+    for (int p = begin; p < end; ++p) v[p] /= d;
   }
   return true;
 }
 
 void SparseLdl::solve(std::vector<double>& b) const {
-  for (int k = 0; k < n_; ++k) work_[k] = b[perm_[k]];
+  for (int k = 0; k < n_; ++k) work_[std::size_t(k)] = b[std::size_t(perm_[std::size_t(k)])];
   // L y = b
   for (int k = 0; k < n_; ++k) {
-    const double yk = work_[k];
-    if (yk == 0.0) continue;
-    for (int i : upper_[k]) work_[i] -= lower(i, k) * yk;
+    const double yk = work_[std::size_t(k)];
+    for (int p = col_start_[std::size_t(k)]; p < col_start_[std::size_t(k) + 1]; ++p)
+      work_[std::size_t(rows_[std::size_t(p)])] -= vals_[std::size_t(p)] * yk;
   }
   // D z = y
-  for (int k = 0; k < n_; ++k) work_[k] /= diag_[k];
+  for (int k = 0; k < n_; ++k) work_[std::size_t(k)] /= diag_[std::size_t(k)];
   // L^T x = z
   for (int k = n_ - 1; k >= 0; --k) {
-    double s = work_[k];
-    for (int i : upper_[k]) s -= lower(i, k) * work_[i];
-    work_[k] = s;
+    double s = work_[std::size_t(k)];
+    for (int p = col_start_[std::size_t(k)]; p < col_start_[std::size_t(k) + 1]; ++p)
+      s -= vals_[std::size_t(p)] * work_[std::size_t(rows_[std::size_t(p)])];
+    work_[std::size_t(k)] = s;
   }
-  for (int k = 0; k < n_; ++k) b[perm_[k]] = work_[k];
-}
-
-int SparseLdl::factor_nonzeros() const {
-  int nz = 0;
-  for (const auto& c : upper_) nz += static_cast<int>(c.size());
-  return nz;
+  for (int k = 0; k < n_; ++k) b[std::size_t(perm_[std::size_t(k)])] = work_[std::size_t(k)];
 }
 
 }  // namespace calfpump::anatomy

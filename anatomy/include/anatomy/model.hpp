@@ -33,8 +33,10 @@ struct Segment {
   Point3 center{};       ///< leg coordinates (m)
   double length_m = 0;
   int count = 1;         ///< parallel veins
+  double inv_count = 1;  ///< 1 / count
   double area_ref_m2 = 0;    ///< reference area of all parallel veins together
   double volume_ref_m3 = 0;
+  double inv_volume_ref = 0;  ///< 1 / volume_ref_m3
   tube_law::Wall wall;       ///< tube-law stiffnesses
   double calf_weight = 0;    ///< share of the segment between ankle and knee
   std::vector<std::pair<int, double>> squeezed_by;  ///< (muscle index, share of its pressure)
@@ -95,6 +97,9 @@ struct Model {
   std::vector<Site> sites;
   int ankle_site = 0;
   SparseLdl solver_pattern;  ///< analysed once; each simulation copies it
+  std::vector<double> edge_resistance_coeff;  ///< per edge: 8 pi mu sum(l/2 / n) (Pa s m)
+  std::vector<double> edge_inertance_coeff;   ///< per edge: rho sum(l/2 / n) (kg/m^2)
+  std::vector<int> edge_slot;  ///< per edge: its off-diagonal slot in the solver (-1 to the atrium)
 
   /// Index of the segment with this name, or -1.
   int segment_index(const std::string& name) const;

@@ -31,7 +31,6 @@ struct RunSummary {
   double inflow_ml_min = 0;
   double outflow_ml_min = 0;
   double mass_balance_error = 0;          ///< relative, over the whole run
-  double realtime_factor = 0;             ///< simulated seconds per wall-clock second (information only)
 };
 
 /// Runs a scenario on a model and summarises it; the observer sees every step.

@@ -22,7 +22,9 @@ struct Workspace {
   std::vector<double> compliance, piezo;
   std::vector<char> inflow_linear;
   std::vector<double> inflow_const;
-  SparseLdl solver;
+  SparseLdl solver;              ///< factorised each Newton iteration
+  SparseLdl base;                ///< the step's network part, copied into solver per iteration
+  std::vector<double> rhs_base;
   int max_newton = 4;
 };
 

@@ -43,6 +43,20 @@ inline double slope(double alpha, const Wall& w) {
   return 1.5 * w.collapse_Pa / (a * a * std::sqrt(a));
 }
 
+/// Pressure and the compliance dV/dp_tm = V0 / slope in one evaluation (shares the costly terms).
+inline void evaluate(double alpha, const Wall& w, double volume_ref, double& p_tm, double& compliance) {
+  if (alpha >= 1.0) {
+    p_tm = w.distension_Pa * (alpha * alpha - 1.0);
+    compliance = volume_ref / (2.0 * w.distension_Pa * alpha);
+    return;
+  }
+  const double a = alpha < kMinAlpha ? kMinAlpha : alpha;
+  const double root = std::sqrt(a);
+  const double inv = 1.0 / (a * root);  // alpha^(-3/2)
+  p_tm = w.collapse_Pa * (1.0 - inv);
+  compliance = volume_ref * a / (1.5 * w.collapse_Pa * inv);
+}
+
 /// Area ratio alpha at transmural pressure p_tm (Pa): the exact inverse of pressure().
 inline double area_ratio(double p_tm, const Wall& w) {
   if (p_tm >= 0.0) return std::sqrt(1.0 + p_tm / w.distension_Pa);
