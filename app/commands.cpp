@@ -144,6 +144,15 @@ class CsvWriter {
   bool committed_ = false;
 };
 
+// an observer writing a CSV row at the first step at or after each multiple of the interval
+StepObserver sampler(CsvWriter& csv, double interval_s) {
+  return [&csv, interval_s, next = std::uint64_t{0}](const State& s) mutable {
+    if (s.time_s + 1e-9 < static_cast<double>(next) * interval_s) return;
+    csv.row(s);
+    next = static_cast<std::uint64_t>(std::floor((s.time_s + 1e-9) / interval_s)) + 1;
+  };
+}
+
 void print_summary(const Scenario& sc, const RunSummary& s) {
   fmt::print("{} ({})\n", sc.title, sc.name);
   if (!sc.description.empty()) fmt::print("  {}\n", sc.description);
@@ -188,9 +197,8 @@ int cmd_simulate(const SimulateOptions& o) {
     const Model model = build_model(l.leg, l.scenario.condition);
     std::unique_ptr<CsvWriter> csv;
     if (!o.csv_file.empty()) csv = std::make_unique<CsvWriter>(o.csv_file, model);
-    const auto every = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(o.sample_interval_s / kAnimationStep_s)));
     StepObserver observer;
-    if (csv) observer = [&](const State& s) { if (s.steps % every == 0) csv->row(s); };
+    if (csv) observer = sampler(*csv, o.sample_interval_s);
     const RunSummary s = run_scenario(model, l.scenario, kAnimationStep_s, observer);
     if (csv) csv->commit();
     if (o.json) fmt::print("{}\n", summary_json(l.scenario, s).dump(2));
@@ -206,9 +214,8 @@ int cmd_protocol(const ProtocolOptions& o) {
     const Model model = build_model(l.leg, l.scenario.condition);
     std::unique_ptr<CsvWriter> csv;
     if (!o.csv_file.empty()) csv = std::make_unique<CsvWriter>(o.csv_file, model);
-    const auto every = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(o.sample_interval_s / kAnimationStep_s)));
     StepObserver observer;
-    if (csv) observer = [&](const State& s) { if (s.steps % every == 0) csv->row(s); };
+    if (csv) observer = sampler(*csv, o.sample_interval_s);
     if (o.protocol == "avp") {
       const AvpResult r = run_avp(l.leg, l.scenario, kAnimationStep_s, observer);
       if (csv) csv->commit();
@@ -301,7 +308,9 @@ int cmd_report(bool as_json) {
     row("AVP test: refill time (90%)", va.refill_time_s, vb.refill_time_s, "s");
     fmt::print("\nWith competent valves the walking calf empties its veins and the ankle pressure falls;\n"
                "with a leaky great saphenous vein blood falls back from the groin, the pressure stays high\n"
-               "and the veins refill within seconds.\n");
+               "and the veins refill within seconds. The leaky leg's pump moves more blood per step, but\n"
+               "it is the same blood going round: what falls back down the saphenous vein is pumped up\n"
+               "again through the deep veins.\n");
     return 0;
   });
 }

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs the whole test suite through ctest: first the release
+# build, then the AddressSanitizer + UndefinedBehaviorSanitizer build (skip it with
+# CALFPUMP_SKIP_SANITIZERS=1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+cmake --preset release
+cmake --build --preset release
+ctest --preset release
+if [ "${CALFPUMP_SKIP_SANITIZERS:-0}" != "1" ]; then
+  cmake --preset asan
+  cmake --build --preset asan
+  ctest --preset asan
+fi

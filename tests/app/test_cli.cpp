@@ -1,0 +1,107 @@
+// The calfpump command line: outputs, exit codes and the no-half-written-output rule.
+
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int code = -1;
+  std::string out;  // stdout and stderr together
+};
+
+Result run(const std::string& args) {
+  Result r;
+  const std::string cmd = std::string(CALFPUMP_EXE) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[4096];
+  while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) r.out.append(buf, n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+fs::path tmp(const std::string& name) {
+  const fs::path dir = fs::path(CALFPUMP_TEST_TMP) / "cli";
+  fs::create_directories(dir);
+  return dir / name;
+}
+
+}  // namespace
+
+TEST_CASE("scenarios lists the built-in scenarios", "[cli]") {
+  const Result r = run("scenarios");
+  CHECK(r.code == 0);
+  for (const char* n : {"healthy-standing", "healthy-walking", "gsv-reflux-walking", "deep-reflux-walking",
+                        "healthy-tiptoe", "gsv-reflux-compression-walking"})
+    CHECK_THAT(r.out, Catch::Contains(n));
+}
+
+TEST_CASE("simulate --json prints the summary figures and --csv writes the series", "[cli]") {
+  const fs::path csv = tmp("walk.csv");
+  fs::remove(csv);
+  const Result r = run("simulate healthy-walking --duration 20 --json --csv " + csv.string());
+  REQUIRE(r.code == 0);
+  for (const char* k : {"\"ankle_pressure_mmHg\"", "\"calf_venous_volume_ml\"", "\"ejected_volume_per_contraction_ml\"",
+                        "\"calf_muscle_perfusion_ml_min\"", "\"mass_balance_error\""})
+    CHECK_THAT(r.out, Catch::Contains(k));
+  std::ifstream in(csv);
+  std::string header, line;
+  std::getline(in, header);
+  CHECK_THAT(header, Catch::StartsWith("time_s,ankle_pressure_mmHg"));
+  int rows = 0;
+  while (std::getline(in, line)) ++rows;
+  CHECK(rows == 1001);  // 20 s at 50 samples per second, plus t = 0
+  CHECK_FALSE(fs::exists(csv.string() + ".partial"));
+}
+
+TEST_CASE("protocol avp and apg print their figures", "[cli]") {
+  const Result a = run("protocol avp healthy-tiptoe --json");
+  CHECK(a.code == 0);
+  for (const char* k : {"standing_pressure_mmHg", "ambulatory_pressure_mmHg", "pressure_drop_percent", "refill_time_s"})
+    CHECK_THAT(a.out, Catch::Contains(k));
+  const Result g = run("protocol apg healthy-tiptoe --json");
+  CHECK(g.code == 0);
+  for (const char* k : {"venous_volume_ml", "venous_filling_index_ml_s", "ejection_volume_ml", "ejection_fraction_percent",
+                        "residual_volume_fraction_percent"})
+    CHECK_THAT(g.out, Catch::Contains(k));
+}
+
+TEST_CASE("bad input: a clear message naming file, line and key, exit code 2, nothing written", "[cli][errors]") {
+  const fs::path bad = tmp("bad-scenario.toml");
+  std::ofstream(bad) << "[scenario]\nname = \"x\"\nduration_s = 30\n\n[posture]\nkind = \"standing\"\n\n[[valves]]\nvalve = \"gsv-99\"\nincompetence = 0.5\n";
+  const fs::path csv = tmp("never.csv");
+  fs::remove(csv);
+  const Result r = run("simulate " + bad.string() + " --csv " + csv.string());
+  CHECK(r.code == 2);
+  CHECK_THAT(r.out, Catch::Contains(bad.string() + ":9:") && Catch::Contains("valves.valve") &&
+                        Catch::Contains("unknown valve 'gsv-99'"));
+  CHECK_FALSE(fs::exists(csv));
+  CHECK_FALSE(fs::exists(csv.string() + ".partial"));
+
+  const Result u = run("simulate healthy-jogging");
+  CHECK(u.code == 2);
+  CHECK_THAT(u.out, Catch::Contains("built-in scenarios are"));
+
+  const Result o = run("simulate healthy-walking --duration 0.1");
+  CHECK(o.code == 2);
+
+  const Result w = run("simulate healthy-walking --csv /nonexistent-dir/x.csv");
+  CHECK(w.code == 2);
+  CHECK_THAT(w.out, Catch::Contains("/nonexistent-dir/x.csv"));
+}
+
+TEST_CASE("the default job compares the healthy and the refluxing leg", "[cli]") {
+  const Result r = run("report --json");
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("healthy-walking") && Catch::Contains("gsv-reflux-walking"));
+}
