@@ -28,6 +28,22 @@ const char* compartment_name(Compartment c) {
   return "?";
 }
 
+const char* body_kind_name(BodyKind k) {
+  switch (k) {
+    case BodyKind::Bone: return "bone";
+    case BodyKind::Muscle: return "muscle";
+    case BodyKind::Tendon: return "tendon";
+    case BodyKind::Skin: return "skin";
+  }
+  return "?";
+}
+
+int LegDescription::body_index(const std::string& name) const {
+  for (std::size_t i = 0; i < bodies.size(); ++i)
+    if (bodies[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
 int LegDescription::vessel_index(const std::string& name) const {
   for (std::size_t i = 0; i < vessels.size(); ++i)
     if (vessels[i].name == name) return static_cast<int>(i);
@@ -266,6 +282,41 @@ LegDescription load_leg_description(const std::filesystem::path& path) {
     for (const auto& s : d.sites) has_ankle |= s.name == "ankle";
     if (!has_ankle) top.fail("sites", "expected a site named 'ankle' (where ankle venous pressure is read)");
   }
+  std::set<std::string> body_names;
+  int skins = 0;
+  for (const toml::table* t : top.tables("body", true)) {
+    TableReader r(*t, file, "body");
+    BodyDesc b;
+    b.name = read_name(r, body_names, "body");
+    b.label = r.string("label", b.name);
+    const std::string kind = r.choice("kind", {"bone", "muscle", "tendon", "skin"});
+    b.kind = kind == "muscle" ? BodyKind::Muscle : kind == "tendon" ? BodyKind::Tendon
+           : kind == "skin"   ? BodyKind::Skin   : BodyKind::Bone;
+    skins += b.kind == BodyKind::Skin ? 1 : 0;
+    if (b.kind == BodyKind::Muscle) {
+      b.muscle = r.string("muscle", std::string());
+      if (!b.muscle.empty() && d.muscle_index(b.muscle) < 0) r.fail("muscle", fmt::format("unknown muscle '{}'", b.muscle));
+      b.shortening = r.number("shortening", 0.0, 0.3);
+    }
+    for (const toml::table* st : r.tables("sweep", true)) {
+      TableReader sr(*st, file, "body.sweep");
+      SweepDesc sw;
+      sw.axis = sr.points("axis", -1.0, 2.0);
+      if (sw.axis.size() < 2) sr.fail("axis", "expected at least two axis points");
+      // half-width and half-depth of the cross-section, from a few mm (tendons) to a thigh
+      sw.radius_m = sr.intervals_any("radius_mm", 1.0, 200.0);
+      if (sw.radius_m.size() != sw.axis.size())
+        sr.fail("radius_mm", fmt::format("expected one [half-width, half-depth] per axis point ({}), found {}",
+                                         sw.axis.size(), sw.radius_m.size()));
+      for (auto& rr : sw.radius_m) rr = {rr[0] * 1e-3, rr[1] * 1e-3};
+      sr.finish();
+      b.sweeps.push_back(std::move(sw));
+    }
+    r.finish();
+    d.bodies.push_back(std::move(b));
+  }
+  if (skins != 1) top.fail("body", fmt::format("expected exactly one body of kind 'skin', found {}", skins));
+
   top.finish();
   return d;
 }

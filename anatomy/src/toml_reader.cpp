@@ -37,6 +37,13 @@ const char* type_name(const toml::node& n) {
   }
 }
 
+// a number node, or nullopt
+std::optional<double> number_of(const toml::node& c) {
+  if (auto f = c.as_floating_point()) return f->get();
+  if (auto i = c.as_integer()) return static_cast<double>(i->get());
+  return std::nullopt;
+}
+
 }  // namespace
 
 toml::table parse_toml_file(const std::string& file) {
@@ -157,9 +164,9 @@ std::vector<Point3> TableReader::points(std::string_view key, double lo, double 
     Point3 q{};
     for (std::size_t k = 0; k < 3; ++k) {
       const toml::node& c = (*p)[k];
-      if (auto f = c.as_floating_point()) q[k] = f->get();
-      else if (auto i = c.as_integer()) q[k] = static_cast<double>(i->get());
-      else fail_at(c, key, "expected a number in a point [x, y, z]");
+      const auto v = number_of(c);
+      if (!v) fail_at(c, key, "expected a number in a point [x, y, z]");
+      q[k] = *v;
       if (!std::isfinite(q[k]) || q[k] < lo || q[k] > hi)
         fail_at(c, key, fmt::format("coordinate {} is out of range; expected metres in [{}, {}]", q[k], lo, hi));
     }
@@ -168,30 +175,38 @@ std::vector<Point3> TableReader::points(std::string_view key, double lo, double 
   return out;
 }
 
-std::vector<std::array<double, 2>> TableReader::intervals(std::string_view key, double lo,
-                                                          double hi) {
+std::vector<std::array<double, 2>> TableReader::pairs(std::string_view key, double lo, double hi, bool ordered) {
   used_.insert(std::string(key));
   std::vector<std::array<double, 2>> out;
   if (!has(key)) return out;
   const toml::node& n = require(key);
   auto arr = n.as_array();
-  if (!arr) fail_at(n, key, "expected an array of [start, end] pairs");
+  if (!arr) fail_at(n, key, "expected an array of [a, b] pairs");
   for (const toml::node& e : *arr) {
     auto p = e.as_array();
-    if (!p || p->size() != 2) fail_at(e, key, "expected a pair [start, end]");
+    if (!p || p->size() != 2) fail_at(e, key, "expected a pair [a, b]");
     std::array<double, 2> w{};
     for (std::size_t k = 0; k < 2; ++k) {
       const toml::node& c = (*p)[k];
-      if (auto f = c.as_floating_point()) w[k] = f->get();
-      else if (auto i = c.as_integer()) w[k] = static_cast<double>(i->get());
-      else fail_at(c, key, "expected a number in a pair [start, end]");
-      if (!std::isfinite(w[k]) || w[k] < lo || w[k] > hi)
-        fail_at(c, key, fmt::format("value {} is out of range; expected [{}, {}]", w[k], lo, hi));
+      const auto v = number_of(c);
+      if (!v) fail_at(c, key, "expected a number in a pair [a, b]");
+      if (!std::isfinite(*v) || *v < lo || *v > hi)
+        fail_at(c, key, fmt::format("value {} is out of range; expected [{}, {}]", *v, lo, hi));
+      w[k] = *v;
     }
-    if (!(w[0] < w[1])) fail_at(e, key, "expected start < end in a pair [start, end]");
+    if (ordered && !(w[0] < w[1])) fail_at(e, key, "expected start < end in a pair [start, end]");
     out.push_back(w);
   }
   return out;
+}
+
+std::vector<std::array<double, 2>> TableReader::intervals(std::string_view key, double lo, double hi) {
+  return pairs(key, lo, hi, true);
+}
+
+std::vector<std::array<double, 2>> TableReader::intervals_any(std::string_view key, double lo, double hi) {
+  if (!has(key)) fail(key, "missing; this key is required");
+  return pairs(key, lo, hi, false);
 }
 
 std::vector<const toml::table*> TableReader::tables(std::string_view key, bool required) {

@@ -40,6 +40,8 @@ class TableReader {
   std::vector<Point3> points(std::string_view key, double lo, double hi);
   /// An optional array of [a, b] pairs in [lo, hi] with a < b.
   std::vector<std::array<double, 2>> intervals(std::string_view key, double lo, double hi);
+  /// A required array of [a, b] pairs of numbers in [lo, hi] (any order).
+  std::vector<std::array<double, 2>> intervals_any(std::string_view key, double lo, double hi);
   /// An array of tables (possibly empty when optional).
   std::vector<const toml::table*> tables(std::string_view key, bool required);
   /// A sub-table, or nullptr when absent and not required.
@@ -65,6 +67,7 @@ class TableReader {
 
  private:
   const toml::node& require(std::string_view key) const;
+  std::vector<std::array<double, 2>> pairs(std::string_view key, double lo, double hi, bool ordered);
 
   const toml::table& table_;
   std::string file_;

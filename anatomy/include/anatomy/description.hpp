@@ -89,6 +89,29 @@ struct SiteDesc {
   double at = 0;
 };
 
+/// What a body is, for materials and deformation.
+enum class BodyKind { Bone, Muscle, Tendon, Skin };
+
+/// The description-file spelling of a body kind.
+const char* body_kind_name(BodyKind k);
+
+/// One swept piece of a body: an axis (proximal to distal) with an elliptical cross-section per
+/// axis point, [half-width, half-depth] (m), interpolated along the axis and rounded at the ends.
+struct SweepDesc {
+  std::vector<Point3> axis;
+  std::vector<std::array<double, 2>> radius_m;
+};
+
+/// A bone, muscle, tendon or the skin, as shape parameters: the smooth union of its sweeps.
+struct BodyDesc {
+  std::string name;
+  std::string label;
+  BodyKind kind = BodyKind::Bone;
+  std::string muscle;      ///< the muscle whose activation drives it (muscles only), or empty
+  double shortening = 0;   ///< fractional shortening at full activation (muscles)
+  std::vector<SweepDesc> sweeps;
+};
+
 /// The whole leg description.
 struct LegDescription {
   std::filesystem::path file;
@@ -126,7 +149,10 @@ struct LegDescription {
   std::vector<ValveDesc> valves;
   std::vector<BedDesc> beds;
   std::vector<SiteDesc> sites;
+  std::vector<BodyDesc> bodies;
 
+  /// Index of the body with this name, or -1.
+  int body_index(const std::string& name) const;
   /// Index of the vessel with this name, or -1.
   int vessel_index(const std::string& name) const;
   /// Index of the muscle with this name, or -1.
