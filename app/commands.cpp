@@ -14,7 +14,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "anatomy/deform.hpp"
 #include "anatomy/description.hpp"
+#include "anatomy/geometry.hpp"
+#include "anatomy/geometry_io.hpp"
 #include "anatomy/error.hpp"
 #include "anatomy/model.hpp"
 #include "anatomy/protocols.hpp"
@@ -180,6 +183,54 @@ int cmd_scenarios(bool as_json) {
       if (!as_json) fmt::print("{:<34} {}\n", name, sc.title);
     }
     if (as_json) fmt::print("{}\n", list.dump(2));
+    return 0;
+  });
+}
+
+int cmd_anatomy(const AnatomyOptions& o) {
+  return guarded([&] {
+    const LegDescription leg = load_leg_description(default_leg_file());
+    const std::filesystem::path mesh = o.mesh.empty() ? default_leg_mesh() : std::filesystem::path(o.mesh);
+    LegGeometry g = read_leg_glb(mesh);
+    check_leg_geometry(g, leg, mesh.string());
+    if (o.time_s && o.scenario.empty())
+      throw ConfigError("--time", 0, 0, "", "--time needs --scenario: whose state should the leg take?");
+    if (!o.scenario.empty()) {
+      const Scenario sc = load_scenario(resolve_scenario(o.scenario), leg);
+      const double t = o.time_s.value_or(0.0);
+      if (t > sc.duration_s)
+        throw ConfigError("--time", 0, 0, "", fmt::format("{} s is past the end of '{}' ({} s)", t, sc.name, sc.duration_s));
+      const Model model = build_model(leg, sc.condition);
+      Simulation sim(model, sc.schedule());
+      sim.run_until(t);
+      const LegGeometry rest = g;
+      Deformer(model, rest).apply(sim.state(), g);
+    }
+    if (!o.export_file.empty()) {
+      export_leg(g, o.export_file);
+      if (!o.json) fmt::print("wrote {} ({} structures, {} triangles)\n", o.export_file, g.structures.size(), g.triangle_count());
+      return 0;
+    }
+    json list = json::array();
+    if (!o.json) fmt::print("{:<8} {:<30} {:>9} {:>11}   {}\n", "kind", "structure", "triangles", "volume ml", "bounds (m)");
+    for (const auto& s : g.structures) {
+      const MeshReport r = check_mesh(s);
+      float lo[3] = {1e9f, 1e9f, 1e9f}, hi[3] = {-1e9f, -1e9f, -1e9f};
+      for (std::size_t v = 0; v < s.vertex_count(); ++v)
+        for (int k = 0; k < 3; ++k) {
+          lo[k] = std::min(lo[k], s.positions[3 * v + std::size_t(k)]);
+          hi[k] = std::max(hi[k], s.positions[3 * v + std::size_t(k)]);
+        }
+      const double vol = s.closed ? m3_to_ml(r.volume_m3) : 0.0;
+      list.push_back({{"name", s.name}, {"kind", structure_kind_name(s.kind)}, {"triangles", s.triangle_count()},
+                      {"vertices", s.vertex_count()}, {"closed", s.closed}, {"volume_ml", vol},
+                      {"bounds_min_m", {lo[0], lo[1], lo[2]}}, {"bounds_max_m", {hi[0], hi[1], hi[2]}}});
+      if (!o.json)
+        fmt::print("{:<8} {:<30} {:>9} {:>11.2f}   [{:.3f} {:.3f} {:.3f}] - [{:.3f} {:.3f} {:.3f}]\n", structure_kind_name(s.kind),
+                   s.name, s.triangle_count(), vol, lo[0], lo[1], lo[2], hi[0], hi[1], hi[2]);
+    }
+    if (o.json) fmt::print("{}\n", json{{"mesh", mesh.string()}, {"triangles", g.triangle_count()}, {"structures", list}}.dump(2));
+    else fmt::print("{} structures, {} triangles ({})\n", g.structures.size(), g.triangle_count(), mesh.string());
     return 0;
   });
 }

@@ -32,7 +32,17 @@ struct BenchOptions {
   bool json = false;
 };
 
+/// Options of `anatomy`.
+struct AnatomyOptions {
+  bool json = false;
+  std::string mesh;      ///< leg mesh file; empty: the one the build wrote
+  std::string export_file;
+  std::string scenario;  ///< deform to this scenario's state at `time_s`
+  std::optional<double> time_s;
+};
+
 int cmd_scenarios(bool json);
+int cmd_anatomy(const AnatomyOptions& o);
 int cmd_simulate(const SimulateOptions& o);
 int cmd_protocol(const ProtocolOptions& o);
 int cmd_bench_sim(const BenchOptions& o);

@@ -41,6 +41,14 @@ int main(int argc, char** argv) {
   benchc->add_option("--duration", bench.duration_s, "Simulated seconds")->check(CLI::Range(1.0, 3600.0));
   benchc->add_flag("--json", bench.json, "Print one JSON object");
 
+  AnatomyOptions anat;
+  auto* anatomy = app.add_subcommand("anatomy", "List the leg's structures, or export the leg's meshes");
+  anatomy->add_flag("--json", anat.json, "Print JSON");
+  anatomy->add_option("--mesh", anat.mesh, "Leg mesh file (default: the one the build generated)");
+  anatomy->add_option("--export", anat.export_file, "Write the leg to a .glb, .obj, .stl or .vtp file");
+  anatomy->add_option("--scenario", anat.scenario, "Deform the leg to this scenario's state (with --time)");
+  anatomy->add_option("--time", anat.time_s, "Time in the scenario (s)")->check(CLI::Range(0.0, 3600.0));
+
   bool report_json = false;
   auto* report = app.add_subcommand("report", "Healthy and great-saphenous-reflux legs walking, compared (default)");
   report->add_flag("--json", report_json, "Print one JSON object");
@@ -53,6 +61,7 @@ int main(int argc, char** argv) {
   }
   if (*scenarios) return cmd_scenarios(scenarios_json);
   if (*simulate) return cmd_simulate(sim);
+  if (*anatomy) return cmd_anatomy(anat);
   if (*protocol) return cmd_protocol(proto);
   if (*benchc) return cmd_bench_sim(bench);
   return cmd_report(report_json);

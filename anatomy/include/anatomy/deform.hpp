@@ -1,0 +1,71 @@
+#pragma once
+// The CPU reference of the deformation: given a State, where every vertex of the leg goes.
+//   muscle  shortens toward its origin by shortening * activation and thickens by 1/sqrt of that
+//           factor, so that the map is volume-preserving (exactly so on a straight axis)
+//   vein    each ring takes the simulated area where it lies (interpolated between segment
+//           centres): a circle when distended, a flattened and then dumbbell-shaped section below
+//           the reference area, scaled so that the ring's polygon has the simulated area exactly
+//   valve   the leaflets' free edges move from the coaptation line (closed) to the wall (open)
+//           with the valve state zeta; an incompetent valve's edges stop short of each other,
+//           leaving the regurgitant gap (gap width 2 * incompetence * radius)
+//   skin    moves with the muscle surface point beneath it, weighted by its distance
+//   bone, tendon  stay
+// The GPU deformation must agree with this within 0.5 mm. No VTK or Vulkan here.
+
+#include <array>
+#include <vector>
+
+#include "anatomy/description.hpp"
+#include "anatomy/geometry.hpp"
+#include "anatomy/model.hpp"
+#include "anatomy/state.hpp"
+#include "anatomy/sweep.hpp"
+
+namespace calfpump::anatomy {
+
+/// Offsets (along n, b) of a vein wall point at angle theta for a tube of the given area, whose
+/// circular reference area is area_ref; the ring of `ring` points has exactly this area.
+std::array<double, 2> vein_section(double theta, double area, double area_ref, int ring);
+
+/// A leaflet point: valve frame f (at the valve, n toward one commissure), vein radius, leaflet 0
+/// or 1, u along the attachment, v from the wall to the free edge.
+Point3 leaflet_point(const PathFrame& f, double radius, int leaflet, double u, double v, double zeta,
+                     double incompetence);
+
+/// Where along its vessel (fraction) a valve's leaflets are drawn: at its site, or just inside the
+/// vessel for a valve at the outlet junction.
+double valve_draw_t(double vessel_length_m, double at);
+
+/// Distance between the paired veins' centres and the shared centerline, for a tube radius.
+inline double pair_offset(double radius) { return 1.25 * radius; }
+
+/// The swept paths of every body and vessel of a description (shared by builder and deformer).
+struct LegPaths {
+  std::vector<std::vector<SweepPath>> bodies;  ///< per body, per sweep
+  std::vector<SweepPath> vessels;              ///< per vessel (radius = one vein's reference radius)
+};
+
+/// Builds the paths.
+LegPaths make_leg_paths(const LegDescription& leg);
+
+/// Deforms the rest geometry into `out` for a state of a model built from the same description.
+class Deformer {
+ public:
+  Deformer(const Model& model, const LegGeometry& rest);
+
+  /// Writes deformed positions (and normals) into out, which must have the rest geometry's layout.
+  void apply(const State& state, LegGeometry& out) const;
+
+  /// Area (m^2, all parallel veins together) and reference area of vessel vi at fraction t.
+  std::array<double, 2> vessel_area(const State& state, int vi, double t) const;
+
+  const LegPaths& paths() const { return paths_; }
+
+ private:
+  const Model& model_;
+  const LegGeometry& rest_;
+  LegPaths paths_;
+  std::vector<std::vector<int>> vessel_segments_;  // ordered from distal
+};
+
+}  // namespace calfpump::anatomy

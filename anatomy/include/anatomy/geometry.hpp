@@ -1,0 +1,90 @@
+#pragma once
+// The leg in 3D: one triangle mesh per structure (bone, muscle, tendon, skin, vein, valve), built
+// from the leg description, with the per-vertex attributes the deformation needs. Plain data with
+// no VTK or Assimp types, so the renderer and the tests read it without those headers.
+//
+// Attributes, kAttributeCount floats per vertex, by kind:
+//   muscle:       body, sweep, s (arc fraction from the origin), u, v, w (m, offsets in the frame)
+//   skin:         the nearest muscle surface point's body, sweep, s, u, v, w, and a weight in [0, 1]
+//   vein:         segment, t (fraction along the vessel), theta (rad), tube (0 or 1 of a pair),
+//                 radial fraction (1 on the wall, < 1 on the end caps), vessel
+//   valve:        valve, leaflet (0 or 1), u (along the attachment), v (wall -> free edge), tube, vessel
+//   bone, tendon: none (they do not deform)
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace calfpump::anatomy {
+
+struct LegDescription;
+struct Model;
+struct State;
+
+/// Floats of deformation attributes per vertex.
+inline constexpr int kAttributeCount = 8;
+/// Vertices around a vein.
+inline constexpr int kVeinRing = 16;
+
+/// What a structure is.
+enum class StructureKind { Bone, Muscle, Tendon, Skin, Vein, Valve };
+
+/// The spelling used in files and node names ("muscle", ...), which is also the material name.
+const char* structure_kind_name(StructureKind k);
+
+/// One named structure's mesh.
+struct StructureMesh {
+  std::string name;   ///< the description's name: "soleus", "gsv", "ptv-1", "skin"
+  StructureKind kind = StructureKind::Bone;
+  bool closed = true;  ///< a closed surface (valve leaflets are open sheets)
+  std::vector<float> positions;       ///< xyz, leg coordinates (m)
+  std::vector<float> normals;         ///< xyz, unit, outward on closed surfaces
+  std::vector<std::uint32_t> indices; ///< triangles, counter-clockwise seen from outside
+  std::vector<float> attributes;      ///< kAttributeCount per vertex
+
+  std::size_t vertex_count() const { return positions.size() / 3; }
+  std::size_t triangle_count() const { return indices.size() / 3; }
+};
+
+/// The whole leg.
+struct LegGeometry {
+  std::vector<StructureMesh> structures;
+
+  /// Index of the structure with this name and kind, or -1.
+  int find(const std::string& name, StructureKind kind) const;
+  std::size_t triangle_count() const;
+};
+
+/// Options of the builder.
+struct BuildOptions {
+  double grid_spacing_m = 0.002;  ///< implicit-surface sampling step for bones and muscles
+  double skin_spacing_m = 0.003;  ///< for the skin
+  double vein_step_m = 0.004;     ///< between vein rings
+};
+
+/// Builds the leg's meshes from the description (VTK implicit modelling, contouring, smoothing,
+/// decimation, normals; veins and valves directly from the centerlines).
+LegGeometry build_leg_geometry(const LegDescription& leg, const BuildOptions& options = {});
+
+/// Quality of one mesh.
+struct MeshReport {
+  std::size_t degenerate_triangles = 0;  ///< repeated vertices or zero area
+  std::size_t boundary_edges = 0;        ///< edges used by one triangle
+  std::size_t nonmanifold_edges = 0;     ///< edges used by more than two triangles
+  double signed_volume_m3 = 0;           ///< > 0 when the winding faces outward (closed meshes)
+  double volume_m3 = 0;                  ///< |signed volume|
+  std::size_t inward_normals = 0;        ///< vertex normals pointing against the faces around them
+  bool finite = true;
+};
+
+/// Checks a mesh: degenerate triangles, open or non-manifold edges, orientation, finite values.
+MeshReport check_mesh(const StructureMesh& mesh);
+
+/// Recomputes smooth vertex normals from the triangles (area-weighted).
+void compute_normals(StructureMesh& mesh);
+
+/// The default leg file written by the build (build tree), or $CALFPUMP_LEG_MESH when set.
+std::filesystem::path default_leg_mesh();
+
+}  // namespace calfpump::anatomy
