@@ -190,8 +190,13 @@ int cmd_scenarios(bool as_json) {
 int cmd_anatomy(const AnatomyOptions& o) {
   return guarded([&] {
     const LegDescription leg = load_leg_description(default_leg_file());
-    const std::filesystem::path mesh = o.mesh.empty() ? default_leg_mesh() : std::filesystem::path(o.mesh);
+    std::filesystem::path mesh = o.mesh.empty() || !o.mapping.empty() ? default_leg_mesh() : std::filesystem::path(o.mesh);
     LegGeometry g = read_leg_glb(mesh);
+    if (!o.mapping.empty()) {
+      // the user's meshes replace the generated structures they name
+      g = load_user_leg(o.mapping, o.mesh, leg, g);
+      mesh = o.mapping;
+    }
     check_leg_geometry(g, leg, mesh.string());
     if (o.time_s && o.scenario.empty())
       throw ConfigError("--time", 0, 0, "", "--time needs --scenario: whose state should the leg take?");

@@ -36,6 +36,7 @@ struct BenchOptions {
 struct AnatomyOptions {
   bool json = false;
   std::string mesh;      ///< leg mesh file; empty: the one the build wrote
+  std::string mapping;   ///< mapping file binding a user's meshes to structures
   std::string export_file;
   std::string scenario;  ///< deform to this scenario's state at `time_s`
   std::optional<double> time_s;

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   auto* anatomy = app.add_subcommand("anatomy", "List the leg's structures, or export the leg's meshes");
   anatomy->add_flag("--json", anat.json, "Print JSON");
   anatomy->add_option("--mesh", anat.mesh, "Leg mesh file (default: the one the build generated)");
+  anatomy->add_option("--mapping", anat.mapping, "Mapping file (TOML) binding your meshes' names to the leg's structures");
   anatomy->add_option("--export", anat.export_file, "Write the leg to a .glb, .obj, .stl or .vtp file");
   anatomy->add_option("--scenario", anat.scenario, "Deform the leg to this scenario's state (with --time)");
   anatomy->add_option("--time", anat.time_s, "Time in the scenario (s)")->check(CLI::Range(0.0, 3600.0));

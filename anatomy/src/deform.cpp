@@ -68,6 +68,14 @@ Point3 leaflet_point(const PathFrame& f, double radius, int leaflet, double u, d
   return add(lerp(wall, edge, v), mul(f.t, -belly));
 }
 
+Point3 tube_center(const PathFrame& f, int count, int tube) {
+  if (count <= 1) return f.c;
+  // tubes sit around the centerline, 1.25 (two) or 1.35 (three or more) radii from it
+  const double r = f.rx * (count == 2 ? 1.25 : 1.35);
+  const double phi = 2 * kPi * tube / count;
+  return add(f.c, add(mul(f.n, r * std::cos(phi)), mul(f.b, r * std::sin(phi))));
+}
+
 double valve_draw_t(double vessel_length_m, double at) {
   const double inset = vessel_length_m > 0 ? 0.006 / vessel_length_m : 0.0;
   return std::min(at, 1.0 - inset);
@@ -162,8 +170,11 @@ void Deformer::apply(const State& st, LegGeometry& out) const {
           Point3 p{r.positions[3 * v], r.positions[3 * v + 1], r.positions[3 * v + 2]};
           const double w = a[6];
           if (w > 0) {
+            // pushed out along its normal by the muscle surface beneath it, never pulled in
             const Point3 m0 = muscle_point(a, false), m1 = muscle_point(a, true);
-            p = add(p, mul({m1[0] - m0[0], m1[1] - m0[1], m1[2] - m0[2]}, w));
+            const Point3 n{r.normals[3 * v], r.normals[3 * v + 1], r.normals[3 * v + 2]};
+            const double push = (m1[0] - m0[0]) * n[0] + (m1[1] - m0[1]) * n[1] + (m1[2] - m0[2]) * n[2];
+            if (push > 0) p = add(p, mul(n, w * push));
           }
           put(v, p);
         }
@@ -180,8 +191,7 @@ void Deformer::apply(const State& st, LegGeometry& out) const {
           const double per = 1.0 / vd.count;
           const auto off = vein_section(a[2], area[0] * per, area[1] * per, kVeinRing);
           const double radial = a[4];
-          Point3 c = f.c;
-          if (vd.count == 2) c = add(c, mul(f.n, (a[3] < 0.5 ? 1.0 : -1.0) * pair_offset(f.rx)));
+          const Point3 c = tube_center(f, vd.count, static_cast<int>(a[3]));
           put(v, add(c, add(mul(f.n, radial * off[0]), mul(f.b, radial * off[1]))));
         }
         break;
@@ -195,7 +205,7 @@ void Deformer::apply(const State& st, LegGeometry& out) const {
           const SweepPath& path = paths_.vessels[static_cast<std::size_t>(vi)];
           const double t = valve_draw_t(path.length, valve.at);
           PathFrame f = path.at(t);
-          if (vd.count == 2) f.c = add(f.c, mul(f.n, (a[4] < 0.5 ? 1.0 : -1.0) * pair_offset(f.rx)));
+          f.c = tube_center(f, vd.count, static_cast<int>(a[4]));
           const auto area = vessel_area(st, vi, t);
           const double radius = std::sqrt(area[0] / vd.count / kPi);
           put(v, leaflet_point(f, radius, static_cast<int>(a[1]), a[2], a[3], st.valve_state[vk], valve.incompetence));

@@ -29,6 +29,7 @@
 #include "anatomy/deform.hpp"
 #include "anatomy/error.hpp"
 #include "anatomy/geometry.hpp"
+#include "anatomy/geometry_io.hpp"
 #include "anatomy/model.hpp"
 #include "anatomy/scenario.hpp"
 
@@ -213,8 +214,7 @@ void add_tube(StructureMesh& m, const LegDescription& leg, const Model& model, c
   };
   auto vertex = [&](double t, double theta, double radial) {
     const PathFrame f = path.at(t);
-    Point3 c = f.c;
-    if (vd.count == 2) for (int k = 0; k < 3; ++k) c[std::size_t(k)] += (tube == 0 ? 1.0 : -1.0) * pair_offset(f.rx) * f.n[std::size_t(k)];
+    const Point3 c = tube_center(f, vd.count, tube);
     const double r = f.rx * radial;
     for (int k = 0; k < 3; ++k)
       m.positions.push_back(static_cast<float>(c[std::size_t(k)] + r * (std::cos(theta) * f.n[std::size_t(k)] + std::sin(theta) * f.b[std::size_t(k)])));
@@ -244,7 +244,7 @@ void add_leaflets(StructureMesh& m, const LegDescription& leg, const SweepPath& 
   const VesselDesc& vd = leg.vessels[std::size_t(vi)];
   const double t = valve_draw_t(path.length, leg.valves[std::size_t(valve)].at);
   PathFrame f = path.at(t);
-  if (vd.count == 2) for (int k = 0; k < 3; ++k) f.c[std::size_t(k)] += (tube == 0 ? 1.0 : -1.0) * pair_offset(f.rx) * f.n[std::size_t(k)];
+  f.c = tube_center(f, vd.count, tube);
   constexpr int kU = 11, kV = 6;
   for (int leaflet = 0; leaflet < 2; ++leaflet) {
     const auto base = static_cast<std::uint32_t>(m.vertex_count());
@@ -268,6 +268,55 @@ void add_leaflets(StructureMesh& m, const LegDescription& leg, const SweepPath& 
 
 }  // namespace
 
+void assign_muscle_attributes(StructureMesh& m, const LegDescription& leg) {
+  const int b = leg.body_index(m.name);
+  if (b < 0) return;
+  std::vector<SweepPath> sweeps;
+  for (const auto& s : leg.bodies[std::size_t(b)].sweeps) sweeps.push_back(make_path(s.axis, s.radius_m));
+  m.attributes.assign(m.vertex_count() * kAttributeCount, 0.0f);
+  for (std::size_t v = 0; v < m.vertex_count(); ++v)
+    muscle_attributes(sweeps, b, {m.positions[3 * v], m.positions[3 * v + 1], m.positions[3 * v + 2]}, &m.attributes[v * kAttributeCount]);
+}
+
+void assign_skin_attributes(LegGeometry& g, const LegDescription& leg) {
+  // the skin follows the muscle surface beneath it: nearest muscle vertex, weight by distance
+  vtkNew<vtkPoints> pts;
+  std::vector<std::pair<std::size_t, std::size_t>> owner;  // (structure, vertex)
+  for (std::size_t s = 0; s < g.structures.size(); ++s) {
+    if (g.structures[s].kind != StructureKind::Muscle) continue;
+    const int bi = leg.body_index(g.structures[s].name);
+    if (bi < 0 || leg.bodies[std::size_t(bi)].shortening <= 0) continue;
+    for (std::size_t v = 0; v < g.structures[s].vertex_count(); ++v) {
+      const float* p = &g.structures[s].positions[3 * v];
+      pts->InsertNextPoint(p[0], p[1], p[2]);
+      owner.emplace_back(s, v);
+    }
+  }
+  if (owner.empty()) return;
+  vtkNew<vtkPolyData> cloud;
+  cloud->SetPoints(pts);
+  vtkNew<vtkStaticPointLocator> locator;
+  locator->SetDataSet(cloud);
+  locator->BuildLocator();
+  for (auto& m : g.structures) {
+    if (m.kind != StructureKind::Skin) continue;
+    m.attributes.assign(m.vertex_count() * kAttributeCount, 0.0f);
+    for (std::size_t v = 0; v < m.vertex_count(); ++v) {
+      const double p[3] = {m.positions[3 * v], m.positions[3 * v + 1], m.positions[3 * v + 2]};
+      double d2 = 0;
+      const vtkIdType id = locator->FindClosestPointWithinRadius(0.03, p, d2);
+      if (id < 0) continue;
+      const auto [s, mv] = owner[std::size_t(id)];
+      float* a = &m.attributes[v * kAttributeCount];
+      std::copy_n(&g.structures[s].attributes[mv * kAttributeCount], 6, a);
+      // full weight within 6 mm of the muscle, none beyond 25 mm (smoothstep between)
+      const double d = std::sqrt(d2);
+      const double u = std::clamp((d - 0.006) / (0.025 - 0.006), 0.0, 1.0);
+      a[6] = static_cast<float>(1.0 - u * u * (3.0 - 2.0 * u));
+    }
+  }
+}
+
 LegGeometry build_leg_geometry(const LegDescription& leg, const BuildOptions& o) {
   LegGeometry g;
   const LegPaths paths = make_leg_paths(leg);
@@ -279,49 +328,11 @@ LegGeometry build_leg_geometry(const LegDescription& leg, const BuildOptions& o)
     const double h = body.kind == BodyKind::Skin ? o.skin_spacing_m : o.grid_spacing_m;
     StructureMesh m = build_body(body, paths.bodies[b], h);
     if (m.triangle_count() == 0) throw ConfigError(leg.file.string(), 0, 0, "body." + body.name, "the shape encloses no volume");
-    if (body.kind == BodyKind::Muscle)
-      for (std::size_t v = 0; v < m.vertex_count(); ++v)
-        muscle_attributes(paths.bodies[b], static_cast<int>(b),
-                          {m.positions[3 * v], m.positions[3 * v + 1], m.positions[3 * v + 2]}, &m.attributes[v * kAttributeCount]);
+    if (body.kind == BodyKind::Muscle) assign_muscle_attributes(m, leg);
     g.structures.push_back(std::move(m));
   }
 
-  // the skin follows the muscle surface beneath it: nearest muscle vertex, weight by distance
-  {
-    vtkNew<vtkPoints> pts;
-    std::vector<std::pair<std::size_t, std::size_t>> owner;  // (structure, vertex)
-    for (std::size_t s = 0; s < g.structures.size(); ++s) {
-      if (g.structures[s].kind != StructureKind::Muscle) continue;
-      const BodyDesc& body = leg.bodies[std::size_t(leg.body_index(g.structures[s].name))];
-      if (body.shortening <= 0) continue;
-      for (std::size_t v = 0; v < g.structures[s].vertex_count(); ++v) {
-        const float* p = &g.structures[s].positions[3 * v];
-        pts->InsertNextPoint(p[0], p[1], p[2]);
-        owner.emplace_back(s, v);
-      }
-    }
-    vtkNew<vtkPolyData> cloud;
-    cloud->SetPoints(pts);
-    vtkNew<vtkStaticPointLocator> locator;
-    locator->SetDataSet(cloud);
-    locator->BuildLocator();
-    for (auto& m : g.structures) {
-      if (m.kind != StructureKind::Skin) continue;
-      for (std::size_t v = 0; v < m.vertex_count(); ++v) {
-        const double p[3] = {m.positions[3 * v], m.positions[3 * v + 1], m.positions[3 * v + 2]};
-        double d2 = 0;
-        const vtkIdType id = locator->FindClosestPointWithinRadius(0.03, p, d2);
-        if (id < 0) continue;
-        const auto [s, mv] = owner[std::size_t(id)];
-        float* a = &m.attributes[v * kAttributeCount];
-        std::copy_n(&g.structures[s].attributes[mv * kAttributeCount], 6, a);
-        // full weight within 6 mm of the muscle, none beyond 25 mm (smoothstep between)
-        const double d = std::sqrt(d2);
-        const double u = std::clamp((d - 0.006) / (0.025 - 0.006), 0.0, 1.0);
-        a[6] = static_cast<float>(1.0 - u * u * (3.0 - 2.0 * u));
-      }
-    }
-  }
+  assign_skin_attributes(g, leg);
 
   // veins: one structure per vessel of the leg (the central outlet lies outside it)
   for (std::size_t vi = 0; vi < leg.vessels.size(); ++vi) {
@@ -331,7 +342,7 @@ LegGeometry build_leg_geometry(const LegDescription& leg, const BuildOptions& o)
     m.name = vd.name;
     m.kind = StructureKind::Vein;
     m.closed = true;
-    for (int tube = 0; tube < vd.count && tube < 2; ++tube) add_tube(m, leg, model, paths.vessels[vi], static_cast<int>(vi), tube, o);
+    for (int tube = 0; tube < vd.count; ++tube) add_tube(m, leg, model, paths.vessels[vi], static_cast<int>(vi), tube, o);
     compute_normals(m);
     g.structures.push_back(std::move(m));
   }
@@ -344,7 +355,7 @@ LegGeometry build_leg_geometry(const LegDescription& leg, const BuildOptions& o)
     m.name = leg.valves[k].name;
     m.kind = StructureKind::Valve;
     m.closed = false;
-    for (int tube = 0; tube < vd.count && tube < 2; ++tube) add_leaflets(m, leg, paths.vessels[std::size_t(vi)], static_cast<int>(k), vi, tube);
+    for (int tube = 0; tube < vd.count; ++tube) add_leaflets(m, leg, paths.vessels[std::size_t(vi)], static_cast<int>(k), vi, tube);
     compute_normals(m);
     g.structures.push_back(std::move(m));
   }

@@ -5,6 +5,7 @@
 
 #include <assimp/Exporter.hpp>
 #include <assimp/Importer.hpp>
+#include <assimp/postprocess.h>
 #include <assimp/scene.h>
 #include <fmt/format.h>
 #include <vtkAppendPolyData.h>
@@ -20,7 +21,10 @@
 #include <vtkSTLWriter.h>
 #include <vtkXMLPolyDataWriter.h>
 
+#include "anatomy/deform.hpp"
 #include "anatomy/error.hpp"
+#include "anatomy/sweep.hpp"
+#include "toml_reader.hpp"
 
 namespace calfpump::anatomy {
 
@@ -241,6 +245,165 @@ void export_leg(const LegGeometry& g, const fs::path& file) {
     }
     if (!ok) refuse(file, "--export", "writing failed (disk full or no permission?)");
   });
+}
+
+}  // namespace calfpump::anatomy
+
+namespace calfpump::anatomy {
+
+namespace {
+
+// finds a mesh by node name (with the node's transform) or by mesh name
+struct Found {
+  const aiMesh* mesh = nullptr;
+  aiMatrix4x4 transform;
+};
+
+bool find_node(const aiScene* scene, const aiNode* node, const aiMatrix4x4& parent, const std::string& name, Found& out) {
+  const aiMatrix4x4 here = parent * node->mTransformation;
+  if (name == node->mName.C_Str() && node->mNumMeshes > 0) {
+    out.mesh = scene->mMeshes[node->mMeshes[0]];
+    out.transform = here;
+    return true;
+  }
+  for (unsigned i = 0; i < node->mNumMeshes; ++i)
+    if (name == scene->mMeshes[node->mMeshes[i]]->mName.C_Str()) {
+      out.mesh = scene->mMeshes[node->mMeshes[i]];
+      out.transform = here;
+      return true;
+    }
+  for (unsigned i = 0; i < node->mNumChildren; ++i)
+    if (find_node(scene, node->mChildren[i], here, name, out)) return true;
+  return false;
+}
+
+}  // namespace
+
+LegGeometry load_user_leg(const fs::path& mapping_file, const fs::path& mesh_override, const LegDescription& leg,
+                          const LegGeometry& generated, const MeshLimits& limits) {
+  const std::string mfile = mapping_file.string();
+  toml::table root = detail::parse_toml_file(mfile);
+  detail::TableReader top(root, mfile, "");
+  fs::path mesh_path = mesh_override;
+  double scale = 1.0;
+  if (const toml::table* t = top.table("mesh", false)) {
+    detail::TableReader r(*t, mfile, "mesh");
+    const std::string f = r.string("file", std::string());
+    if (mesh_path.empty() && !f.empty()) mesh_path = mapping_file.parent_path() / f;
+    // from micrometres to kilometres per unit would be absurd; this range covers m, cm, mm, inches
+    scale = r.number("scale", 1e-4, 10.0, 1.0);
+    r.finish();
+  }
+  if (mesh_path.empty()) top.fail("mesh", "no mesh file: give [mesh] file = \"...\" or --mesh");
+  std::vector<std::pair<std::string, std::string>> binds;  // structure -> mesh name
+  std::vector<const toml::node*> bind_nodes;
+  {
+    const toml::table* t = top.table("structures", true);
+    for (auto&& [k, node] : *t) {
+      const std::string structure(k.str());
+      const auto* str = node.as_string();
+      if (!str) top.fail_at(node, "structures." + structure, "expected the name of a mesh in the file (a string)");
+      binds.emplace_back(structure, str->get());
+      bind_nodes.push_back(&node);
+    }
+    if (binds.empty()) top.fail("structures", "expected at least one 'structure = \"mesh name\"' entry");
+  }
+  top.finish();
+
+  std::error_code ec;
+  if (!fs::is_regular_file(mesh_path, ec)) refuse(mesh_path, "", "no such mesh file");
+  const auto bytes = fs::file_size(mesh_path, ec);
+  if (ec || bytes == 0) refuse(mesh_path, "", "the mesh file is empty");
+  if (bytes > limits.max_file_bytes)
+    refuse(mesh_path, "", fmt::format("the mesh file is {} MiB; at most {} MiB are accepted", bytes >> 20, limits.max_file_bytes >> 20));
+  Assimp::Importer importer;
+  const aiScene* scene = importer.ReadFile(mesh_path.string(), aiProcess_Triangulate | aiProcess_JoinIdenticalVertices);
+  if (!scene || !scene->mRootNode) refuse(mesh_path, "", fmt::format("unreadable mesh file: {}", importer.GetErrorString()));
+  if (scene->mNumMeshes == 0) refuse(mesh_path, "", "the file holds no meshes");
+
+  LegGeometry g = generated;
+  const LegPaths paths = make_leg_paths(leg);
+  std::size_t total = 0;
+  bool any_muscle = false;
+  for (std::size_t bi = 0; bi < binds.size(); ++bi) {
+    const auto& [structure, mesh_name] = binds[bi];
+    const std::string key = "structures." + structure;
+    // which structure: a body or a vein of the leg
+    StructureKind kind = StructureKind::Bone;
+    int vessel = -1;
+    if (const int b = leg.body_index(structure); b >= 0) {
+      const BodyKind k = leg.bodies[std::size_t(b)].kind;
+      kind = k == BodyKind::Skin ? StructureKind::Skin : k == BodyKind::Muscle ? StructureKind::Muscle
+           : k == BodyKind::Tendon ? StructureKind::Tendon : StructureKind::Bone;
+    } else if ((vessel = leg.vessel_index(structure)) >= 0 && leg.vessels[std::size_t(vessel)].compartment != Compartment::Central) {
+      kind = StructureKind::Vein;
+    } else {
+      top.fail_at(*bind_nodes[bi], key, fmt::format("unknown structure '{}'; expected a bone, muscle, tendon, skin or vein of the leg description", structure));
+    }
+    Found f;
+    if (!find_node(scene, scene->mRootNode, aiMatrix4x4(), mesh_name, f))
+      top.fail_at(*bind_nodes[bi], key, fmt::format("no mesh or node named '{}' in {}", mesh_name, mesh_path.string()));
+    const aiMesh* am = f.mesh;
+    if (am->mNumVertices == 0 || am->mNumFaces == 0) refuse(mesh_path, mesh_name, "the mesh is empty");
+    total += am->mNumVertices;
+    if (total > limits.max_vertices)
+      refuse(mesh_path, mesh_name, fmt::format("more than {} vertices in all; too large to use", limits.max_vertices));
+    StructureMesh m;
+    m.name = structure;
+    m.kind = kind;
+    m.closed = true;
+    for (unsigned v = 0; v < am->mNumVertices; ++v) {
+      aiVector3D p = f.transform * am->mVertices[v];
+      p *= static_cast<float>(scale);
+      if (!std::isfinite(p.x) || !std::isfinite(p.y) || !std::isfinite(p.z))
+        refuse(mesh_path, mesh_name, fmt::format("vertex {} is not finite", v));
+      m.positions.insert(m.positions.end(), {p.x, p.y, p.z});
+    }
+    for (unsigned t = 0; t < am->mNumFaces; ++t)
+      if (am->mFaces[t].mNumIndices == 3)
+        for (unsigned k = 0; k < 3; ++k) m.indices.push_back(am->mFaces[t].mIndices[k]);
+    if (m.indices.empty()) refuse(mesh_path, mesh_name, "the mesh has no triangles");
+    compute_normals(m);
+    m.attributes.assign(m.vertex_count() * kAttributeCount, 0.0f);
+    if (kind == StructureKind::Muscle) {
+      assign_muscle_attributes(m, leg);
+      any_muscle = true;
+    }
+    if (kind == StructureKind::Vein) {
+      // place along the vessel and angle around its centerline, from the centerline's frames
+      const SweepPath& path = paths.vessels[std::size_t(vessel)];
+      const VesselDesc& vd = leg.vessels[std::size_t(vessel)];
+      for (std::size_t v = 0; v < m.vertex_count(); ++v) {
+        const PathCoords c = path_coords(path, {m.positions[3 * v], m.positions[3 * v + 1], m.positions[3 * v + 2]});
+        float* a = &m.attributes[v * kAttributeCount];
+        // the nearest of the vessel's tubes, and the angle around its centre
+        const PathFrame fr = path.at(c.s);
+        const Point3 p{m.positions[3 * v], m.positions[3 * v + 1], m.positions[3 * v + 2]};
+        int tube = 0;
+        double best = 1e9;
+        for (int k = 0; k < vd.count; ++k) {
+          const Point3 q = tube_center(fr, vd.count, k);
+          const double d = std::hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]);
+          if (d < best) { best = d; tube = k; }
+        }
+        const Point3 q = tube_center(fr, vd.count, tube);
+        const Point3 d{p[0] - q[0], p[1] - q[1], p[2] - q[2]};
+        const double du = d[0] * fr.n[0] + d[1] * fr.n[1] + d[2] * fr.n[2], dv = d[0] * fr.b[0] + d[1] * fr.b[1] + d[2] * fr.b[2];
+        a[0] = -1;  // segment: resolved by the deformation from t
+        a[1] = static_cast<float>(c.s);
+        a[2] = static_cast<float>(std::atan2(dv, du));
+        a[3] = static_cast<float>(tube);
+        a[4] = 1.0f;
+        a[5] = static_cast<float>(vessel);
+      }
+    }
+    const int existing = g.find(structure, kind);
+    if (existing >= 0) g.structures[std::size_t(existing)] = std::move(m);
+    else g.structures.push_back(std::move(m));
+  }
+  // a new muscle or skin changes what the skin follows
+  if (any_muscle || g.find("skin", StructureKind::Skin) >= 0) assign_skin_attributes(g, leg);
+  return g;
 }
 
 }  // namespace calfpump::anatomy

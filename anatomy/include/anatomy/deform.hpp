@@ -36,8 +36,9 @@ Point3 leaflet_point(const PathFrame& f, double radius, int leaflet, double u, d
 /// vessel for a valve at the outlet junction.
 double valve_draw_t(double vessel_length_m, double at);
 
-/// Distance between the paired veins' centres and the shared centerline, for a tube radius.
-inline double pair_offset(double radius) { return 1.25 * radius; }
+/// Centre of tube `tube` of `count` veins running together along a centerline frame: one on the
+/// line, two side by side along n (venae comitantes flanking their artery), three in a triangle.
+Point3 tube_center(const PathFrame& f, int count, int tube);
 
 /// The swept paths of every body and vessel of a description (shared by builder and deformer).
 struct LegPaths {

@@ -28,6 +28,25 @@ LegGeometry read_leg_glb(const std::filesystem::path& file, const MeshLimits& li
 /// each valve) with its attributes; throws ConfigError naming what is missing.
 void check_leg_geometry(const LegGeometry& g, const LegDescription& leg, const std::string& file);
 
+/// Builds a leg from a user's meshes (OBJ, STL, glTF, FBX, ...: whatever Assimp reads) and a
+/// mapping file (TOML) that binds their mesh names to CalfPump structures:
+///   [mesh]
+///   file = "atlas.fbx"   # relative to the mapping file; `mesh_file` overrides it when not empty
+///   scale = 0.001        # file units to metres
+///   [structures]
+///   soleus = "Soleus_R"  # structure = mesh or node name in the file
+/// Mapped bodies and veins replace the generated ones, with their deformation attributes computed
+/// from the description's axes and centerlines; the rest comes from `generated`. Throws
+/// ConfigError naming the mapping file, line and key, or the mesh, for anything it cannot use.
+LegGeometry load_user_leg(const std::filesystem::path& mapping_file, const std::filesystem::path& mesh_file,
+                          const LegDescription& leg, const LegGeometry& generated, const MeshLimits& limits = {});
+
+/// Gives every skin vertex the muscle surface point it follows (see geometry.hpp).
+void assign_skin_attributes(LegGeometry& g, const LegDescription& leg);
+
+/// Gives every muscle vertex its local coordinates on the muscle's sweeps.
+void assign_muscle_attributes(StructureMesh& m, const LegDescription& leg);
+
 /// Writes the leg by extension: .glb, .obj, .stl or .vtp; the file appears only when complete.
 void export_leg(const LegGeometry& g, const std::filesystem::path& file);
 
