@@ -7,6 +7,7 @@ packages=(
   g++ cmake ninja-build pkg-config
   libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   catch2
+  libvtk9-dev libassimp-dev
 )
 
 missing=()

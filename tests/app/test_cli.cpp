@@ -105,3 +105,56 @@ TEST_CASE("the default job compares the healthy and the refluxing leg", "[cli]")
   CHECK(r.code == 0);
   CHECK_THAT(r.out, Catch::Contains("healthy-walking") && Catch::Contains("gsv-reflux-walking"));
 }
+
+TEST_CASE("anatomy lists the structures and exports the leg in four formats", "[cli][geometry]") {
+  const Result j = run("anatomy --json");
+  REQUIRE(j.code == 0);
+  for (const char* k : {"\"soleus\"", "\"gsv\"", "\"ptv-1\"", "\"skin\"", "\"triangles\"", "\"volume_ml\"", "\"bounds_min_m\""})
+    CHECK_THAT(j.out, Catch::Contains(k));
+  for (const char* ext : {"glb", "obj", "stl", "vtp"}) {
+    const fs::path out = tmp(std::string("leg.") + ext);
+    fs::remove(out);
+    const Result r = run("anatomy --scenario healthy-tiptoe --time 20.35 --export " + out.string());
+    INFO(r.out);
+    CHECK(r.code == 0);
+    CHECK(fs::exists(out));
+    CHECK(fs::file_size(out) > 100000);
+    CHECK_FALSE(fs::exists(out.string() + ".partial"));
+  }
+  // the exported glb is a leg the app accepts again
+  CHECK(run("anatomy --mesh " + tmp("leg.glb").string()).code == 0);
+}
+
+TEST_CASE("anatomy refuses bad meshes and mappings with exit code 2", "[cli][geometry][errors]") {
+  REQUIRE(run("anatomy --export " + tmp("whole.glb").string()).code == 0);
+  REQUIRE(run("anatomy --export " + tmp("whole.obj").string()).code == 0);
+  // a truncated glb
+  {
+    std::ifstream in(tmp("whole.glb"), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    std::ofstream(tmp("cut.glb"), std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+    const Result r = run("anatomy --mesh " + tmp("cut.glb").string());
+    CHECK(r.code == 2);
+    CHECK_THAT(r.out, Catch::Contains("cut.glb"));
+  }
+  // an empty OBJ bound by a mapping
+  std::ofstream(tmp("empty.obj")) << "";
+  std::ofstream(tmp("empty-map.toml")) << "[mesh]\nfile = \"empty.obj\"\n[structures]\nsoleus = \"S\"\n";
+  CHECK(run("anatomy --mapping " + tmp("empty-map.toml").string()).code == 2);
+  // a NaN vertex
+  std::ofstream(tmp("nan.obj")) << "o S\nv nan 0 0\nv 0.01 0 0\nv 0 0.01 0\nf 1 2 3\n";
+  std::ofstream(tmp("nan-map.toml")) << "[mesh]\nfile = \"nan.obj\"\n[structures]\nsoleus = \"S\"\n";
+  const Result nan = run("anatomy --mapping " + tmp("nan-map.toml").string());
+  CHECK(nan.code == 2);
+  CHECK_THAT(nan.out, Catch::Contains("not finite"));
+  // a mapping naming an unknown structure
+  std::ofstream(tmp("bad-map.toml")) << "[mesh]\nfile = \"nan.obj\"\n[structures]\nvastus = \"S\"\n";
+  const Result bad = run("anatomy --mapping " + tmp("bad-map.toml").string());
+  CHECK(bad.code == 2);
+  CHECK_THAT(bad.out, Catch::Contains("bad-map.toml:4:") && Catch::Contains("unknown structure 'vastus'"));
+  // a leg missing a structure
+  CHECK(run("anatomy --mesh " + tmp("whole.obj").string()).code == 2);
+  // an export to an unknown format writes nothing
+  CHECK(run("anatomy --export " + tmp("leg.fbx").string()).code == 2);
+  CHECK_FALSE(fs::exists(tmp("leg.fbx")));
+}
