@@ -143,7 +143,7 @@ TEST_CASE("vein cross-sections take the simulated area, collapsing flat below th
   CHECK(collapsed_rings > 10);  // the contraction did flatten veins
 }
 
-TEST_CASE("a closed competent valve's leaflets meet; an incompetent one's stay apart", "[deform]") {
+TEST_CASE("a closed competent valve's leaflets meet but an incompetent one's stay apart", "[deform]") {
   Leg& l = leg();
   const int v = l.rest.find("gsv-knee", StructureKind::Valve);
   REQUIRE(v >= 0);

@@ -48,7 +48,7 @@ TEST_CASE("mass balance closes within 1e-6 over a 60 s walk", "[simulation]") {
   }
 }
 
-TEST_CASE("a closed competent valve passes no reverse flow; an incompetent one does", "[simulation][valve]") {
+TEST_CASE("a closed competent valve passes no reverse flow but an incompetent one does", "[simulation][valve]") {
   SECTION("healthy: every closed valve is sealed") {
     Setup s = setup("healthy-walking");
     Simulation sim(s.model, s.scenario.schedule());
