@@ -10,6 +10,8 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <sstream>
+#include <cstdlib>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -23,6 +25,7 @@
 #include "anatomy/protocols.hpp"
 #include "anatomy/scenario.hpp"
 #include "anatomy/units.hpp"
+#include "render/renderer.hpp"
 
 namespace calfpump::app {
 
@@ -36,6 +39,9 @@ int guarded(const std::function<int()>& body) {
   try {
     return body();
   } catch (const ConfigError& e) {
+    fmt::print(stderr, "calfpump: error: {}\n", e.what());
+    return 2;
+  } catch (const render::RenderError& e) {
     fmt::print(stderr, "calfpump: error: {}\n", e.what());
     return 2;
   } catch (const SimulationError& e) {
@@ -236,6 +242,42 @@ int cmd_anatomy(const AnatomyOptions& o) {
     }
     if (o.json) fmt::print("{}\n", json{{"mesh", mesh.string()}, {"triangles", g.triangle_count()}, {"structures", list}}.dump(2));
     else fmt::print("{} structures, {} triangles ({})\n", g.structures.size(), g.triangle_count(), mesh.string());
+    return 0;
+  });
+}
+
+int cmd_screenshot(const ScreenshotOptions& o) {
+  return guarded([&] {
+    int w = 0, h = 0;
+    char x = 0;
+    std::istringstream size(o.size);
+    if (!(size >> w >> x >> h) || x != 'x' || !size.eof() || w < 16 || h < 16 || w > 8192 || h > 8192)
+      throw ConfigError("--size", 0, 0, "", fmt::format("'{}' is not a size; expected WxH with 16 to 8192 pixels a side, e.g. 1280x720", o.size));
+    const Loaded l = load(o.scenario);
+    if (o.time_s > l.scenario.duration_s)
+      throw ConfigError("--time", 0, 0, "", fmt::format("{} s is past the end of '{}' ({} s)", o.time_s, l.scenario.name, l.scenario.duration_s));
+    const LegGeometry rest = read_leg_glb(default_leg_mesh());
+    check_leg_geometry(rest, l.leg, default_leg_mesh().string());
+    const Model model = build_model(l.leg, l.scenario.condition);
+    Simulation sim(model, l.scenario.schedule());
+    sim.run_until(o.time_s);
+    LegGeometry leg = rest;
+    Deformer(model, rest).apply(sim.state(), leg);
+    render::RenderOptions ro;
+    ro.width = w;
+    ro.height = h;
+    ro.device = o.device;
+    const char* validation = std::getenv("CALFPUMP_VALIDATION");
+    ro.validation = validation && std::string(validation) == "1";
+    render::Renderer renderer(ro);
+    renderer.set_leg(rest);
+    const render::Image img = renderer.render(leg, render::Camera{});
+    render::write_png(img, o.out);
+    fmt::print("{} ({}x{}, {}, t = {:.3f} s of {}, ankle {:.1f} mmHg)\n", o.out, w, h, renderer.device_name(), o.time_s,
+               l.scenario.name, Pa_to_mmHg(sim.state().metrics.ankle_pressure_Pa));
+    if (renderer.validation_messages() > 0)
+      fmt::print(stderr, "calfpump: {} Vulkan validation messages; the first: {}\n", renderer.validation_messages(),
+                 renderer.first_validation_message());
     return 0;
   });
 }

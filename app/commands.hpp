@@ -42,6 +42,16 @@ struct AnatomyOptions {
   std::optional<double> time_s;
 };
 
+/// Options of `screenshot`.
+struct ScreenshotOptions {
+  std::string scenario;
+  double time_s = 0;
+  std::string size = "1280x720";
+  std::string device;
+  std::string out;
+};
+
+int cmd_screenshot(const ScreenshotOptions& o);
 int cmd_scenarios(bool json);
 int cmd_anatomy(const AnatomyOptions& o);
 int cmd_simulate(const SimulateOptions& o);

@@ -50,6 +50,14 @@ int main(int argc, char** argv) {
   anatomy->add_option("--scenario", anat.scenario, "Deform the leg to this scenario's state (with --time)");
   anatomy->add_option("--time", anat.time_s, "Time in the scenario (s)")->check(CLI::Range(0.0, 3600.0));
 
+  ScreenshotOptions shot;
+  auto* screenshot = app.add_subcommand("screenshot", "Render the leg at a time of a scenario to a PNG (Vulkan, offscreen)");
+  screenshot->add_option("scenario", shot.scenario, "Built-in scenario name or a scenario file")->required();
+  screenshot->add_option("--time", shot.time_s, "Time in the scenario (s)")->required()->check(CLI::Range(0.0, 3600.0));
+  screenshot->add_option("--size", shot.size, "Image size WxH");
+  screenshot->add_option("--device", shot.device, "Use the Vulkan device whose name contains this");
+  screenshot->add_option("--out", shot.out, "PNG file to write")->required();
+
   bool report_json = false;
   auto* report = app.add_subcommand("report", "Healthy and great-saphenous-reflux legs walking, compared (default)");
   report->add_flag("--json", report_json, "Print one JSON object");
@@ -63,6 +71,7 @@ int main(int argc, char** argv) {
   if (*scenarios) return cmd_scenarios(scenarios_json);
   if (*simulate) return cmd_simulate(sim);
   if (*anatomy) return cmd_anatomy(anat);
+  if (*screenshot) return cmd_screenshot(shot);
   if (*protocol) return cmd_protocol(proto);
   if (*benchc) return cmd_bench_sim(bench);
   return cmd_report(report_json);

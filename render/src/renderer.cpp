@@ -1,0 +1,688 @@
+// Vulkan 1.2 offscreen renderer: instance (validation when asked), device choice, a 4x MSAA colour
+// and depth target resolved into a single-sample image, one pipeline for opaque tissue and one for
+// translucent layers, host-visible vertex buffers updated in place each frame, read-back to RGBA8.
+
+#include "render/renderer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <vulkan/vulkan.h>
+
+#ifndef CALFPUMP_SHADER_DIR
+#error "CALFPUMP_SHADER_DIR must be defined by the build"
+#endif
+
+namespace calfpump::render {
+
+namespace {
+
+// the one place that checks a VkResult: throws with the call, the result's name, file and line
+#define CP_VK(call)                                                                                    \
+  do {                                                                                                 \
+    const VkResult cp_vk_result = (call);                                                              \
+    if (cp_vk_result != VK_SUCCESS) throw_vk(#call, cp_vk_result, __FILE__, __LINE__);                 \
+  } while (0)
+
+const char* result_name(VkResult r) {
+  switch (r) {
+    case VK_NOT_READY: return "VK_NOT_READY";
+    case VK_TIMEOUT: return "VK_TIMEOUT";
+    case VK_INCOMPLETE: return "VK_INCOMPLETE";
+    case VK_ERROR_OUT_OF_HOST_MEMORY: return "VK_ERROR_OUT_OF_HOST_MEMORY";
+    case VK_ERROR_OUT_OF_DEVICE_MEMORY: return "VK_ERROR_OUT_OF_DEVICE_MEMORY";
+    case VK_ERROR_INITIALIZATION_FAILED: return "VK_ERROR_INITIALIZATION_FAILED";
+    case VK_ERROR_DEVICE_LOST: return "VK_ERROR_DEVICE_LOST";
+    case VK_ERROR_MEMORY_MAP_FAILED: return "VK_ERROR_MEMORY_MAP_FAILED";
+    case VK_ERROR_LAYER_NOT_PRESENT: return "VK_ERROR_LAYER_NOT_PRESENT";
+    case VK_ERROR_EXTENSION_NOT_PRESENT: return "VK_ERROR_EXTENSION_NOT_PRESENT";
+    case VK_ERROR_FEATURE_NOT_PRESENT: return "VK_ERROR_FEATURE_NOT_PRESENT";
+    case VK_ERROR_INCOMPATIBLE_DRIVER: return "VK_ERROR_INCOMPATIBLE_DRIVER";
+    case VK_ERROR_TOO_MANY_OBJECTS: return "VK_ERROR_TOO_MANY_OBJECTS";
+    case VK_ERROR_FORMAT_NOT_SUPPORTED: return "VK_ERROR_FORMAT_NOT_SUPPORTED";
+    default: return "VkResult";
+  }
+}
+
+[[noreturn]] void throw_vk(const char* call, VkResult r, const char* file, int line) {
+  throw RenderError(fmt::format("{} failed with {} ({}) at {}:{}", call, result_name(r), static_cast<int>(r), file, line));
+}
+
+std::vector<std::uint32_t> read_spirv(const std::string& name) {
+  const std::string path = std::string(CALFPUMP_SHADER_DIR) + "/" + name;
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) throw RenderError(fmt::format("{}: cannot read the compiled shader", path));
+  const auto size = static_cast<std::size_t>(in.tellg());
+  if (size == 0 || size % 4 != 0) throw RenderError(fmt::format("{}: not a SPIR-V module", path));
+  std::vector<std::uint32_t> words(size / 4);
+  in.seekg(0);
+  in.read(reinterpret_cast<char*>(words.data()), static_cast<std::streamsize>(size));
+  return words;
+}
+
+struct Push {
+  float view_projection[16];
+  float color[4];
+  float material[4];
+};
+
+// column-major 4x4 helpers for the camera (leg coordinates -> Vulkan clip space)
+using Mat4 = std::array<float, 16>;
+
+Mat4 multiply(const Mat4& a, const Mat4& b) {
+  Mat4 r{};
+  for (int c = 0; c < 4; ++c)
+    for (int rr = 0; rr < 4; ++rr) {
+      float s = 0;
+      for (int k = 0; k < 4; ++k) s += a[std::size_t(k * 4 + rr)] * b[std::size_t(c * 4 + k)];
+      r[std::size_t(c * 4 + rr)] = s;
+    }
+  return r;
+}
+
+Mat4 look_at(const Camera& cam) {
+  auto sub = [](std::array<float, 3> a, std::array<float, 3> b) { return std::array<float, 3>{a[0] - b[0], a[1] - b[1], a[2] - b[2]}; };
+  auto norm = [](std::array<float, 3> a) {
+    const float l = std::sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
+    return std::array<float, 3>{a[0] / l, a[1] / l, a[2] / l};
+  };
+  auto cross = [](std::array<float, 3> a, std::array<float, 3> b) {
+    return std::array<float, 3>{a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
+  };
+  auto dot = [](std::array<float, 3> a, std::array<float, 3> b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; };
+  const auto f = norm(sub(cam.target, cam.eye));
+  const auto s = norm(cross(f, cam.up));
+  const auto u = cross(s, f);
+  // camera space: x right, y down, z forward (Vulkan convention)
+  return {s[0], -u[0], f[0], 0, s[1], -u[1], f[1], 0, s[2], -u[2], f[2], 0, -dot(s, cam.eye), dot(u, cam.eye), -dot(f, cam.eye), 1};
+}
+
+Mat4 perspective(float fov_deg, float aspect, float znear, float zfar) {
+  const float t = 1.0f / std::tan(fov_deg * 3.14159265f / 360.0f);
+  Mat4 p{};
+  p[0] = t / aspect;
+  p[5] = t;
+  p[10] = zfar / (zfar - znear);  // depth 0 at the near plane, 1 at the far plane
+  p[11] = 1.0f;
+  p[14] = -znear * zfar / (zfar - znear);
+  return p;
+}
+
+// validation messages are counted (tests require none) and the first is kept for the report
+struct ValidationLog {
+  std::uint64_t count = 0;
+  std::string first;
+};
+
+VKAPI_ATTR VkBool32 VKAPI_CALL on_validation(VkDebugUtilsMessageSeverityFlagBitsEXT, VkDebugUtilsMessageTypeFlagsEXT,
+                                             const VkDebugUtilsMessengerCallbackDataEXT* data, void* user) {
+  auto* log = static_cast<ValidationLog*>(user);
+  if (log->count++ == 0 && data && data->pMessage) log->first = data->pMessage;
+  return VK_FALSE;
+}
+
+}  // namespace
+
+TissueStyle default_style(anatomy::StructureKind kind) {
+  using K = anatomy::StructureKind;
+  switch (kind) {
+    case K::Bone: return {{0.91f, 0.87f, 0.77f, 1.0f}};
+    case K::Muscle: return {{0.72f, 0.24f, 0.22f, 1.0f}};
+    case K::Tendon: return {{0.88f, 0.84f, 0.74f, 1.0f}};
+    case K::Skin: return {{0.93f, 0.76f, 0.66f, 0.16f}};
+    case K::Vein: return {{0.20f, 0.33f, 0.78f, 0.75f}};
+    case K::Valve: return {{0.86f, 0.88f, 0.97f, 1.0f}};
+  }
+  return {{1, 1, 1, 1}};
+}
+
+struct Renderer::Impl {
+  RenderOptions options;
+  VkInstance instance = VK_NULL_HANDLE;
+  VkDebugUtilsMessengerEXT messenger = VK_NULL_HANDLE;
+  VkPhysicalDevice physical = VK_NULL_HANDLE;
+  VkDevice device = VK_NULL_HANDLE;
+  VkQueue queue = VK_NULL_HANDLE;
+  std::uint32_t queue_family = 0;
+  VkCommandPool pool = VK_NULL_HANDLE;
+  VkCommandBuffer cmd = VK_NULL_HANDLE;
+  VkFence fence = VK_NULL_HANDLE;
+  VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_1_BIT;
+  std::string device_name;
+  ValidationLog validation;
+
+  struct ImageRes {
+    VkImage image = VK_NULL_HANDLE;
+    VkDeviceMemory memory = VK_NULL_HANDLE;
+    VkImageView view = VK_NULL_HANDLE;
+  };
+  ImageRes color_ms, depth_ms, resolve;
+  VkBuffer readback = VK_NULL_HANDLE;
+  VkDeviceMemory readback_memory = VK_NULL_HANDLE;
+  VkRenderPass render_pass = VK_NULL_HANDLE;
+  VkFramebuffer framebuffer = VK_NULL_HANDLE;
+  VkPipelineLayout layout = VK_NULL_HANDLE;
+  VkPipeline opaque = VK_NULL_HANDLE, translucent = VK_NULL_HANDLE;
+
+  struct Mesh {
+    VkBuffer vertices = VK_NULL_HANDLE;  // positions then normals
+    VkDeviceMemory vertex_memory = VK_NULL_HANDLE;
+    void* mapped = nullptr;
+    VkBuffer indices = VK_NULL_HANDLE;
+    VkDeviceMemory index_memory = VK_NULL_HANDLE;
+    std::uint32_t index_count = 0;
+    std::size_t vertex_count = 0;
+    anatomy::StructureKind kind{};
+  };
+  std::vector<Mesh> meshes;
+
+  ~Impl() { destroy(); }
+
+  std::uint32_t memory_type(std::uint32_t bits, VkMemoryPropertyFlags flags) const {
+    VkPhysicalDeviceMemoryProperties props;
+    vkGetPhysicalDeviceMemoryProperties(physical, &props);
+    for (std::uint32_t i = 0; i < props.memoryTypeCount; ++i)
+      if ((bits & (1u << i)) && (props.memoryTypes[i].propertyFlags & flags) == flags) return i;
+    throw RenderError("no suitable Vulkan memory type");
+  }
+
+  void create_buffer(VkDeviceSize size, VkBufferUsageFlags usage, VkBuffer& buffer, VkDeviceMemory& memory) {
+    VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
+    info.size = size;
+    info.usage = usage;
+    info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+    CP_VK(vkCreateBuffer(device, &info, nullptr, &buffer));
+    VkMemoryRequirements req;
+    vkGetBufferMemoryRequirements(device, buffer, &req);
+    VkMemoryAllocateInfo alloc{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+    alloc.allocationSize = req.size;
+    alloc.memoryTypeIndex = memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
+    CP_VK(vkAllocateMemory(device, &alloc, nullptr, &memory));
+    CP_VK(vkBindBufferMemory(device, buffer, memory, 0));
+  }
+
+  void create_image(VkFormat format, VkImageUsageFlags usage, VkSampleCountFlagBits count, VkImageAspectFlags aspect, ImageRes& res) {
+    VkImageCreateInfo info{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
+    info.imageType = VK_IMAGE_TYPE_2D;
+    info.format = format;
+    info.extent = {static_cast<std::uint32_t>(options.width), static_cast<std::uint32_t>(options.height), 1};
+    info.mipLevels = 1;
+    info.arrayLayers = 1;
+    info.samples = count;
+    info.tiling = VK_IMAGE_TILING_OPTIMAL;
+    info.usage = usage;
+    info.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
+    CP_VK(vkCreateImage(device, &info, nullptr, &res.image));
+    VkMemoryRequirements req;
+    vkGetImageMemoryRequirements(device, res.image, &req);
+    VkMemoryAllocateInfo alloc{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+    alloc.allocationSize = req.size;
+    alloc.memoryTypeIndex = memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
+    CP_VK(vkAllocateMemory(device, &alloc, nullptr, &res.memory));
+    CP_VK(vkBindImageMemory(device, res.image, res.memory, 0));
+    VkImageViewCreateInfo view{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
+    view.image = res.image;
+    view.viewType = VK_IMAGE_VIEW_TYPE_2D;
+    view.format = format;
+    view.subresourceRange = {aspect, 0, 1, 0, 1};
+    CP_VK(vkCreateImageView(device, &view, nullptr, &res.view));
+  }
+
+  void destroy_image(ImageRes& r) {
+    if (r.view) vkDestroyImageView(device, r.view, nullptr);
+    if (r.image) vkDestroyImage(device, r.image, nullptr);
+    if (r.memory) vkFreeMemory(device, r.memory, nullptr);
+    r = {};
+  }
+
+  void destroy() {
+    if (device) {
+      vkDeviceWaitIdle(device);
+      for (auto& m : meshes) {
+        if (m.mapped) vkUnmapMemory(device, m.vertex_memory);
+        vkDestroyBuffer(device, m.vertices, nullptr);
+        vkFreeMemory(device, m.vertex_memory, nullptr);
+        vkDestroyBuffer(device, m.indices, nullptr);
+        vkFreeMemory(device, m.index_memory, nullptr);
+      }
+      meshes.clear();
+      if (opaque) vkDestroyPipeline(device, opaque, nullptr);
+      if (translucent) vkDestroyPipeline(device, translucent, nullptr);
+      if (layout) vkDestroyPipelineLayout(device, layout, nullptr);
+      if (framebuffer) vkDestroyFramebuffer(device, framebuffer, nullptr);
+      if (render_pass) vkDestroyRenderPass(device, render_pass, nullptr);
+      destroy_image(color_ms);
+      destroy_image(depth_ms);
+      destroy_image(resolve);
+      if (readback) vkDestroyBuffer(device, readback, nullptr);
+      if (readback_memory) vkFreeMemory(device, readback_memory, nullptr);
+      if (fence) vkDestroyFence(device, fence, nullptr);
+      if (pool) vkDestroyCommandPool(device, pool, nullptr);
+      vkDestroyDevice(device, nullptr);
+      device = VK_NULL_HANDLE;
+    }
+    if (messenger) {
+      auto destroy_fn = reinterpret_cast<PFN_vkDestroyDebugUtilsMessengerEXT>(vkGetInstanceProcAddr(instance, "vkDestroyDebugUtilsMessengerEXT"));
+      if (destroy_fn) destroy_fn(instance, messenger, nullptr);
+      messenger = VK_NULL_HANDLE;
+    }
+    if (instance) vkDestroyInstance(instance, nullptr);
+    instance = VK_NULL_HANDLE;
+  }
+
+  void create_instance() {
+    std::uint32_t count = 0;
+    CP_VK(vkEnumerateInstanceExtensionProperties(nullptr, &count, nullptr));
+    std::vector<VkExtensionProperties> available(count);
+    CP_VK(vkEnumerateInstanceExtensionProperties(nullptr, &count, available.data()));
+    auto has_ext = [&](const char* n) {
+      return std::any_of(available.begin(), available.end(), [&](const VkExtensionProperties& e) { return std::strcmp(e.extensionName, n) == 0; });
+    };
+    std::vector<const char*> extensions, layers;
+    VkInstanceCreateFlags flags = 0;
+    // MoltenVK and other portability drivers are listed only when asked for
+    if (has_ext(VK_KHR_PORTABILITY_ENUMERATION_EXTENSION_NAME)) {
+      extensions.push_back(VK_KHR_PORTABILITY_ENUMERATION_EXTENSION_NAME);
+      flags |= VK_INSTANCE_CREATE_ENUMERATE_PORTABILITY_BIT_KHR;
+    }
+    if (options.validation) {
+      std::uint32_t lc = 0;
+      CP_VK(vkEnumerateInstanceLayerProperties(&lc, nullptr));
+      std::vector<VkLayerProperties> ls(lc);
+      CP_VK(vkEnumerateInstanceLayerProperties(&lc, ls.data()));
+      const bool found = std::any_of(ls.begin(), ls.end(), [](const VkLayerProperties& l) { return std::strcmp(l.layerName, "VK_LAYER_KHRONOS_validation") == 0; });
+      if (!found) throw RenderError("validation was asked for but VK_LAYER_KHRONOS_validation is not installed (Debian: vulkan-validationlayers)");
+      layers.push_back("VK_LAYER_KHRONOS_validation");
+      if (!has_ext(VK_EXT_DEBUG_UTILS_EXTENSION_NAME)) throw RenderError("validation needs VK_EXT_debug_utils, which this Vulkan loader lacks");
+      extensions.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
+    }
+    VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
+    app.pApplicationName = "CalfPump";
+    app.apiVersion = VK_API_VERSION_1_2;
+    VkInstanceCreateInfo info{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
+    info.flags = flags;
+    info.pApplicationInfo = &app;
+    info.enabledExtensionCount = static_cast<std::uint32_t>(extensions.size());
+    info.ppEnabledExtensionNames = extensions.data();
+    info.enabledLayerCount = static_cast<std::uint32_t>(layers.size());
+    info.ppEnabledLayerNames = layers.data();
+    // synchronization validation on, when validating
+    VkValidationFeatureEnableEXT enables[] = {VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT};
+    VkValidationFeaturesEXT features{VK_STRUCTURE_TYPE_VALIDATION_FEATURES_EXT};
+    features.enabledValidationFeatureCount = 1;
+    features.pEnabledValidationFeatures = enables;
+    if (options.validation) info.pNext = &features;
+    const VkResult r = vkCreateInstance(&info, nullptr, &instance);
+    if (r == VK_ERROR_INCOMPATIBLE_DRIVER) throw RenderError("no Vulkan driver is installed (Debian: mesa-vulkan-drivers)");
+    CP_VK(r);
+    if (options.validation) {
+      VkDebugUtilsMessengerCreateInfoEXT m{VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT};
+      m.messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT | VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
+      m.messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT | VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT |
+                      VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT;
+      m.pfnUserCallback = on_validation;
+      m.pUserData = &validation;
+      auto create_fn = reinterpret_cast<PFN_vkCreateDebugUtilsMessengerEXT>(vkGetInstanceProcAddr(instance, "vkCreateDebugUtilsMessengerEXT"));
+      if (!create_fn) throw RenderError("vkCreateDebugUtilsMessengerEXT is not available");
+      CP_VK(create_fn(instance, &m, nullptr, &messenger));
+    }
+  }
+
+  void pick_device() {
+    std::uint32_t count = 0;
+    CP_VK(vkEnumeratePhysicalDevices(instance, &count, nullptr));
+    if (count == 0) throw RenderError("no Vulkan device found (Debian: mesa-vulkan-drivers provides the lavapipe CPU device)");
+    std::vector<VkPhysicalDevice> devices(count);
+    CP_VK(vkEnumeratePhysicalDevices(instance, &count, devices.data()));
+    auto rank = [](VkPhysicalDeviceType t) {
+      switch (t) {
+        case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return 0;
+        case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return 1;
+        case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return 2;
+        case VK_PHYSICAL_DEVICE_TYPE_CPU: return 3;
+        default: return 4;
+      }
+    };
+    int best_rank = 99;
+    std::string names;
+    for (VkPhysicalDevice d : devices) {
+      VkPhysicalDeviceProperties p;
+      vkGetPhysicalDeviceProperties(d, &p);
+      names += (names.empty() ? "" : ", ") + std::string(p.deviceName);
+      if (VK_API_VERSION_MINOR(p.apiVersion) < 2 && VK_API_VERSION_MAJOR(p.apiVersion) == 1) continue;
+      std::uint32_t qc = 0;
+      vkGetPhysicalDeviceQueueFamilyProperties(d, &qc, nullptr);
+      std::vector<VkQueueFamilyProperties> qs(qc);
+      vkGetPhysicalDeviceQueueFamilyProperties(d, &qc, qs.data());
+      int family = -1;
+      for (std::uint32_t i = 0; i < qc && family < 0; ++i)
+        if (qs[i].queueFlags & VK_QUEUE_GRAPHICS_BIT) family = static_cast<int>(i);
+      if (family < 0) continue;
+      if (!options.device.empty() && std::string(p.deviceName).find(options.device) == std::string::npos) continue;
+      if (rank(p.deviceType) < best_rank) {
+        best_rank = rank(p.deviceType);
+        physical = d;
+        queue_family = static_cast<std::uint32_t>(family);
+        device_name = p.deviceName;
+        const VkSampleCountFlags ok = p.limits.framebufferColorSampleCounts & p.limits.framebufferDepthSampleCounts;
+        samples = (ok & VK_SAMPLE_COUNT_4_BIT) ? VK_SAMPLE_COUNT_4_BIT : VK_SAMPLE_COUNT_1_BIT;
+      }
+    }
+    if (!physical)
+      throw RenderError(options.device.empty() ? fmt::format("no Vulkan 1.2 device with graphics found (devices: {})", names)
+                                               : fmt::format("no Vulkan 1.2 device named like '{}' (devices: {})", options.device, names));
+    const float priority = 1.0f;
+    VkDeviceQueueCreateInfo q{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
+    q.queueFamilyIndex = queue_family;
+    q.queueCount = 1;
+    q.pQueuePriorities = &priority;
+    std::vector<const char*> extensions;
+    std::uint32_t ec = 0;
+    CP_VK(vkEnumerateDeviceExtensionProperties(physical, nullptr, &ec, nullptr));
+    std::vector<VkExtensionProperties> exts(ec);
+    CP_VK(vkEnumerateDeviceExtensionProperties(physical, nullptr, &ec, exts.data()));
+    for (const auto& e : exts)
+      if (std::strcmp(e.extensionName, "VK_KHR_portability_subset") == 0) extensions.push_back("VK_KHR_portability_subset");
+    VkDeviceCreateInfo info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
+    info.queueCreateInfoCount = 1;
+    info.pQueueCreateInfos = &q;
+    info.enabledExtensionCount = static_cast<std::uint32_t>(extensions.size());
+    info.ppEnabledExtensionNames = extensions.data();
+    CP_VK(vkCreateDevice(physical, &info, nullptr, &device));
+    vkGetDeviceQueue(device, queue_family, 0, &queue);
+    VkCommandPoolCreateInfo pool_info{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+    pool_info.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
+    pool_info.queueFamilyIndex = queue_family;
+    CP_VK(vkCreateCommandPool(device, &pool_info, nullptr, &pool));
+    VkCommandBufferAllocateInfo alloc{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+    alloc.commandPool = pool;
+    alloc.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+    alloc.commandBufferCount = 1;
+    CP_VK(vkAllocateCommandBuffers(device, &alloc, &cmd));
+    VkFenceCreateInfo fi{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+    CP_VK(vkCreateFence(device, &fi, nullptr, &fence));
+  }
+
+  void create_target() {
+    constexpr VkFormat kColor = VK_FORMAT_R8G8B8A8_UNORM, kDepth = VK_FORMAT_D32_SFLOAT;
+    create_image(kColor, VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | (samples == VK_SAMPLE_COUNT_1_BIT ? VK_IMAGE_USAGE_TRANSFER_SRC_BIT : 0),
+                 samples, VK_IMAGE_ASPECT_COLOR_BIT, color_ms);
+    create_image(kDepth, VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT, samples, VK_IMAGE_ASPECT_DEPTH_BIT, depth_ms);
+    const bool msaa = samples != VK_SAMPLE_COUNT_1_BIT;
+    if (msaa) create_image(kColor, VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT, VK_SAMPLE_COUNT_1_BIT, VK_IMAGE_ASPECT_COLOR_BIT, resolve);
+    create_buffer(static_cast<VkDeviceSize>(options.width) * options.height * 4, VK_BUFFER_USAGE_TRANSFER_DST_BIT, readback, readback_memory);
+
+    VkAttachmentDescription att[3]{};
+    att[0].format = kColor;
+    att[0].samples = samples;
+    att[0].loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
+    att[0].storeOp = msaa ? VK_ATTACHMENT_STORE_OP_DONT_CARE : VK_ATTACHMENT_STORE_OP_STORE;
+    att[0].stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
+    att[0].stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
+    att[0].initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
+    att[0].finalLayout = msaa ? VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL : VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
+    att[1].format = kDepth;
+    att[1].samples = samples;
+    att[1].loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
+    att[1].storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
+    att[1].stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
+    att[1].stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
+    att[1].initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
+    att[1].finalLayout = VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL;
+    att[2] = att[0];
+    att[2].samples = VK_SAMPLE_COUNT_1_BIT;
+    att[2].loadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
+    att[2].storeOp = VK_ATTACHMENT_STORE_OP_STORE;
+    att[2].finalLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
+    VkAttachmentReference color_ref{0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
+    VkAttachmentReference depth_ref{1, VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL};
+    VkAttachmentReference resolve_ref{2, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
+    VkSubpassDescription sub{};
+    sub.pipelineBindPoint = VK_PIPELINE_BIND_POINT_GRAPHICS;
+    sub.colorAttachmentCount = 1;
+    sub.pColorAttachments = &color_ref;
+    sub.pDepthStencilAttachment = &depth_ref;
+    sub.pResolveAttachments = msaa ? &resolve_ref : nullptr;
+    // the attachments are written by this pass and then copied out by a transfer
+    VkSubpassDependency deps[2]{};
+    deps[0].srcSubpass = VK_SUBPASS_EXTERNAL;
+    deps[0].dstSubpass = 0;
+    deps[0].srcStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT | VK_PIPELINE_STAGE_EARLY_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
+    deps[0].dstStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT | VK_PIPELINE_STAGE_EARLY_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT;
+    deps[0].srcAccessMask = VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT | VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT;
+    deps[0].dstAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT | VK_ACCESS_COLOR_ATTACHMENT_READ_BIT | VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT | VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_READ_BIT;
+    deps[1].srcSubpass = 0;
+    deps[1].dstSubpass = VK_SUBPASS_EXTERNAL;
+    deps[1].srcStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
+    deps[1].dstStageMask = VK_PIPELINE_STAGE_TRANSFER_BIT;
+    deps[1].srcAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
+    deps[1].dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
+    VkRenderPassCreateInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO};
+    rp.attachmentCount = msaa ? 3 : 2;
+    rp.pAttachments = att;
+    rp.subpassCount = 1;
+    rp.pSubpasses = &sub;
+    rp.dependencyCount = 2;
+    rp.pDependencies = deps;
+    CP_VK(vkCreateRenderPass(device, &rp, nullptr, &render_pass));
+    VkImageView views[3] = {color_ms.view, depth_ms.view, resolve.view};
+    VkFramebufferCreateInfo fb{VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
+    fb.renderPass = render_pass;
+    fb.attachmentCount = msaa ? 3 : 2;
+    fb.pAttachments = views;
+    fb.width = static_cast<std::uint32_t>(options.width);
+    fb.height = static_cast<std::uint32_t>(options.height);
+    fb.layers = 1;
+    CP_VK(vkCreateFramebuffer(device, &fb, nullptr, &framebuffer));
+  }
+
+  VkShaderModule shader(const std::string& name) {
+    const auto words = read_spirv(name);
+    VkShaderModuleCreateInfo info{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
+    info.codeSize = words.size() * 4;
+    info.pCode = words.data();
+    VkShaderModule m;
+    CP_VK(vkCreateShaderModule(device, &info, nullptr, &m));
+    return m;
+  }
+
+  void create_pipelines() {
+    VkPushConstantRange range{VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(Push)};
+    VkPipelineLayoutCreateInfo li{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
+    li.pushConstantRangeCount = 1;
+    li.pPushConstantRanges = &range;
+    CP_VK(vkCreatePipelineLayout(device, &li, nullptr, &layout));
+    VkShaderModule vs = shader("mesh.vert.spv"), fs = shader("mesh.frag.spv");
+    VkPipelineShaderStageCreateInfo stages[2]{};
+    stages[0].sType = stages[1].sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
+    stages[0].stage = VK_SHADER_STAGE_VERTEX_BIT;
+    stages[0].module = vs;
+    stages[0].pName = "main";
+    stages[1].stage = VK_SHADER_STAGE_FRAGMENT_BIT;
+    stages[1].module = fs;
+    stages[1].pName = "main";
+    VkVertexInputBindingDescription bindings[2] = {{0, 12, VK_VERTEX_INPUT_RATE_VERTEX}, {1, 12, VK_VERTEX_INPUT_RATE_VERTEX}};
+    VkVertexInputAttributeDescription attrs[2] = {{0, 0, VK_FORMAT_R32G32B32_SFLOAT, 0}, {1, 1, VK_FORMAT_R32G32B32_SFLOAT, 0}};
+    VkPipelineVertexInputStateCreateInfo vi{VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
+    vi.vertexBindingDescriptionCount = 2;
+    vi.pVertexBindingDescriptions = bindings;
+    vi.vertexAttributeDescriptionCount = 2;
+    vi.pVertexAttributeDescriptions = attrs;
+    VkPipelineInputAssemblyStateCreateInfo ia{VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO};
+    ia.topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST;
+    VkViewport vp{0, 0, static_cast<float>(options.width), static_cast<float>(options.height), 0, 1};
+    VkRect2D sc{{0, 0}, {static_cast<std::uint32_t>(options.width), static_cast<std::uint32_t>(options.height)}};
+    VkPipelineViewportStateCreateInfo vps{VK_STRUCTURE_TYPE_PIPELINE_VIEWPORT_STATE_CREATE_INFO};
+    vps.viewportCount = 1;
+    vps.pViewports = &vp;
+    vps.scissorCount = 1;
+    vps.pScissors = &sc;
+    VkPipelineRasterizationStateCreateInfo rs{VK_STRUCTURE_TYPE_PIPELINE_RASTERIZATION_STATE_CREATE_INFO};
+    rs.polygonMode = VK_POLYGON_MODE_FILL;
+    rs.cullMode = VK_CULL_MODE_NONE;  // leaflets are sheets; translucent layers show their inside
+    rs.frontFace = VK_FRONT_FACE_COUNTER_CLOCKWISE;
+    rs.lineWidth = 1.0f;
+    VkPipelineMultisampleStateCreateInfo ms{VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO};
+    ms.rasterizationSamples = samples;
+    VkPipelineDepthStencilStateCreateInfo ds{VK_STRUCTURE_TYPE_PIPELINE_DEPTH_STENCIL_STATE_CREATE_INFO};
+    ds.depthTestEnable = VK_TRUE;
+    ds.depthWriteEnable = VK_TRUE;
+    ds.depthCompareOp = VK_COMPARE_OP_LESS_OR_EQUAL;
+    VkPipelineColorBlendAttachmentState blend{};
+    blend.colorWriteMask = VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT | VK_COLOR_COMPONENT_B_BIT | VK_COLOR_COMPONENT_A_BIT;
+    VkPipelineColorBlendStateCreateInfo cb{VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO};
+    cb.attachmentCount = 1;
+    cb.pAttachments = &blend;
+    VkGraphicsPipelineCreateInfo info{VK_STRUCTURE_TYPE_GRAPHICS_PIPELINE_CREATE_INFO};
+    info.stageCount = 2;
+    info.pStages = stages;
+    info.pVertexInputState = &vi;
+    info.pInputAssemblyState = &ia;
+    info.pViewportState = &vps;
+    info.pRasterizationState = &rs;
+    info.pMultisampleState = &ms;
+    info.pDepthStencilState = &ds;
+    info.pColorBlendState = &cb;
+    info.layout = layout;
+    info.renderPass = render_pass;
+    CP_VK(vkCreateGraphicsPipelines(device, VK_NULL_HANDLE, 1, &info, nullptr, &opaque));
+    // translucent: blended over, depth-tested against the opaque tissue but not written
+    ds.depthWriteEnable = VK_FALSE;
+    blend.blendEnable = VK_TRUE;
+    blend.srcColorBlendFactor = VK_BLEND_FACTOR_SRC_ALPHA;
+    blend.dstColorBlendFactor = VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA;
+    blend.colorBlendOp = VK_BLEND_OP_ADD;
+    blend.srcAlphaBlendFactor = VK_BLEND_FACTOR_ONE;
+    blend.dstAlphaBlendFactor = VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA;
+    blend.alphaBlendOp = VK_BLEND_OP_ADD;
+    CP_VK(vkCreateGraphicsPipelines(device, VK_NULL_HANDLE, 1, &info, nullptr, &translucent));
+    vkDestroyShaderModule(device, vs, nullptr);
+    vkDestroyShaderModule(device, fs, nullptr);
+  }
+};
+
+Renderer::Renderer(const RenderOptions& options) : impl_(std::make_unique<Impl>()) {
+  if (options.width < 16 || options.height < 16 || options.width > 8192 || options.height > 8192)
+    throw RenderError(fmt::format("image size {}x{} is out of range; expected 16 to 8192 pixels a side", options.width, options.height));
+  impl_->options = options;
+  impl_->create_instance();
+  impl_->pick_device();
+  impl_->create_target();
+  impl_->create_pipelines();
+}
+
+Renderer::~Renderer() = default;
+
+const std::string& Renderer::device_name() const { return impl_->device_name; }
+std::uint64_t Renderer::validation_messages() const { return impl_->validation.count; }
+const std::string& Renderer::first_validation_message() const { return impl_->validation.first; }
+
+void Renderer::set_leg(const anatomy::LegGeometry& rest) {
+  Impl& d = *impl_;
+  vkDeviceWaitIdle(d.device);
+  for (const auto& s : rest.structures) {
+    Impl::Mesh m;
+    m.kind = s.kind;
+    m.vertex_count = s.vertex_count();
+    m.index_count = static_cast<std::uint32_t>(s.indices.size());
+    d.create_buffer(static_cast<VkDeviceSize>(m.vertex_count) * 24, VK_BUFFER_USAGE_VERTEX_BUFFER_BIT, m.vertices, m.vertex_memory);
+    CP_VK(vkMapMemory(d.device, m.vertex_memory, 0, VK_WHOLE_SIZE, 0, &m.mapped));
+    d.create_buffer(s.indices.size() * 4, VK_BUFFER_USAGE_INDEX_BUFFER_BIT, m.indices, m.index_memory);
+    void* p = nullptr;
+    CP_VK(vkMapMemory(d.device, m.index_memory, 0, VK_WHOLE_SIZE, 0, &p));
+    std::memcpy(p, s.indices.data(), s.indices.size() * 4);
+    vkUnmapMemory(d.device, m.index_memory);
+    d.meshes.push_back(m);
+  }
+}
+
+Image Renderer::render(const anatomy::LegGeometry& leg, const Camera& camera) {
+  Impl& d = *impl_;
+  if (leg.structures.size() != d.meshes.size()) throw RenderError("render: the leg does not match the one given to set_leg");
+  // new positions and normals into the mapped vertex buffers (no allocation per frame)
+  for (std::size_t i = 0; i < d.meshes.size(); ++i) {
+    const auto& s = leg.structures[i];
+    auto* dst = static_cast<std::uint8_t*>(d.meshes[i].mapped);
+    std::memcpy(dst, s.positions.data(), s.positions.size() * 4);
+    std::memcpy(dst + d.meshes[i].vertex_count * 12, s.normals.data(), s.normals.size() * 4);
+  }
+  const Mat4 vp = multiply(perspective(camera.fov_deg, static_cast<float>(d.options.width) / static_cast<float>(d.options.height), 0.05f, 5.0f),
+                           look_at(camera));
+
+  CP_VK(vkResetCommandBuffer(d.cmd, 0));
+  VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+  begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+  CP_VK(vkBeginCommandBuffer(d.cmd, &begin));
+  VkClearValue clear[3];
+  clear[0].color = {{0.955f, 0.955f, 0.965f, 1.0f}};  // a neutral, projector-friendly background
+  clear[1].depthStencil = {1.0f, 0};
+  clear[2].color = clear[0].color;
+  VkRenderPassBeginInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
+  rp.renderPass = d.render_pass;
+  rp.framebuffer = d.framebuffer;
+  rp.renderArea = {{0, 0}, {static_cast<std::uint32_t>(d.options.width), static_cast<std::uint32_t>(d.options.height)}};
+  rp.clearValueCount = 3;
+  rp.pClearValues = clear;
+  vkCmdBeginRenderPass(d.cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
+  // opaque tissue first, then translucent layers from the inside out (valves, veins, skin)
+  for (int pass = 0; pass < 2; ++pass) {
+    vkCmdBindPipeline(d.cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pass == 0 ? d.opaque : d.translucent);
+    for (anatomy::StructureKind kind : {anatomy::StructureKind::Bone, anatomy::StructureKind::Tendon, anatomy::StructureKind::Muscle,
+                                        anatomy::StructureKind::Valve, anatomy::StructureKind::Vein, anatomy::StructureKind::Skin}) {
+      const TissueStyle style = default_style(kind);
+      if ((style.color[3] < 1.0f) != (pass == 1)) continue;
+      Push push{};
+      std::memcpy(push.view_projection, vp.data(), sizeof(push.view_projection));
+      std::memcpy(push.color, style.color.data(), sizeof(push.color));
+      push.material[0] = static_cast<float>(kind);
+      push.material[1] = camera.eye[0];
+      push.material[2] = camera.eye[1];
+      push.material[3] = camera.eye[2];
+      vkCmdPushConstants(d.cmd, d.layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(Push), &push);
+      for (const auto& m : d.meshes) {
+        if (m.kind != kind) continue;
+        VkBuffer bufs[2] = {m.vertices, m.vertices};
+        VkDeviceSize offs[2] = {0, static_cast<VkDeviceSize>(m.vertex_count) * 12};
+        vkCmdBindVertexBuffers(d.cmd, 0, 2, bufs, offs);
+        vkCmdBindIndexBuffer(d.cmd, m.indices, 0, VK_INDEX_TYPE_UINT32);
+        vkCmdDrawIndexed(d.cmd, m.index_count, 1, 0, 0, 0);
+      }
+    }
+  }
+  vkCmdEndRenderPass(d.cmd);
+  VkBufferImageCopy copy{};
+  copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+  copy.imageExtent = {static_cast<std::uint32_t>(d.options.width), static_cast<std::uint32_t>(d.options.height), 1};
+  VkImage source = d.samples == VK_SAMPLE_COUNT_1_BIT ? d.color_ms.image : d.resolve.image;
+  vkCmdCopyImageToBuffer(d.cmd, source, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, d.readback, 1, &copy);
+  VkBufferMemoryBarrier to_host{VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER};
+  to_host.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+  to_host.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+  to_host.srcQueueFamilyIndex = to_host.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+  to_host.buffer = d.readback;
+  to_host.size = VK_WHOLE_SIZE;
+  vkCmdPipelineBarrier(d.cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 0, nullptr, 1, &to_host, 0, nullptr);
+  CP_VK(vkEndCommandBuffer(d.cmd));
+  VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+  submit.commandBufferCount = 1;
+  submit.pCommandBuffers = &d.cmd;
+  CP_VK(vkResetFences(d.device, 1, &d.fence));
+  CP_VK(vkQueueSubmit(d.queue, 1, &submit, d.fence));
+  CP_VK(vkWaitForFences(d.device, 1, &d.fence, VK_TRUE, UINT64_MAX));
+
+  Image img;
+  img.width = d.options.width;
+  img.height = d.options.height;
+  img.rgba.resize(static_cast<std::size_t>(img.width) * static_cast<std::size_t>(img.height) * 4);
+  void* p = nullptr;
+  CP_VK(vkMapMemory(d.device, d.readback_memory, 0, VK_WHOLE_SIZE, 0, &p));
+  std::memcpy(img.rgba.data(), p, img.rgba.size());
+  vkUnmapMemory(d.device, d.readback_memory);
+  for (std::size_t i = 3; i < img.rgba.size(); i += 4) img.rgba[i] = 255;  // an opaque picture
+  return img;
+}
+
+}  // namespace calfpump::render

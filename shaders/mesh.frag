@@ -1,0 +1,38 @@
+#version 450
+// Lit tissue: a key light from the upper front, a cool fill, and a rim that outlines translucent
+// layers; muscles get a faint fibre striation along the leg, skin and veins are see-through.
+
+layout(location = 0) in vec3 in_position;
+layout(location = 1) in vec3 in_normal;
+
+layout(push_constant) uniform Push {
+  mat4 view_projection;
+  vec4 color;
+  vec4 material;
+} push;
+
+layout(location = 0) out vec4 out_color;
+
+void main() {
+  vec3 n = normalize(in_normal);
+  vec3 v = normalize(push.material.yzw - in_position);
+  if (dot(n, v) < 0.0) n = -n;  // two-sided: leaflets and the inside of translucent layers
+  const vec3 key = normalize(vec3(0.35, -0.55, 0.75));
+  const vec3 fill = normalize(vec3(-0.6, 0.4, 0.2));
+  float diffuse = max(dot(n, key), 0.0) * 0.75 + max(dot(n, fill), 0.0) * 0.25;
+  vec3 h = normalize(key + v);
+  float tissue = push.material.x;
+  float shininess = tissue < 0.5 ? 24.0 : (tissue > 3.5 ? 48.0 : 16.0);
+  float specular = pow(max(dot(n, h), 0.0), shininess) * (tissue > 2.5 && tissue < 3.5 ? 0.08 : 0.25);
+  vec3 base = push.color.rgb;
+  if (abs(tissue - 1.0) < 0.5) {
+    // muscle fibres: fine bands along the leg's axis
+    float stripe = 0.5 + 0.5 * sin(in_position.x * 900.0 + in_position.y * 600.0);
+    base *= 0.9 + 0.1 * stripe;
+  }
+  float rim = pow(1.0 - max(dot(n, v), 0.0), 3.0);
+  vec3 lit = base * (0.28 + 0.72 * diffuse) + vec3(specular) + rim * 0.15 * vec3(1.0);
+  float alpha = push.color.a;
+  if (alpha < 1.0) alpha = clamp(alpha + rim * 0.35, 0.0, 1.0);  // translucent layers show their outline
+  out_color = vec4(lit, alpha);
+}

@@ -1,0 +1,77 @@
+// The offscreen Vulkan renderer on whatever device the machine has (lavapipe in CI), with the
+// validation layers on: no messages, a picture that is not blank, identical for identical input,
+// different when the leg changes.
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "anatomy/deform.hpp"
+#include "anatomy/geometry_io.hpp"
+#include "anatomy/scenario.hpp"
+#include "anatomy/simulation.hpp"
+#include "render/renderer.hpp"
+
+using namespace calfpump;
+using namespace calfpump::anatomy;
+
+namespace {
+
+struct Scene {
+  LegDescription leg = load_leg_description(default_leg_file());
+  LegGeometry rest = read_leg_glb(default_leg_mesh());
+};
+
+LegGeometry leg_at(const Scene& s, const char* scenario, double t) {
+  const Scenario sc = load_scenario(resolve_scenario(scenario), s.leg);
+  const Model m = build_model(s.leg, sc.condition);
+  Simulation sim(m, sc.schedule());
+  sim.run_until(t);
+  LegGeometry out = s.rest;
+  Deformer(m, s.rest).apply(sim.state(), out);
+  return out;
+}
+
+double mean_abs_difference(const render::Image& a, const render::Image& b) {
+  double d = 0;
+  for (std::size_t i = 0; i < a.rgba.size(); ++i) d += std::abs(int(a.rgba[i]) - int(b.rgba[i]));
+  return d / static_cast<double>(a.rgba.size());
+}
+
+}  // namespace
+
+TEST_CASE("the leg renders offscreen with no validation messages", "[gpu][render]") {
+  const Scene s;
+  render::RenderOptions o;
+  o.width = 320;
+  o.height = 240;
+  o.validation = true;
+  render::Renderer r(o);
+  r.set_leg(s.rest);
+  const LegGeometry standing = leg_at(s, "healthy-tiptoe", 19.9);
+  const LegGeometry raised = leg_at(s, "healthy-tiptoe", 20.35);
+  const render::Image a = r.render(standing, render::Camera{});
+  const render::Image b = r.render(standing, render::Camera{});
+  const render::Image c = r.render(raised, render::Camera{});
+  INFO(r.first_validation_message());
+  CHECK(r.validation_messages() == 0);
+  REQUIRE(a.rgba.size() == 320u * 240u * 4u);
+  // not blank: many pixels differ from the background, with several distinct colours
+  std::size_t drawn = 0;
+  for (std::size_t i = 0; i < a.rgba.size(); i += 4)
+    if (std::abs(int(a.rgba[i]) - 244) > 12 || std::abs(int(a.rgba[i + 2]) - 246) > 12) ++drawn;
+  CHECK(drawn > 320u * 240u / 20u);
+  CHECK(a.rgba == b.rgba);                 // deterministic
+  CHECK(mean_abs_difference(a, c) > 0.05);  // the contraction shows
+}
+
+TEST_CASE("asking for a device that is not there is a clear error", "[gpu][render][errors]") {
+  render::RenderOptions o;
+  o.device = "no-such-gpu-name";
+  try {
+    render::Renderer r(o);
+    FAIL("a renderer was created");
+  } catch (const render::RenderError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("no-such-gpu-name") && Catch::Contains("devices:"));
+  }
+}
