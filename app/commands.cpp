@@ -261,8 +261,6 @@ int cmd_screenshot(const ScreenshotOptions& o) {
     const Model model = build_model(l.leg, l.scenario.condition);
     Simulation sim(model, l.scenario.schedule());
     sim.run_until(o.time_s);
-    LegGeometry leg = rest;
-    Deformer(model, rest).apply(sim.state(), leg);
     render::RenderOptions ro;
     ro.width = w;
     ro.height = h;
@@ -270,8 +268,8 @@ int cmd_screenshot(const ScreenshotOptions& o) {
     const char* validation = std::getenv("CALFPUMP_VALIDATION");
     ro.validation = validation && std::string(validation) == "1";
     render::Renderer renderer(ro);
-    renderer.set_leg(rest);
-    const render::Image img = renderer.render(leg, render::Camera{});
+    renderer.set_leg(model, rest);
+    const render::Image img = renderer.render(sim.state(), render::Camera{});
     render::write_png(img, o.out);
     fmt::print("{} ({}x{}, {}, t = {:.3f} s of {}, ankle {:.1f} mmHg)\n", o.out, w, h, renderer.device_name(), o.time_s,
                l.scenario.name, Pa_to_mmHg(sim.state().metrics.ankle_pressure_Pa));

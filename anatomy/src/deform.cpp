@@ -101,6 +101,32 @@ LegPaths make_leg_paths(const LegDescription& leg) {
   return p;
 }
 
+DeformFrame deform_frame(const Model& model, const LegPaths& paths, const State& st) {
+  const LegDescription& leg = model.leg;
+  DeformFrame f;
+  float first_path = 0;
+  for (std::size_t b = 0; b < leg.bodies.size(); ++b) {
+    const BodyDesc& body = leg.bodies[b];
+    double lambda = 1.0;
+    if (body.kind == BodyKind::Muscle && !body.muscle.empty())
+      lambda = 1.0 - body.shortening * st.muscle_activation[static_cast<std::size_t>(leg.muscle_index(body.muscle))];
+    f.bodies.push_back({static_cast<float>(lambda), first_path, 0, 0});
+    first_path += static_cast<float>(paths.bodies[b].size());
+  }
+  for (std::size_t i = 0; i < model.segments.size(); ++i) {
+    const Segment& s = model.segments[i];
+    f.segments.push_back({static_cast<float>(0.5 * (s.s0 + s.s1)), static_cast<float>(st.area_m2[i] / s.count),
+                          static_cast<float>(s.area_ref_m2 / s.count), 0});
+  }
+  for (std::size_t k = 0; k < model.valves.size(); ++k) {
+    const Valve& v = model.valves[k];
+    f.valves.push_back({static_cast<float>(st.valve_state[k]), static_cast<float>(v.incompetence),
+                        static_cast<float>(valve_draw_t(paths.vessels[static_cast<std::size_t>(v.vessel)].length, v.at)),
+                        static_cast<float>(v.vessel)});
+  }
+  return f;
+}
+
 Deformer::Deformer(const Model& model, const LegGeometry& rest)
     : model_(model), rest_(rest), paths_(make_leg_paths(model.leg)), vessel_segments_(model.leg.vessels.size()) {
   for (std::size_t i = 0; i < model.segments.size(); ++i)

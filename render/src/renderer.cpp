@@ -4,6 +4,8 @@
 
 #include "render/renderer.hpp"
 
+#include "anatomy/deform.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -167,17 +169,43 @@ struct Renderer::Impl {
   VkPipelineLayout layout = VK_NULL_HANDLE;
   VkPipeline opaque = VK_NULL_HANDLE, translucent = VK_NULL_HANDLE;
 
-  struct Mesh {
-    VkBuffer vertices = VK_NULL_HANDLE;  // positions then normals
-    VkDeviceMemory vertex_memory = VK_NULL_HANDLE;
+  // one host-visible buffer (persistently mapped): simple, and fine on lavapipe and integrated GPUs;
+  // discrete GPUs will want the large static ones device-local with a staging copy
+  struct Buffer {
+    VkBuffer buffer = VK_NULL_HANDLE;
+    VkDeviceMemory memory = VK_NULL_HANDLE;
     void* mapped = nullptr;
-    VkBuffer indices = VK_NULL_HANDLE;
-    VkDeviceMemory index_memory = VK_NULL_HANDLE;
-    std::uint32_t index_count = 0;
-    std::size_t vertex_count = 0;
+    VkDeviceSize size = 0;
+  };
+  enum BufferSlot { kRest, kOut, kFrames, kPaths, kVessels, kBodies, kSegments, kValves, kAdjacency, kTriangles, kIndices, kSlots };
+  Buffer buffers[kSlots];
+  struct DrawRange {
+    std::uint32_t first_index = 0, index_count = 0;
     anatomy::StructureKind kind{};
   };
-  std::vector<Mesh> meshes;
+  std::vector<DrawRange> draws;
+  std::uint32_t vertex_count = 0;
+  const anatomy::Model* model = nullptr;
+  anatomy::LegPaths paths;
+  VkDescriptorSetLayout set_layout = VK_NULL_HANDLE;
+  VkDescriptorPool descriptor_pool = VK_NULL_HANDLE;
+  VkDescriptorSet descriptor_set = VK_NULL_HANDLE;
+  VkPipelineLayout compute_layout = VK_NULL_HANDLE;
+  VkPipeline compute = VK_NULL_HANDLE;
+
+  Buffer make_buffer(VkDeviceSize size, VkBufferUsageFlags usage) {
+    Buffer b;
+    b.size = std::max<VkDeviceSize>(size, 16);
+    create_buffer(b.size, usage, b.buffer, b.memory);
+    CP_VK(vkMapMemory(device, b.memory, 0, VK_WHOLE_SIZE, 0, &b.mapped));
+    return b;
+  }
+  template <class T>
+  Buffer upload(const std::vector<T>& data, VkBufferUsageFlags usage) {
+    Buffer b = make_buffer(data.size() * sizeof(T), usage);
+    if (!data.empty()) std::memcpy(b.mapped, data.data(), data.size() * sizeof(T));
+    return b;
+  }
 
   ~Impl() { destroy(); }
 
@@ -241,14 +269,11 @@ struct Renderer::Impl {
   void destroy() {
     if (device) {
       vkDeviceWaitIdle(device);
-      for (auto& m : meshes) {
-        if (m.mapped) vkUnmapMemory(device, m.vertex_memory);
-        vkDestroyBuffer(device, m.vertices, nullptr);
-        vkFreeMemory(device, m.vertex_memory, nullptr);
-        vkDestroyBuffer(device, m.indices, nullptr);
-        vkFreeMemory(device, m.index_memory, nullptr);
-      }
-      meshes.clear();
+      release_leg();
+      if (compute) vkDestroyPipeline(device, compute, nullptr);
+      if (compute_layout) vkDestroyPipelineLayout(device, compute_layout, nullptr);
+      if (descriptor_pool) vkDestroyDescriptorPool(device, descriptor_pool, nullptr);
+      if (set_layout) vkDestroyDescriptorSetLayout(device, set_layout, nullptr);
       if (opaque) vkDestroyPipeline(device, opaque, nullptr);
       if (translucent) vkDestroyPipeline(device, translucent, nullptr);
       if (layout) vkDestroyPipelineLayout(device, layout, nullptr);
@@ -271,6 +296,57 @@ struct Renderer::Impl {
     }
     if (instance) vkDestroyInstance(instance, nullptr);
     instance = VK_NULL_HANDLE;
+  }
+
+  void release_leg() {
+    for (Buffer& b : buffers) {
+      if (b.mapped) vkUnmapMemory(device, b.memory);
+      if (b.buffer) vkDestroyBuffer(device, b.buffer, nullptr);
+      if (b.memory) vkFreeMemory(device, b.memory, nullptr);
+      b = {};
+    }
+    draws.clear();
+  }
+
+  void create_compute() {
+    VkDescriptorSetLayoutBinding bindings[kIndices]{};
+    for (std::uint32_t i = 0; i < kIndices; ++i) {
+      bindings[i].binding = i;
+      bindings[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+      bindings[i].descriptorCount = 1;
+      bindings[i].stageFlags = VK_SHADER_STAGE_COMPUTE_BIT;
+    }
+    VkDescriptorSetLayoutCreateInfo li{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
+    li.bindingCount = kIndices;
+    li.pBindings = bindings;
+    CP_VK(vkCreateDescriptorSetLayout(device, &li, nullptr, &set_layout));
+    VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, kIndices};
+    VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+    pi.maxSets = 1;
+    pi.poolSizeCount = 1;
+    pi.pPoolSizes = &size;
+    CP_VK(vkCreateDescriptorPool(device, &pi, nullptr, &descriptor_pool));
+    VkDescriptorSetAllocateInfo ai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+    ai.descriptorPool = descriptor_pool;
+    ai.descriptorSetCount = 1;
+    ai.pSetLayouts = &set_layout;
+    CP_VK(vkAllocateDescriptorSets(device, &ai, &descriptor_set));
+    VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, 16};
+    VkPipelineLayoutCreateInfo pl{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
+    pl.setLayoutCount = 1;
+    pl.pSetLayouts = &set_layout;
+    pl.pushConstantRangeCount = 1;
+    pl.pPushConstantRanges = &range;
+    CP_VK(vkCreatePipelineLayout(device, &pl, nullptr, &compute_layout));
+    VkShaderModule cs = shader("deform.comp.spv");
+    VkComputePipelineCreateInfo ci{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
+    ci.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
+    ci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+    ci.stage.module = cs;
+    ci.stage.pName = "main";
+    ci.layout = compute_layout;
+    CP_VK(vkCreateComputePipelines(device, VK_NULL_HANDLE, 1, &ci, nullptr, &compute));
+    vkDestroyShaderModule(device, cs, nullptr);
   }
 
   void create_instance() {
@@ -504,7 +580,7 @@ struct Renderer::Impl {
     stages[1].stage = VK_SHADER_STAGE_FRAGMENT_BIT;
     stages[1].module = fs;
     stages[1].pName = "main";
-    VkVertexInputBindingDescription bindings[2] = {{0, 12, VK_VERTEX_INPUT_RATE_VERTEX}, {1, 12, VK_VERTEX_INPUT_RATE_VERTEX}};
+    VkVertexInputBindingDescription bindings[2] = {{0, 16, VK_VERTEX_INPUT_RATE_VERTEX}, {1, 16, VK_VERTEX_INPUT_RATE_VERTEX}};
     VkVertexInputAttributeDescription attrs[2] = {{0, 0, VK_FORMAT_R32G32B32_SFLOAT, 0}, {1, 1, VK_FORMAT_R32G32B32_SFLOAT, 0}};
     VkPipelineVertexInputStateCreateInfo vi{VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
     vi.vertexBindingDescriptionCount = 2;
@@ -572,6 +648,7 @@ Renderer::Renderer(const RenderOptions& options) : impl_(std::make_unique<Impl>(
   impl_->pick_device();
   impl_->create_target();
   impl_->create_pipelines();
+  impl_->create_compute();
 }
 
 Renderer::~Renderer() = default;
@@ -580,35 +657,134 @@ const std::string& Renderer::device_name() const { return impl_->device_name; }
 std::uint64_t Renderer::validation_messages() const { return impl_->validation.count; }
 const std::string& Renderer::first_validation_message() const { return impl_->validation.first; }
 
-void Renderer::set_leg(const anatomy::LegGeometry& rest) {
+void Renderer::set_leg(const anatomy::Model& model, const anatomy::LegGeometry& rest) {
   Impl& d = *impl_;
   vkDeviceWaitIdle(d.device);
+  d.release_leg();
+  d.model = &model;
+  d.paths = anatomy::make_leg_paths(model.leg);
+
+  // all structures in one vertex array and one index array
+  struct VertexIn {
+    float position[4], normal[4], a[8];
+  };
+  std::vector<VertexIn> verts;
+  std::vector<std::uint32_t> indices;
+  std::vector<std::array<std::uint32_t, 4>> triangles;
   for (const auto& s : rest.structures) {
-    Impl::Mesh m;
-    m.kind = s.kind;
-    m.vertex_count = s.vertex_count();
-    m.index_count = static_cast<std::uint32_t>(s.indices.size());
-    d.create_buffer(static_cast<VkDeviceSize>(m.vertex_count) * 24, VK_BUFFER_USAGE_VERTEX_BUFFER_BIT, m.vertices, m.vertex_memory);
-    CP_VK(vkMapMemory(d.device, m.vertex_memory, 0, VK_WHOLE_SIZE, 0, &m.mapped));
-    d.create_buffer(s.indices.size() * 4, VK_BUFFER_USAGE_INDEX_BUFFER_BIT, m.indices, m.index_memory);
-    void* p = nullptr;
-    CP_VK(vkMapMemory(d.device, m.index_memory, 0, VK_WHOLE_SIZE, 0, &p));
-    std::memcpy(p, s.indices.data(), s.indices.size() * 4);
-    vkUnmapMemory(d.device, m.index_memory);
-    d.meshes.push_back(m);
+    const auto base = static_cast<std::uint32_t>(verts.size());
+    for (std::size_t v = 0; v < s.vertex_count(); ++v) {
+      VertexIn vi{};
+      for (int k = 0; k < 3; ++k) {
+        vi.position[k] = s.positions[3 * v + std::size_t(k)];
+        vi.normal[k] = s.normals[3 * v + std::size_t(k)];
+      }
+      vi.position[3] = static_cast<float>(s.kind);
+      for (int k = 0; k < anatomy::kAttributeCount; ++k) vi.a[k] = s.attributes[v * anatomy::kAttributeCount + std::size_t(k)];
+      verts.push_back(vi);
+    }
+    Impl::DrawRange r;
+    r.first_index = static_cast<std::uint32_t>(indices.size());
+    r.index_count = static_cast<std::uint32_t>(s.indices.size());
+    r.kind = s.kind;
+    d.draws.push_back(r);
+    for (std::size_t t = 0; t < s.triangle_count(); ++t) {
+      const std::array<std::uint32_t, 4> tri = {base + s.indices[3 * t], base + s.indices[3 * t + 1], base + s.indices[3 * t + 2], 0};
+      triangles.push_back(tri);
+      indices.insert(indices.end(), {tri[0], tri[1], tri[2]});
+    }
   }
+  d.vertex_count = static_cast<std::uint32_t>(verts.size());
+  // vertex -> triangles table: offsets (n + 1), then triangle numbers
+  std::vector<std::uint32_t> adjacency(d.vertex_count + 1, 0);
+  for (const auto& t : triangles)
+    for (int k = 0; k < 3; ++k) ++adjacency[t[std::size_t(k)] + 1];
+  for (std::uint32_t v = 0; v < d.vertex_count; ++v) adjacency[v + 1] += adjacency[v];
+  std::vector<std::uint32_t> incident(adjacency.back());
+  std::vector<std::uint32_t> fill(adjacency.begin(), adjacency.end() - 1);
+  for (std::uint32_t t = 0; t < triangles.size(); ++t)
+    for (int k = 0; k < 3; ++k) incident[fill[triangles[t][std::size_t(k)]]++] = t;
+  adjacency.insert(adjacency.end(), incident.begin(), incident.end());
+
+  // the swept paths: bodies' sweeps first, then vessels
+  struct Frame {
+    float c[4], t[4], n[4], b[4], r[4];
+  };
+  std::vector<Frame> frames;
+  std::vector<std::array<std::uint32_t, 2>> path_table;
+  auto add_path = [&](const anatomy::SweepPath& p) {
+    path_table.push_back({static_cast<std::uint32_t>(frames.size()), static_cast<std::uint32_t>(p.frames.size())});
+    for (const auto& f : p.frames) {
+      Frame g{};
+      for (int k = 0; k < 3; ++k) {
+        g.c[k] = static_cast<float>(f.c[std::size_t(k)]);
+        g.t[k] = static_cast<float>(f.t[std::size_t(k)]);
+        g.n[k] = static_cast<float>(f.n[std::size_t(k)]);
+        g.b[k] = static_cast<float>(f.b[std::size_t(k)]);
+      }
+      g.r[0] = static_cast<float>(f.rx);
+      g.r[1] = static_cast<float>(f.ry);
+      frames.push_back(g);
+    }
+  };
+  for (const auto& body : d.paths.bodies)
+    for (const auto& p : body) add_path(p);
+  const auto vessel_path_base = static_cast<std::uint32_t>(path_table.size());
+  for (const auto& p : d.paths.vessels) add_path(p);
+  std::vector<std::array<std::uint32_t, 4>> vessels(model.leg.vessels.size(), {0, 0, 1, 0});
+  for (std::size_t vi = 0; vi < vessels.size(); ++vi) {
+    std::uint32_t first = 0, count = 0;
+    for (std::size_t i = 0; i < model.segments.size(); ++i)
+      if (model.segments[i].vessel == static_cast<int>(vi)) {
+        if (count == 0) first = static_cast<std::uint32_t>(i);
+        ++count;
+      }
+    vessels[vi] = {first, count, static_cast<std::uint32_t>(model.leg.vessels[vi].count), vessel_path_base + static_cast<std::uint32_t>(vi)};
+  }
+
+  constexpr VkBufferUsageFlags kStorage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+  d.buffers[Impl::kRest] = d.upload(verts, kStorage);
+  d.buffers[Impl::kOut] = d.make_buffer(static_cast<VkDeviceSize>(d.vertex_count) * 32, kStorage | VK_BUFFER_USAGE_VERTEX_BUFFER_BIT);
+  d.buffers[Impl::kFrames] = d.upload(frames, kStorage);
+  d.buffers[Impl::kPaths] = d.upload(path_table, kStorage);
+  d.buffers[Impl::kVessels] = d.upload(vessels, kStorage);
+  d.buffers[Impl::kBodies] = d.make_buffer(model.leg.bodies.size() * 16, kStorage);
+  d.buffers[Impl::kSegments] = d.make_buffer(model.segments.size() * 16, kStorage);
+  d.buffers[Impl::kValves] = d.make_buffer(model.valves.size() * 16, kStorage);
+  d.buffers[Impl::kAdjacency] = d.upload(adjacency, kStorage);
+  d.buffers[Impl::kTriangles] = d.upload(triangles, kStorage);
+  d.buffers[Impl::kIndices] = d.upload(indices, VK_BUFFER_USAGE_INDEX_BUFFER_BIT);
+  VkDescriptorBufferInfo infos[Impl::kIndices];
+  VkWriteDescriptorSet writes[Impl::kIndices];
+  for (std::uint32_t i = 0; i < Impl::kIndices; ++i) {
+    infos[i] = {d.buffers[i].buffer, 0, VK_WHOLE_SIZE};
+    writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+    writes[i].dstSet = d.descriptor_set;
+    writes[i].dstBinding = i;
+    writes[i].descriptorCount = 1;
+    writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+    writes[i].pBufferInfo = &infos[i];
+  }
+  vkUpdateDescriptorSets(d.device, Impl::kIndices, writes, 0, nullptr);
 }
 
-Image Renderer::render(const anatomy::LegGeometry& leg, const Camera& camera) {
+std::vector<float> Renderer::deformed_positions() const {
+  const Impl& d = *impl_;
+  std::vector<float> out(static_cast<std::size_t>(d.vertex_count) * 3);
+  const auto* src = static_cast<const float*>(d.buffers[Impl::kOut].mapped);
+  for (std::uint32_t v = 0; v < d.vertex_count; ++v)
+    for (int k = 0; k < 3; ++k) out[3 * v + std::size_t(k)] = src[4 * v + std::size_t(k)];
+  return out;
+}
+
+Image Renderer::render(const anatomy::State& state, const Camera& camera) {
   Impl& d = *impl_;
-  if (leg.structures.size() != d.meshes.size()) throw RenderError("render: the leg does not match the one given to set_leg");
-  // new positions and normals into the mapped vertex buffers (no allocation per frame)
-  for (std::size_t i = 0; i < d.meshes.size(); ++i) {
-    const auto& s = leg.structures[i];
-    auto* dst = static_cast<std::uint8_t*>(d.meshes[i].mapped);
-    std::memcpy(dst, s.positions.data(), s.positions.size() * 4);
-    std::memcpy(dst + d.meshes[i].vertex_count * 12, s.normals.data(), s.normals.size() * 4);
-  }
+  if (!d.model) throw RenderError("render: no leg was given (set_leg)");
+  // this frame's deformation inputs into their mapped buffers (no allocation on the GPU side)
+  const anatomy::DeformFrame frame = anatomy::deform_frame(*d.model, d.paths, state);
+  std::memcpy(d.buffers[Impl::kBodies].mapped, frame.bodies.data(), frame.bodies.size() * 16);
+  std::memcpy(d.buffers[Impl::kSegments].mapped, frame.segments.data(), frame.segments.size() * 16);
+  std::memcpy(d.buffers[Impl::kValves].mapped, frame.valves.data(), frame.valves.size() * 16);
   const Mat4 vp = multiply(perspective(camera.fov_deg, static_cast<float>(d.options.width) / static_cast<float>(d.options.height), 0.05f, 5.0f),
                            look_at(camera));
 
@@ -616,6 +792,31 @@ Image Renderer::render(const anatomy::LegGeometry& leg, const Camera& camera) {
   VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
   begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
   CP_VK(vkBeginCommandBuffer(d.cmd, &begin));
+  // host writes -> compute reads
+  VkMemoryBarrier host_to_compute{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  host_to_compute.srcAccessMask = VK_ACCESS_HOST_WRITE_BIT;
+  host_to_compute.dstAccessMask = VK_ACCESS_SHADER_READ_BIT;
+  vkCmdPipelineBarrier(d.cmd, VK_PIPELINE_STAGE_HOST_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &host_to_compute, 0, nullptr, 0, nullptr);
+  // previous frame's vertex reads -> this frame's compute writes
+  VkMemoryBarrier draw_to_compute{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  draw_to_compute.srcAccessMask = VK_ACCESS_VERTEX_ATTRIBUTE_READ_BIT;
+  draw_to_compute.dstAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+  vkCmdPipelineBarrier(d.cmd, VK_PIPELINE_STAGE_VERTEX_INPUT_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &draw_to_compute, 0, nullptr, 0, nullptr);
+  vkCmdBindPipeline(d.cmd, VK_PIPELINE_BIND_POINT_COMPUTE, d.compute);
+  vkCmdBindDescriptorSets(d.cmd, VK_PIPELINE_BIND_POINT_COMPUTE, d.compute_layout, 0, 1, &d.descriptor_set, 0, nullptr);
+  const std::uint32_t groups = (d.vertex_count + 63) / 64;
+  for (std::uint32_t pass = 0; pass < 2; ++pass) {
+    const std::uint32_t pc[4] = {d.vertex_count, pass, static_cast<std::uint32_t>(anatomy::kVeinRing), 0};
+    vkCmdPushConstants(d.cmd, d.compute_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(pc), pc);
+    vkCmdDispatch(d.cmd, groups, 1, 1);
+    // positions written -> read by the normal pass; then everything -> vertex input and host
+    VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+    mb.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+    mb.dstAccessMask = pass == 0 ? VK_ACCESS_SHADER_READ_BIT : VK_ACCESS_VERTEX_ATTRIBUTE_READ_BIT;
+    vkCmdPipelineBarrier(d.cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                         pass == 0 ? VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT : VK_PIPELINE_STAGE_VERTEX_INPUT_BIT, 0, 1, &mb, 0, nullptr, 0, nullptr);
+  }
+
   VkClearValue clear[3];
   clear[0].color = {{0.955f, 0.955f, 0.965f, 1.0f}};  // a neutral, projector-friendly background
   clear[1].depthStencil = {1.0f, 0};
@@ -627,6 +828,10 @@ Image Renderer::render(const anatomy::LegGeometry& leg, const Camera& camera) {
   rp.clearValueCount = 3;
   rp.pClearValues = clear;
   vkCmdBeginRenderPass(d.cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
+  VkBuffer vbufs[2] = {d.buffers[Impl::kOut].buffer, d.buffers[Impl::kOut].buffer};
+  VkDeviceSize voffs[2] = {0, static_cast<VkDeviceSize>(d.vertex_count) * 16};
+  vkCmdBindVertexBuffers(d.cmd, 0, 2, vbufs, voffs);
+  vkCmdBindIndexBuffer(d.cmd, d.buffers[Impl::kIndices].buffer, 0, VK_INDEX_TYPE_UINT32);
   // opaque tissue first, then translucent layers from the inside out (valves, veins, skin)
   for (int pass = 0; pass < 2; ++pass) {
     vkCmdBindPipeline(d.cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pass == 0 ? d.opaque : d.translucent);
@@ -642,14 +847,8 @@ Image Renderer::render(const anatomy::LegGeometry& leg, const Camera& camera) {
       push.material[2] = camera.eye[1];
       push.material[3] = camera.eye[2];
       vkCmdPushConstants(d.cmd, d.layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(Push), &push);
-      for (const auto& m : d.meshes) {
-        if (m.kind != kind) continue;
-        VkBuffer bufs[2] = {m.vertices, m.vertices};
-        VkDeviceSize offs[2] = {0, static_cast<VkDeviceSize>(m.vertex_count) * 12};
-        vkCmdBindVertexBuffers(d.cmd, 0, 2, bufs, offs);
-        vkCmdBindIndexBuffer(d.cmd, m.indices, 0, VK_INDEX_TYPE_UINT32);
-        vkCmdDrawIndexed(d.cmd, m.index_count, 1, 0, 0, 0);
-      }
+      for (const auto& r : d.draws)
+        if (r.kind == kind) vkCmdDrawIndexed(d.cmd, r.index_count, 1, r.first_index, 0, 0);
     }
   }
   vkCmdEndRenderPass(d.cmd);
@@ -658,13 +857,11 @@ Image Renderer::render(const anatomy::LegGeometry& leg, const Camera& camera) {
   copy.imageExtent = {static_cast<std::uint32_t>(d.options.width), static_cast<std::uint32_t>(d.options.height), 1};
   VkImage source = d.samples == VK_SAMPLE_COUNT_1_BIT ? d.color_ms.image : d.resolve.image;
   vkCmdCopyImageToBuffer(d.cmd, source, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, d.readback, 1, &copy);
-  VkBufferMemoryBarrier to_host{VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER};
-  to_host.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+  VkMemoryBarrier to_host{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  to_host.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT | VK_ACCESS_SHADER_WRITE_BIT;
   to_host.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
-  to_host.srcQueueFamilyIndex = to_host.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
-  to_host.buffer = d.readback;
-  to_host.size = VK_WHOLE_SIZE;
-  vkCmdPipelineBarrier(d.cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 0, nullptr, 1, &to_host, 0, nullptr);
+  vkCmdPipelineBarrier(d.cmd, VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &to_host, 0,
+                       nullptr, 0, nullptr);
   CP_VK(vkEndCommandBuffer(d.cmd));
   VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
   submit.commandBufferCount = 1;

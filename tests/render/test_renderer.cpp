@@ -22,14 +22,10 @@ struct Scene {
   LegGeometry rest = read_leg_glb(default_leg_mesh());
 };
 
-LegGeometry leg_at(const Scene& s, const char* scenario, double t) {
-  const Scenario sc = load_scenario(resolve_scenario(scenario), s.leg);
-  const Model m = build_model(s.leg, sc.condition);
+State state_at(const Model& m, const Scenario& sc, double t) {
   Simulation sim(m, sc.schedule());
   sim.run_until(t);
-  LegGeometry out = s.rest;
-  Deformer(m, s.rest).apply(sim.state(), out);
-  return out;
+  return sim.state();
 }
 
 double mean_abs_difference(const render::Image& a, const render::Image& b) {
@@ -47,9 +43,11 @@ TEST_CASE("the leg renders offscreen with no validation messages", "[gpu][render
   o.height = 240;
   o.validation = true;
   render::Renderer r(o);
-  r.set_leg(s.rest);
-  const LegGeometry standing = leg_at(s, "healthy-tiptoe", 19.9);
-  const LegGeometry raised = leg_at(s, "healthy-tiptoe", 20.35);
+  const Scenario sc = load_scenario(resolve_scenario("healthy-tiptoe"), s.leg);
+  const Model m = build_model(s.leg, sc.condition);
+  r.set_leg(m, s.rest);
+  const State standing = state_at(m, sc, 19.9);
+  const State raised = state_at(m, sc, 20.35);
   const render::Image a = r.render(standing, render::Camera{});
   const render::Image b = r.render(standing, render::Camera{});
   const render::Image c = r.render(raised, render::Camera{});
@@ -63,6 +61,42 @@ TEST_CASE("the leg renders offscreen with no validation messages", "[gpu][render
   CHECK(drawn > 320u * 240u / 20u);
   CHECK(a.rgba == b.rgba);                 // deterministic
   CHECK(mean_abs_difference(a, c) > 0.05);  // the contraction shows
+}
+
+TEST_CASE("the GPU deformation agrees with the CPU reference within 0.5 mm", "[gpu][render][deform]") {
+  const Scene s;
+  render::RenderOptions o;
+  o.width = 64;
+  o.height = 64;
+  o.validation = true;
+  render::Renderer r(o);
+  for (const char* name : {"healthy-tiptoe", "gsv-reflux-walking"}) {
+    const Scenario sc = load_scenario(resolve_scenario(name), s.leg);
+    const Model m = build_model(s.leg, sc.condition);
+    r.set_leg(m, s.rest);
+    const Deformer cpu(m, s.rest);
+    LegGeometry expected = s.rest;
+    for (double t : {19.9, 20.1, 20.35, 20.6}) {
+      const State st = state_at(m, sc, t);
+      r.render(st, render::Camera{});
+      const std::vector<float> gpu = r.deformed_positions();
+      cpu.apply(st, expected);
+      double worst = 0;
+      std::string where;
+      std::size_t v0 = 0;
+      for (const auto& str : expected.structures) {
+        for (std::size_t k = 0; k < str.positions.size(); ++k) {
+          const double e = std::abs(double(gpu[3 * v0 + k]) - double(str.positions[k]));
+          if (e > worst) { worst = e; where = str.name; }
+        }
+        v0 += str.vertex_count();
+      }
+      INFO(name << " t = " << t << ": worst " << worst * 1e3 << " mm in " << where);
+      CHECK(worst < 0.5e-3);
+    }
+  }
+  INFO(r.first_validation_message());
+  CHECK(r.validation_messages() == 0);
 }
 
 TEST_CASE("asking for a device that is not there is a clear error", "[gpu][render][errors]") {

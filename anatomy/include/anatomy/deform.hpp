@@ -49,6 +49,17 @@ struct LegPaths {
 /// Builds the paths.
 LegPaths make_leg_paths(const LegDescription& leg);
 
+/// What a GPU needs each frame to deform the leg for a state: plain numbers (the abstract scene
+/// between the simulation and the renderer).
+struct DeformFrame {
+  std::vector<std::array<float, 4>> bodies;    ///< per body: (shortening factor, first path index, 0, 0)
+  std::vector<std::array<float, 4>> segments;  ///< per model segment: (centre t, area per vein, reference area per vein, 0)
+  std::vector<std::array<float, 4>> valves;    ///< per valve: (zeta, incompetence, draw t, vessel)
+};
+
+/// The frame inputs for a state. Path indices number the bodies' sweeps first, then the vessels.
+DeformFrame deform_frame(const Model& model, const LegPaths& paths, const State& state);
+
 /// Deforms the rest geometry into `out` for a state of a model built from the same description.
 class Deformer {
  public:

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "anatomy/geometry.hpp"
+#include "anatomy/model.hpp"
+#include "anatomy/state.hpp"
 
 namespace calfpump::render {
 
@@ -63,10 +65,13 @@ class Renderer {
   Renderer(const Renderer&) = delete;
   Renderer& operator=(const Renderer&) = delete;
 
-  /// Uploads the leg's topology (once); later frames only update positions and normals.
-  void set_leg(const anatomy::LegGeometry& rest);
-  /// Draws the leg as given (already deformed) and reads the image back.
-  Image render(const anatomy::LegGeometry& leg, const Camera& camera);
+  /// Uploads the leg (rest geometry and its deformation attributes) and the model's constant
+  /// deformation data, once; the model must outlive the renderer's use of it.
+  void set_leg(const anatomy::Model& model, const anatomy::LegGeometry& rest);
+  /// Deforms the leg on the GPU for a state (anatomy::deform_frame), draws it and reads the image back.
+  Image render(const anatomy::State& state, const Camera& camera);
+  /// The deformed vertex positions of the last frame (xyz per vertex, structures in order).
+  std::vector<float> deformed_positions() const;
 
   /// The chosen device's name.
   const std::string& device_name() const;

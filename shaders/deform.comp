@@ -1,0 +1,188 @@
+#version 450
+// GPU deformation of the leg: the same maps as the CPU reference (anatomy/src/deform.cpp), one
+// invocation per vertex. Pass 0 moves the vertices; pass 1 recomputes smooth normals from the
+// triangles around each vertex (no atomics: a vertex -> triangles table built once).
+
+layout(local_size_x = 64) in;
+
+struct VertexIn {
+  vec4 position;   // xyz, w = structure kind (0 bone, 1 muscle, 2 tendon, 3 skin, 4 vein, 5 valve)
+  vec4 normal;     // rest normal
+  vec4 a0;         // deformation attributes 0..3 (anatomy/geometry.hpp)
+  vec4 a1;         // attributes 4..7
+};
+struct PathFrame {
+  vec4 c;
+  vec4 t;
+  vec4 n;
+  vec4 b;
+  vec4 r;  // rx, ry
+};
+
+layout(std430, set = 0, binding = 0) readonly buffer Rest { VertexIn rest[]; };
+layout(std430, set = 0, binding = 1) buffer Out { vec4 out_position_normal[]; };  // positions, then normals
+layout(std430, set = 0, binding = 2) readonly buffer Frames { PathFrame frames[]; };
+layout(std430, set = 0, binding = 3) readonly buffer Paths { uvec2 paths[]; };            // (first frame, frame count)
+layout(std430, set = 0, binding = 4) readonly buffer Static { uvec4 vessels[]; };         // (first segment, segment count, veins, path)
+layout(std430, set = 0, binding = 5) readonly buffer Bodies { vec4 bodies[]; };           // (lambda, first path, 0, 0)
+layout(std430, set = 0, binding = 6) readonly buffer Segments { vec4 segments[]; };       // (centre t, area per vein, reference, 0)
+layout(std430, set = 0, binding = 7) readonly buffer Valves { vec4 valves[]; };           // (zeta, incompetence, draw t, vessel)
+layout(std430, set = 0, binding = 8) readonly buffer Adjacency { uint adjacency[]; };    // per vertex: offsets, then triangles
+layout(std430, set = 0, binding = 9) readonly buffer Triangles { uvec4 triangles[]; };
+
+layout(push_constant) uniform Push {
+  uint vertex_count;
+  uint pass_index;
+  uint ring;  // vertices around a vein
+  uint pad;
+} push;
+
+const float kPi = 3.14159265358979;
+
+PathFrame frame_at(uint path, float s) {
+  uvec2 p = paths[path];
+  float x = clamp(s, 0.0, 1.0) * float(p.y - 1u);
+  uint i = min(uint(x), p.y - 2u);
+  float u = x - float(i);
+  PathFrame a = frames[p.x + i], b = frames[p.x + i + 1u];
+  PathFrame f;
+  f.c = mix(a.c, b.c, u);
+  vec3 t = normalize(mix(a.t.xyz, b.t.xyz, u));
+  vec3 n = normalize(mix(a.n.xyz, b.n.xyz, u));
+  n = normalize(n - t * dot(n, t));
+  f.t = vec4(t, 0);
+  f.n = vec4(n, 0);
+  f.b = vec4(cross(t, n), 0);
+  f.r = mix(a.r, b.r, u);
+  return f;
+}
+
+vec3 path_point(uint path, float s, float u, float v, float w) {
+  PathFrame f = frame_at(path, s);
+  return f.c.xyz + f.n.xyz * u + f.b.xyz * v + f.t.xyz * w;
+}
+
+vec3 muscle_point(vec4 a0, vec4 a1, bool deformed) {
+  uint body = uint(a0.x + 0.5);
+  uint path = uint(bodies[body].y + 0.5) + uint(a0.y + 0.5);
+  float l = deformed ? bodies[body].x : 1.0;
+  float k = 1.0 / sqrt(l);
+  return path_point(path, a0.z * l, a0.w * k, a1.x * k, a1.y * l);
+}
+
+vec2 collapse_shape(float theta, float alpha) {
+  float widen = 1.0 + 0.45 * (1.0 - alpha);
+  float pinch = clamp((0.5 - alpha) / 0.5, 0.0, 0.85);
+  float c = cos(theta), s = sin(theta);
+  return vec2(widen * c, s * (1.0 - pinch * (1.0 - c * c)));
+}
+
+vec2 vein_section(float theta, float area, float area_ref) {
+  float alpha = area / area_ref;
+  float n = float(push.ring);
+  if (alpha >= 1.0) {
+    float poly = 0.5 * n * sin(2.0 * kPi / n);
+    float r = sqrt(area / poly);
+    return vec2(r * cos(theta), r * sin(theta));
+  }
+  float r0 = sqrt(area_ref / kPi);
+  float poly = 0.0;
+  for (uint k = 0u; k < push.ring; ++k) {
+    vec2 p = collapse_shape(2.0 * kPi * float(k) / n, alpha);
+    vec2 q = collapse_shape(2.0 * kPi * float(k + 1u) / n, alpha);
+    poly += 0.5 * (p.x * q.y - q.x * p.y);
+  }
+  vec2 p = collapse_shape(theta, alpha);
+  float depth = area / (r0 * r0 * poly);
+  return vec2(r0 * p.x, r0 * depth * p.y);
+}
+
+// per-vein area and reference area of a vessel at fraction t: linear between segment centres
+vec2 vessel_area(uint vessel, float t) {
+  uvec4 v = vessels[vessel];
+  uint first = v.x, count = v.y;
+  uint k = 0u;
+  while (k + 1u < count && segments[first + k + 1u].x < t) ++k;
+  if (k + 1u >= count || t <= segments[first].x) {
+    uint only = t <= segments[first].x ? first : first + k;
+    return segments[only].yz;
+  }
+  vec4 a = segments[first + k], b = segments[first + k + 1u];
+  float u = clamp((t - a.x) / (b.x - a.x), 0.0, 1.0);
+  return mix(a.yz, b.yz, u);
+}
+
+vec3 tube_center(PathFrame f, uint count, uint tube) {
+  if (count <= 1u) return f.c.xyz;
+  float r = f.r.x * (count == 2u ? 1.25 : 1.35);
+  float phi = 2.0 * kPi * float(tube) / float(count);
+  return f.c.xyz + f.n.xyz * (r * cos(phi)) + f.b.xyz * (r * sin(phi));
+}
+
+vec3 leaflet_point(PathFrame f, vec3 centre, float radius, uint leaflet, float u, float v, float zeta, float incompetence) {
+  float theta = (leaflet == 0u ? 0.0 : kPi) + kPi * u;
+  float c = cos(theta), s = sin(theta);
+  float side = leaflet == 0u ? 1.0 : -1.0;
+  vec3 n = f.n.xyz, b = f.b.xyz, t = f.t.xyz;
+  vec3 wall = centre + n * (radius * c) + b * (radius * s) + t * (-0.8 * radius * sin(kPi * u));
+  float edge_arc = sin(kPi * u);
+  vec3 closed = centre + n * (radius * c) + b * (side * incompetence * radius * edge_arc) + t * (0.2 * radius);
+  vec3 open = centre + n * (0.92 * radius * c) + b * (0.92 * radius * s) + t * (0.9 * radius);
+  vec3 edge = mix(closed, open, clamp(zeta, 0.0, 1.0));
+  float belly = 0.25 * radius * sin(kPi * v) * edge_arc * (1.0 - zeta);
+  return mix(wall, edge, v) - t * belly;
+}
+
+void main() {
+  uint i = gl_GlobalInvocationID.x;
+  if (i >= push.vertex_count) return;
+  VertexIn r = rest[i];
+  uint kind = uint(r.position.w + 0.5);
+  if (push.pass_index == 1u) {
+    // smooth normals from the deformed triangles around the vertex (area-weighted)
+    if (kind == 0u || kind == 2u) {
+      out_position_normal[push.vertex_count + i] = vec4(r.normal.xyz, 0);
+      return;
+    }
+    uint begin = adjacency[i], end = adjacency[i + 1u];
+    vec3 sum = vec3(0);
+    for (uint k = begin; k < end; ++k) {
+      uvec4 tri = triangles[adjacency[push.vertex_count + 1u + k]];
+      vec3 a = out_position_normal[tri.x].xyz, b = out_position_normal[tri.y].xyz, c = out_position_normal[tri.z].xyz;
+      sum += cross(b - a, c - a);
+    }
+    float l = length(sum);
+    out_position_normal[push.vertex_count + i] = vec4(l > 0.0 ? sum / l : vec3(0, 0, 1), 0);
+    return;
+  }
+  vec3 p = r.position.xyz;
+  if (kind == 1u) {
+    p = muscle_point(r.a0, r.a1, true);
+  } else if (kind == 3u) {
+    float w = r.a1.z;
+    if (w > 0.0) {
+      vec3 m0 = muscle_point(r.a0, r.a1, false), m1 = muscle_point(r.a0, r.a1, true);
+      float push_out = dot(m1 - m0, r.normal.xyz);
+      if (push_out > 0.0) p += r.normal.xyz * (w * push_out);
+    }
+  } else if (kind == 4u) {
+    uint vessel = uint(r.a1.y + 0.5);
+    uvec4 v = vessels[vessel];
+    PathFrame f = frame_at(v.w, r.a0.y);
+    vec2 area = vessel_area(vessel, r.a0.y);
+    vec2 off = vein_section(r.a0.z, area.x, area.y);
+    vec3 c = tube_center(f, v.z, uint(r.a0.w + 0.5));
+    float radial = r.a1.x;
+    p = c + f.n.xyz * (radial * off.x) + f.b.xyz * (radial * off.y);
+  } else if (kind == 5u) {
+    vec4 valve = valves[uint(r.a0.x + 0.5)];
+    uint vessel = uint(valve.w + 0.5);
+    uvec4 v = vessels[vessel];
+    PathFrame f = frame_at(v.w, valve.z);
+    vec3 c = tube_center(f, v.z, uint(r.a1.x + 0.5));
+    vec2 area = vessel_area(vessel, valve.z);
+    float radius = sqrt(area.x / kPi);
+    p = leaflet_point(f, c, radius, uint(r.a0.y + 0.5), r.a0.z, r.a0.w, valve.x, valve.y);
+  }
+  out_position_normal[i] = vec4(p, 1);
+}
