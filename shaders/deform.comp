@@ -24,7 +24,11 @@ layout(std430, set = 0, binding = 1) buffer Out { vec4 out_position_normal[]; };
 layout(std430, set = 0, binding = 2) readonly buffer Frames { PathFrame frames[]; };
 layout(std430, set = 0, binding = 3) readonly buffer Paths { uvec2 paths[]; };            // (first frame, frame count)
 layout(std430, set = 0, binding = 4) readonly buffer Static { uvec4 vessels[]; };         // (first segment, segment count, veins, path)
-layout(std430, set = 0, binding = 5) readonly buffer Bodies { vec4 bodies[]; };           // (lambda, first path, 0, 0)
+struct Body {
+  vec4 a;      // (shortening factor, first path, 0, 0)
+  vec4 pull;   // tendons: how far the proximal end is pulled (m)
+};
+layout(std430, set = 0, binding = 5) readonly buffer Bodies { Body bodies[]; };
 layout(std430, set = 0, binding = 6) readonly buffer Segments { vec4 segments[]; };       // (centre t, area per vein, reference, 0)
 layout(std430, set = 0, binding = 7) readonly buffer Valves { vec4 valves[]; };           // (zeta, incompetence, draw t, vessel)
 layout(std430, set = 0, binding = 8) readonly buffer Adjacency { uint adjacency[]; };    // per vertex: offsets, then triangles
@@ -64,8 +68,8 @@ vec3 path_point(uint path, float s, float u, float v, float w) {
 
 vec3 muscle_point(vec4 a0, vec4 a1, bool deformed) {
   uint body = uint(a0.x + 0.5);
-  uint path = uint(bodies[body].y + 0.5) + uint(a0.y + 0.5);
-  float l = deformed ? bodies[body].x : 1.0;
+  uint path = uint(bodies[body].a.y + 0.5) + uint(a0.y + 0.5);
+  float l = deformed ? bodies[body].a.x : 1.0;
   float k = 1.0 / sqrt(l);
   return path_point(path, a0.z * l, a0.w * k, a1.x * k, a1.y * l);
 }
@@ -140,7 +144,7 @@ void main() {
   uint kind = uint(r.position.w + 0.5);
   if (push.pass_index == 1u) {
     // smooth normals from the deformed triangles around the vertex (area-weighted)
-    if (kind == 0u || kind == 2u) {
+    if (kind == 0u) {
       out_position_normal[push.vertex_count + i] = vec4(r.normal.xyz, 0);
       return;
     }
@@ -158,6 +162,8 @@ void main() {
   vec3 p = r.position.xyz;
   if (kind == 1u) {
     p = muscle_point(r.a0, r.a1, true);
+  } else if (kind == 2u) {
+    p += bodies[uint(r.a0.x + 0.5)].pull.xyz * (1.0 - clamp(r.a0.z, 0.0, 1.0));
   } else if (kind == 3u) {
     float w = r.a1.z;
     if (w > 0.0) {

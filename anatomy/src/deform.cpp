@@ -101,16 +101,41 @@ LegPaths make_leg_paths(const LegDescription& leg) {
   return p;
 }
 
+namespace {
+
+std::vector<double> shortening_factors(const LegDescription& leg, const State& st) {
+  std::vector<double> lambda(leg.bodies.size(), 1.0);
+  for (std::size_t b = 0; b < leg.bodies.size(); ++b) {
+    const BodyDesc& body = leg.bodies[b];
+    if (body.kind != BodyKind::Muscle || body.muscle.empty()) continue;
+    lambda[b] = 1.0 - body.shortening * st.muscle_activation[static_cast<std::size_t>(leg.muscle_index(body.muscle))];
+  }
+  return lambda;
+}
+
+}  // namespace
+
+Point3 tendon_pull(const LegDescription& leg, const LegPaths& paths, const std::vector<double>& lambda, std::size_t b) {
+  Point3 sum{0, 0, 0};
+  const auto& follows = leg.bodies[b].follows;
+  for (const auto& name : follows) {
+    const auto mb = static_cast<std::size_t>(leg.body_index(name));
+    const SweepPath& path = paths.bodies[mb][0];
+    const Point3 rest = path_point(path, 1.0, 0, 0, 0), now = path_point(path, lambda[mb], 0, 0, 0);
+    for (int k = 0; k < 3; ++k) sum[std::size_t(k)] += (now[std::size_t(k)] - rest[std::size_t(k)]) / static_cast<double>(follows.size());
+  }
+  return sum;
+}
+
 DeformFrame deform_frame(const Model& model, const LegPaths& paths, const State& st) {
   const LegDescription& leg = model.leg;
   DeformFrame f;
+  const std::vector<double> lambda = shortening_factors(leg, st);
   float first_path = 0;
   for (std::size_t b = 0; b < leg.bodies.size(); ++b) {
-    const BodyDesc& body = leg.bodies[b];
-    double lambda = 1.0;
-    if (body.kind == BodyKind::Muscle && !body.muscle.empty())
-      lambda = 1.0 - body.shortening * st.muscle_activation[static_cast<std::size_t>(leg.muscle_index(body.muscle))];
-    f.bodies.push_back({static_cast<float>(lambda), first_path, 0, 0});
+    const Point3 pull = leg.bodies[b].kind == BodyKind::Tendon ? tendon_pull(leg, paths, lambda, b) : Point3{0, 0, 0};
+    f.bodies.push_back({static_cast<float>(lambda[b]), first_path, 0, 0, static_cast<float>(pull[0]), static_cast<float>(pull[1]),
+                        static_cast<float>(pull[2]), 0});
     first_path += static_cast<float>(paths.bodies[b].size());
   }
   for (std::size_t i = 0; i < model.segments.size(); ++i) {
@@ -155,14 +180,7 @@ std::array<double, 2> Deformer::vessel_area(const State& st, int vi, double t) c
 
 void Deformer::apply(const State& st, LegGeometry& out) const {
   const LegDescription& leg = model_.leg;
-  // muscle shortening factors
-  std::vector<double> lambda(leg.bodies.size(), 1.0);
-  for (std::size_t b = 0; b < leg.bodies.size(); ++b) {
-    const BodyDesc& body = leg.bodies[b];
-    if (body.kind != BodyKind::Muscle || body.muscle.empty()) continue;
-    const int mi = leg.muscle_index(body.muscle);
-    lambda[b] = 1.0 - body.shortening * st.muscle_activation[static_cast<std::size_t>(mi)];
-  }
+  const std::vector<double> lambda = shortening_factors(leg, st);
   auto muscle_point = [&](const float* a, bool deformed) {
     const auto b = static_cast<std::size_t>(a[0]);
     const SweepPath& path = paths_.bodies[b][static_cast<std::size_t>(a[1])];
@@ -183,10 +201,17 @@ void Deformer::apply(const State& st, LegGeometry& out) const {
     };
     switch (r.kind) {
       case StructureKind::Bone:
-      case StructureKind::Tendon:
         o.positions = r.positions;
         o.normals = r.normals;
         continue;
+      case StructureKind::Tendon: {
+        const Point3 pull = tendon_pull(leg, paths_, lambda, static_cast<std::size_t>(leg.body_index(r.name)));
+        for (std::size_t v = 0; v < nv; ++v) {
+          const double w = 1.0 - std::clamp(static_cast<double>(r.attributes[v * kAttributeCount + 2]), 0.0, 1.0);
+          put(v, {r.positions[3 * v] + w * pull[0], r.positions[3 * v + 1] + w * pull[1], r.positions[3 * v + 2] + w * pull[2]});
+        }
+        break;
+      }
       case StructureKind::Muscle:
         for (std::size_t v = 0; v < nv; ++v) put(v, muscle_point(&r.attributes[v * kAttributeCount], true));
         break;

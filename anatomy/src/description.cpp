@@ -298,6 +298,21 @@ LegDescription load_leg_description(const std::filesystem::path& path) {
       if (!b.muscle.empty() && d.muscle_index(b.muscle) < 0) r.fail("muscle", fmt::format("unknown muscle '{}'", b.muscle));
       b.shortening = r.number("shortening", 0.0, 0.3);
     }
+    if (b.kind == BodyKind::Tendon) {
+      if (const toml::node* n = r.raw().get("follows")) {
+        r.accept("follows");
+        const auto* arr = n->as_array();
+        if (!arr) r.fail("follows", "expected an array of muscle body names");
+        for (const toml::node& e : *arr) {
+          const auto* name = e.as_string();
+          if (!name) r.fail_at(e, "follows", "expected a muscle body name (a string)");
+          const int mb = d.body_index(name->get());
+          if (mb < 0 || d.bodies[std::size_t(mb)].kind != BodyKind::Muscle)
+            r.fail_at(e, "follows", fmt::format("'{}' is not a muscle body defined above", name->get()));
+          b.follows.push_back(name->get());
+        }
+      }
+    }
     for (const toml::table* st : r.tables("sweep", true)) {
       TableReader sr(*st, file, "body.sweep");
       SweepDesc sw;

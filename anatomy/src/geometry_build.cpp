@@ -90,12 +90,13 @@ StructureMesh from_polydata(vtkPolyData* pd, const std::string& name, StructureK
   return m;
 }
 
-StructureMesh build_body(const BodyDesc& body, const std::vector<SweepPath>& sweeps, double h) {
+// offsets[i] > 0 grows sweep i by that much (the skin wraps the muscles with a subcutaneous layer)
+StructureMesh build_body(const BodyDesc& body, const std::vector<SweepPath>& sweeps, const std::vector<double>& offsets, double h) {
   // bounds of the sweeps plus a margin of three cells
   double lo[3] = {1e9, 1e9, 1e9}, hi[3] = {-1e9, -1e9, -1e9};
   for (const auto& s : sweeps)
     for (const auto& f : s.frames) {
-      const double r = std::max(f.rx, f.ry);
+      const double r = std::max(f.rx, f.ry) + 0.01;
       for (int k = 0; k < 3; ++k) {
         lo[k] = std::min(lo[k], f.c[std::size_t(k)] - r - 3 * h);
         hi[k] = std::max(hi[k], f.c[std::size_t(k)] + r + 3 * h);
@@ -123,7 +124,8 @@ StructureMesh build_body(const BodyDesc& body, const std::vector<SweepPath>& swe
     }
     boxes.push_back(b);
   }
-  constexpr double kBlend = 0.004;  // sweeps of one body merge over 4 mm
+  constexpr double kBlend = 0.004;      // sweeps of one body merge over 4 mm
+  constexpr double kWrapBlend = 0.012;  // the skin drapes over the muscles beneath it
   vtkIdType id = 0;
   for (int z = 0; z < dims[2]; ++z)
     for (int y = 0; y < dims[1]; ++y)
@@ -133,8 +135,8 @@ StructureMesh build_body(const BodyDesc& body, const std::vector<SweepPath>& swe
         for (std::size_t i = 0; i < sweeps.size(); ++i) {
           double out = 0;
           for (std::size_t k = 0; k < 3; ++k) out = std::max({out, boxes[i][k] - p[k], p[k] - boxes[i][k + 3]});
-          const double di = out > 0.01 ? out : sweep_distance(sweeps[i], p);
-          d = i == 0 ? di : smin(d, di, kBlend);
+          const double di = (out > 0.02 ? out : sweep_distance(sweeps[i], p)) - offsets[i];
+          d = i == 0 ? di : smin(d, di, offsets[i] > 0 ? kWrapBlend : kBlend);
         }
         field->SetValue(id, static_cast<float>(d));
       }
@@ -326,9 +328,19 @@ LegGeometry build_leg_geometry(const LegDescription& leg, const BuildOptions& o)
   for (std::size_t b = 0; b < leg.bodies.size(); ++b) {
     const BodyDesc& body = leg.bodies[b];
     const double h = body.kind == BodyKind::Skin ? o.skin_spacing_m : o.grid_spacing_m;
-    StructureMesh m = build_body(body, paths.bodies[b], h);
+    std::vector<SweepPath> sweeps = paths.bodies[b];
+    std::vector<double> offsets(sweeps.size(), 0.0);
+    if (body.kind == BodyKind::Skin)
+      // the skin wraps the muscles with about 5 mm of subcutaneous tissue, so the calf bulges
+      for (std::size_t mb = 0; mb < leg.bodies.size(); ++mb)
+        if (leg.bodies[mb].kind == BodyKind::Muscle)
+          for (const auto& sw : paths.bodies[mb]) {
+            sweeps.push_back(sw);
+            offsets.push_back(0.005);
+          }
+    StructureMesh m = build_body(body, sweeps, offsets, h);
     if (m.triangle_count() == 0) throw ConfigError(leg.file.string(), 0, 0, "body." + body.name, "the shape encloses no volume");
-    if (body.kind == BodyKind::Muscle) assign_muscle_attributes(m, leg);
+    if (body.kind == BodyKind::Muscle || body.kind == BodyKind::Tendon) assign_muscle_attributes(m, leg);
     g.structures.push_back(std::move(m));
   }
 

@@ -748,7 +748,7 @@ void Renderer::set_leg(const anatomy::Model& model, const anatomy::LegGeometry& 
   d.buffers[Impl::kFrames] = d.upload(frames, kStorage);
   d.buffers[Impl::kPaths] = d.upload(path_table, kStorage);
   d.buffers[Impl::kVessels] = d.upload(vessels, kStorage);
-  d.buffers[Impl::kBodies] = d.make_buffer(model.leg.bodies.size() * 16, kStorage);
+  d.buffers[Impl::kBodies] = d.make_buffer(model.leg.bodies.size() * 32, kStorage);
   d.buffers[Impl::kSegments] = d.make_buffer(model.segments.size() * 16, kStorage);
   d.buffers[Impl::kValves] = d.make_buffer(model.valves.size() * 16, kStorage);
   d.buffers[Impl::kAdjacency] = d.upload(adjacency, kStorage);
@@ -782,7 +782,7 @@ Image Renderer::render(const anatomy::State& state, const Camera& camera) {
   if (!d.model) throw RenderError("render: no leg was given (set_leg)");
   // this frame's deformation inputs into their mapped buffers (no allocation on the GPU side)
   const anatomy::DeformFrame frame = anatomy::deform_frame(*d.model, d.paths, state);
-  std::memcpy(d.buffers[Impl::kBodies].mapped, frame.bodies.data(), frame.bodies.size() * 16);
+  std::memcpy(d.buffers[Impl::kBodies].mapped, frame.bodies.data(), frame.bodies.size() * 32);
   std::memcpy(d.buffers[Impl::kSegments].mapped, frame.segments.data(), frame.segments.size() * 16);
   std::memcpy(d.buffers[Impl::kValves].mapped, frame.valves.data(), frame.valves.size() * 16);
   const Mat4 vp = multiply(perspective(camera.fov_deg, static_cast<float>(d.options.width) / static_cast<float>(d.options.height), 0.05f, 5.0f),

@@ -9,7 +9,9 @@
 //           with the valve state zeta; an incompetent valve's edges stop short of each other,
 //           leaving the regurgitant gap (gap width 2 * incompetence * radius)
 //   skin    moves with the muscle surface point beneath it, weighted by its distance
-//   bone, tendon  stay
+//   tendon  its proximal end moves with the distal ends of the muscles it joins, tapering to
+//           nothing at its distal end
+//   bone    stays
 // The GPU deformation must agree with this within 0.5 mm. No VTK or Vulkan here.
 
 #include <array>
@@ -52,10 +54,14 @@ LegPaths make_leg_paths(const LegDescription& leg);
 /// What a GPU needs each frame to deform the leg for a state: plain numbers (the abstract scene
 /// between the simulation and the renderer).
 struct DeformFrame {
-  std::vector<std::array<float, 4>> bodies;    ///< per body: (shortening factor, first path index, 0, 0)
+  std::vector<std::array<float, 8>> bodies;    ///< per body: (shortening factor, first path index, 0, 0,
+                                               ///< tendon pull x, y, z (m), 0)
   std::vector<std::array<float, 4>> segments;  ///< per model segment: (centre t, area per vein, reference area per vein, 0)
   std::vector<std::array<float, 4>> valves;    ///< per valve: (zeta, incompetence, draw t, vessel)
 };
+
+/// How far the proximal end of tendon body b is pulled (m) for the given shortening factors.
+Point3 tendon_pull(const LegDescription& leg, const LegPaths& paths, const std::vector<double>& lambda, std::size_t b);
 
 /// The frame inputs for a state. Path indices number the bodies' sweeps first, then the vessels.
 DeformFrame deform_frame(const Model& model, const LegPaths& paths, const State& state);

@@ -109,6 +109,7 @@ struct BodyDesc {
   BodyKind kind = BodyKind::Bone;
   std::string muscle;      ///< the muscle whose activation drives it (muscles only), or empty
   double shortening = 0;   ///< fractional shortening at full activation (muscles)
+  std::vector<std::string> follows;  ///< tendons: the muscles whose distal ends pull its proximal end
   std::vector<SweepDesc> sweeps;
 };
 

@@ -9,7 +9,8 @@
 //   vein:         segment, t (fraction along the vessel), theta (rad), tube (0 or 1 of a pair),
 //                 radial fraction (1 on the wall, < 1 on the end caps), vessel
 //   valve:        valve, leaflet (0 or 1), u (along the attachment), v (wall -> free edge), tube, vessel
-//   bone, tendon: none (they do not deform)
+//   tendon:       as a muscle (its own axis): its proximal end follows the muscles it joins
+//   bone:         none (bones do not deform)
 
 #include <cstdint>
 #include <filesystem>
