@@ -58,6 +58,20 @@ void atomically(const fs::path& file, Write&& write) {
   }
 }
 
+// opens a mesh file with Assimp after checking that it exists, is not empty and not too large
+const aiScene* import_checked(Assimp::Importer& importer, const fs::path& file, const MeshLimits& limits, unsigned flags) {
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) refuse(file, "", "no such mesh file");
+  const auto bytes = fs::file_size(file, ec);
+  if (ec || bytes == 0) refuse(file, "", "the mesh file is empty");
+  if (bytes > limits.max_file_bytes)
+    refuse(file, "", fmt::format("the mesh file is {} MiB; at most {} MiB are accepted", bytes >> 20, limits.max_file_bytes >> 20));
+  const aiScene* scene = importer.ReadFile(file.string(), flags);
+  if (!scene || !scene->mRootNode) refuse(file, "", fmt::format("unreadable mesh file: {}", importer.GetErrorString()));
+  if (scene->mNumMeshes == 0) refuse(file, "", "the file holds no meshes");
+  return scene;
+}
+
 }  // namespace
 
 void write_leg_glb(const LegGeometry& g, const fs::path& file) {
@@ -117,16 +131,8 @@ void write_leg_glb(const LegGeometry& g, const fs::path& file) {
 }
 
 LegGeometry read_leg_glb(const fs::path& file, const MeshLimits& limits) {
-  std::error_code ec;
-  if (!fs::is_regular_file(file, ec)) refuse(file, "", "no such mesh file");
-  const auto bytes = fs::file_size(file, ec);
-  if (ec || bytes == 0) refuse(file, "", "the mesh file is empty");
-  if (bytes > limits.max_file_bytes)
-    refuse(file, "", fmt::format("the mesh file is {} MiB; at most {} MiB are accepted", bytes >> 20, limits.max_file_bytes >> 20));
   Assimp::Importer importer;
-  const aiScene* scene = importer.ReadFile(file.string(), 0);
-  if (!scene || !scene->mRootNode) refuse(file, "", fmt::format("unreadable mesh file: {}", importer.GetErrorString()));
-  if (scene->mNumMeshes == 0) refuse(file, "", "the file holds no meshes");
+  const aiScene* scene = import_checked(importer, file, limits, 0);
   LegGeometry g;
   std::size_t total = 0;
   for (unsigned ni = 0; ni < scene->mRootNode->mNumChildren; ++ni) {
@@ -310,16 +316,8 @@ LegGeometry load_user_leg(const fs::path& mapping_file, const fs::path& mesh_ove
   }
   top.finish();
 
-  std::error_code ec;
-  if (!fs::is_regular_file(mesh_path, ec)) refuse(mesh_path, "", "no such mesh file");
-  const auto bytes = fs::file_size(mesh_path, ec);
-  if (ec || bytes == 0) refuse(mesh_path, "", "the mesh file is empty");
-  if (bytes > limits.max_file_bytes)
-    refuse(mesh_path, "", fmt::format("the mesh file is {} MiB; at most {} MiB are accepted", bytes >> 20, limits.max_file_bytes >> 20));
   Assimp::Importer importer;
-  const aiScene* scene = importer.ReadFile(mesh_path.string(), aiProcess_Triangulate | aiProcess_JoinIdenticalVertices);
-  if (!scene || !scene->mRootNode) refuse(mesh_path, "", fmt::format("unreadable mesh file: {}", importer.GetErrorString()));
-  if (scene->mNumMeshes == 0) refuse(mesh_path, "", "the file holds no meshes");
+  const aiScene* scene = import_checked(importer, mesh_path, limits, aiProcess_Triangulate | aiProcess_JoinIdenticalVertices);
 
   LegGeometry g = generated;
   const LegPaths paths = make_leg_paths(leg);

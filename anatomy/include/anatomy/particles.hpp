@@ -1,0 +1,79 @@
+#pragma once
+// Blood as particles: the CPU reference of the transport the GPU particle system must follow.
+// Each particle stands for an equal share of the venous blood volume and lives in one segment of
+// the network, at a fraction along it (distal 0 to proximal 1 on its vessel). It moves with the
+// local mean velocity Q/A, with Q the flow along the segment at that place: what enters at the
+// distal end, plus what tributaries add (or branches take) before that place, plus a uniform share
+// of the remainder (capillary inflow and the change of stored volume), so that it ends at what
+// leaves at the proximal end.
+// At a segment's end it passes into one of the edges carrying blood out of the segment, chosen in
+// proportion to their flows, so branching follows the simulated flows: a closed competent valve
+// carries nothing and stops particles, a leaky one lets them fall back through. Particles leaving
+// through the outlet wait at the heart and re-enter, one for each particle's worth of arterial
+// inflow, where the microcirculation feeds the veins (chosen in proportion to the inflow); their age
+// (time in the leg) restarts. Deterministic: random choices come from a hash
+// of particle index and step.
+
+#include <cstdint>
+#include <vector>
+
+#include "anatomy/model.hpp"
+#include "anatomy/state.hpp"
+
+namespace calfpump::anatomy {
+
+/// One particle.
+struct Particle {
+  int segment = 0;  ///< -1 while it waits at the heart to re-enter
+  float f = 0;      ///< fraction along the segment, 0 at its distal end
+  float age_s = 0;  ///< time since it entered the veins
+  std::uint32_t id = 0;
+};
+
+/// The particle transport on a model.
+class ParticleTransport {
+ public:
+  /// Places `count` particles in proportion to the volumes of a state.
+  ParticleTransport(const Model& model, const State& state, std::size_t count);
+
+  /// Moves every particle by the flows of `state` over dt (s).
+  void advance(const State& state, double dt);
+
+  const std::vector<Particle>& particles() const { return particles_; }
+  /// Blood volume each particle stands for (m^3).
+  double volume_per_particle() const { return volume_per_particle_; }
+  /// Net count of particles that crossed an edge in its positive direction since the start.
+  std::int64_t crossings(int edge) const { return crossings_[static_cast<std::size_t>(edge)]; }
+  /// Particles that crossed an edge against its positive direction (e.g. down through a valve).
+  std::int64_t backward_crossings(int edge) const { return backward_[static_cast<std::size_t>(edge)]; }
+  /// Vessel fraction of a particle (0 distal, 1 proximal) on its segment's vessel.
+  double vessel_t(const Particle& p) const;
+
+ private:
+  struct Port {  // an edge as seen from one of its segments
+    int edge = 0;
+    int other = -1;       // the segment on the other side, -1 for the outlet
+    bool forward = true;  // positive edge flow leaves this segment through it
+    float entry_f = 0;    // where a particle enters the other segment
+    int end = 1;          // which end of this segment the edge is attached to: 0 distal, 1 proximal, -1 mid
+    float at_f = 1;       // where along this segment it is attached
+  };
+  double flow_along(const State& st, int segment, double f) const;
+  void respawn(Particle& p, std::uint64_t step);
+  void inject(const State& st, double dt);
+  bool pass_on(Particle& p, const State& st, bool forward_end, std::uint64_t step);
+
+  const Model& model_;
+  std::vector<Particle> particles_;
+  std::vector<std::vector<Port>> ports_;
+  std::vector<double> inflow_cdf_;
+  std::vector<std::int64_t> crossings_;
+  std::vector<std::int64_t> backward_;
+  double volume_per_particle_ = 0;
+  std::vector<std::uint32_t> waiting_;  // particles that left, in order of leaving
+  std::size_t waiting_head_ = 0;
+  double inflow_owed_m3_ = 0;           // arterial inflow not yet given a particle
+  std::uint64_t step_ = 0;
+};
+
+}  // namespace calfpump::anatomy

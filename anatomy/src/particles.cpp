@@ -1,0 +1,210 @@
+#include "anatomy/particles.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace calfpump::anatomy {
+
+namespace {
+
+// a reproducible random number in [0, 1) from a particle and a step (splitmix64)
+double hash01(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t z = a * 0x9E3779B97F4A7C15ull + b + 0x632BE59BD9B4E019ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  z ^= z >> 31;
+  return static_cast<double>(z >> 11) * (1.0 / 9007199254740992.0);
+}
+
+double distance(const Point3& a, const Point3& b) {
+  return std::sqrt((a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1]) + (a[2] - b[2]) * (a[2] - b[2]));
+}
+
+// fraction along segment s of the point of its vessel nearest to p
+float nearest_f(const Model& m, const Segment& s, const Point3& p) {
+  const auto& pts = m.leg.vessels[static_cast<std::size_t>(s.vessel)].points;
+  double best = std::numeric_limits<double>::max(), best_f = 0.5;
+  for (int q = 0; q <= 32; ++q) {
+    const double f = q / 32.0;
+    const double d = distance(p, point_along(pts, s.s0 + (s.s1 - s.s0) * f));
+    if (d < best) { best = d; best_f = f; }
+  }
+  return static_cast<float>(best_f);
+}
+
+}  // namespace
+
+ParticleTransport::ParticleTransport(const Model& model, const State& st, std::size_t count)
+    : model_(model), ports_(model.segments.size()),
+      crossings_(model.edges.size(), 0), backward_(model.edges.size(), 0) {
+  // how each edge looks from its two segments
+  for (std::size_t e = 0; e < model.edges.size(); ++e) {
+    const Edge& edge = model.edges[e];
+    const Segment& a = model.segments[static_cast<std::size_t>(edge.a)];
+    const auto& a_pts = model.leg.vessels[static_cast<std::size_t>(a.vessel)].points;
+    if (edge.b < 0) {
+      ports_[static_cast<std::size_t>(edge.a)].push_back({static_cast<int>(e), -1, true, 0.0f, 1, 1.0f});
+      continue;
+    }
+    const Segment& b = model.segments[static_cast<std::size_t>(edge.b)];
+    const bool along = a.vessel == b.vessel && b.piece == a.piece + 1;
+    const bool outlet = a.outlet_edge == static_cast<int>(e);  // leaves a at its proximal end
+    if (along) {
+      ports_[static_cast<std::size_t>(edge.a)].push_back({static_cast<int>(e), edge.b, true, 0.0f, 1, 1.0f});
+      ports_[static_cast<std::size_t>(edge.b)].push_back({static_cast<int>(e), edge.a, false, 1.0f, 0, 0.0f});
+    } else if (outlet) {
+      // a tributary's end joining b part-way along
+      const float fb = nearest_f(model, b, point_along(a_pts, a.s1));
+      ports_[static_cast<std::size_t>(edge.a)].push_back({static_cast<int>(e), edge.b, true, fb, 1, 1.0f});
+      ports_[static_cast<std::size_t>(edge.b)].push_back({static_cast<int>(e), edge.a, false, 1.0f, -1, fb});
+    } else {
+      // a branch leaving a part-way along into the start of b (perforators)
+      const auto& b_pts = model.leg.vessels[static_cast<std::size_t>(b.vessel)].points;
+      const float fa = nearest_f(model, a, point_along(b_pts, b.s0));
+      ports_[static_cast<std::size_t>(edge.a)].push_back({static_cast<int>(e), edge.b, true, 0.0f, -1, fa});
+      ports_[static_cast<std::size_t>(edge.b)].push_back({static_cast<int>(e), edge.a, false, fa, 0, 0.0f});
+    }
+  }
+  // stratified placement in proportion to the segments' volumes
+  double total = 0;
+  for (double v : st.volume_m3) total += v;
+  volume_per_particle_ = total / static_cast<double>(std::max<std::size_t>(count, 1));
+  particles_.resize(count);
+  std::size_t seg = 0;
+  double below = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const double at = (static_cast<double>(i) + 0.5) * volume_per_particle_;
+    while (seg + 1 < st.volume_m3.size() && below + st.volume_m3[seg] < at) below += st.volume_m3[seg++];
+    Particle& p = particles_[i];
+    p.id = static_cast<std::uint32_t>(i);
+    p.segment = static_cast<int>(seg);
+    p.f = static_cast<float>(std::clamp((at - below) / st.volume_m3[seg], 0.0, 1.0));
+    // the blood already in the leg has been there a while: ages spread over two minutes
+    p.age_s = static_cast<float>(120.0 * hash01(i, 0x5eed));
+  }
+}
+
+double ParticleTransport::vessel_t(const Particle& p) const {
+  if (p.segment < 0) return 1.0;
+  const Segment& s = model_.segments[static_cast<std::size_t>(p.segment)];
+  return s.s0 + (s.s1 - s.s0) * p.f;
+}
+
+double ParticleTransport::flow_along(const State& st, int segment, double f) const {
+  double enter = 0, added_before = 0, added = 0, leave = 0;
+  for (const Port& port : ports_[static_cast<std::size_t>(segment)]) {
+    const double q = st.edge_flow_m3_s[static_cast<std::size_t>(port.edge)];
+    const double inflow = port.forward ? -q : q;  // into this segment through the port
+    if (port.end == 0) enter += inflow;
+    else if (port.end == 1) leave -= inflow;
+    else {
+      added += inflow;
+      if (port.at_f <= f) added_before += inflow;  // a particle at the junction has joined the stream
+    }
+  }
+  // a blind start (no inlet) fills from the capillaries along the segment
+  return enter + added_before + f * (leave - enter - added);
+}
+
+void ParticleTransport::respawn(Particle& p, std::uint64_t step) {
+  // re-enter where the microcirculation feeds the veins, in proportion to the inflow
+  const double u = hash01(p.id, step * 2 + 1) * inflow_cdf_.back();
+  const auto k = static_cast<std::size_t>(std::upper_bound(inflow_cdf_.begin(), inflow_cdf_.end(), u) - inflow_cdf_.begin());
+  p.segment = model_.inflows[std::min(k, model_.inflows.size() - 1)].segment;
+  p.f = static_cast<float>(hash01(p.id, step * 2 + 2));
+  p.age_s = 0;
+}
+
+void ParticleTransport::inject(const State& st, double dt) {
+  // one waiting particle re-enters for each particle's worth of arterial inflow
+  inflow_owed_m3_ += st.inflow_m3_s * dt;
+  while (inflow_owed_m3_ >= volume_per_particle_ && waiting_head_ < waiting_.size()) {
+    respawn(particles_[waiting_[waiting_head_++]], step_);
+    inflow_owed_m3_ -= volume_per_particle_;
+  }
+  if (waiting_head_ == waiting_.size()) {
+    waiting_.clear();
+    waiting_head_ = 0;
+    inflow_owed_m3_ = std::min(inflow_owed_m3_, volume_per_particle_);  // nobody to send: the debt lapses
+  }
+}
+
+bool ParticleTransport::pass_on(Particle& p, const State& st, bool at_proximal_end, std::uint64_t step) {
+  // the edges carrying blood out of this segment at the end reached (or part-way along it),
+  // weighted by that flow
+  const auto& ports = ports_[static_cast<std::size_t>(p.segment)];
+  const int end = at_proximal_end ? 1 : 0;
+  auto outflow = [&](const Port& port) {
+    if (port.end != end && port.end != -1) return 0.0;
+    const double q = st.edge_flow_m3_s[static_cast<std::size_t>(port.edge)] * (port.forward ? 1.0 : -1.0);
+    return q > 0 ? q : 0.0;
+  };
+  double total = 0;
+  for (const Port& port : ports) total += outflow(port);
+  if (total <= 0) {  // nothing leaves: held at the end (a closed valve, a blind end)
+    p.f = at_proximal_end ? 1.0f : 0.0f;
+    return false;
+  }
+  double u = hash01(p.id, step * 2 + 7) * total;
+  for (const Port& port : ports) {
+    const double q = outflow(port);
+    if (q <= 0) continue;
+    u -= q;
+    if (u > 0) continue;
+    if (port.forward) ++crossings_[static_cast<std::size_t>(port.edge)];
+    else {
+      --crossings_[static_cast<std::size_t>(port.edge)];
+      ++backward_[static_cast<std::size_t>(port.edge)];
+    }
+    if (port.other < 0) {
+      p.segment = -1;  // out through the outlet: waits at the heart
+      waiting_.push_back(p.id);
+      return false;
+    }
+    p.segment = port.other;
+    p.f = port.entry_f;
+    return true;
+  }
+  return false;
+}
+
+void ParticleTransport::advance(const State& st, double dt) {
+  ++step_;
+  // inflow per link: the bed's inflow shared by the links' conductances
+  inflow_cdf_.assign(model_.inflows.size(), 0.0);
+  {
+    std::vector<double> bed_g(model_.beds.size(), 0.0);
+    for (const auto& link : model_.inflows) bed_g[static_cast<std::size_t>(link.bed)] += link.conductance;
+    double run = 0;
+    for (std::size_t k = 0; k < model_.inflows.size(); ++k) {
+      const auto& link = model_.inflows[k];
+      const auto b = static_cast<std::size_t>(link.bed);
+      run += bed_g[b] > 0 ? st.bed_inflow_m3_s[b] * link.conductance / bed_g[b] : 0.0;
+      inflow_cdf_[k] = run;
+    }
+    if (run <= 0) for (std::size_t k = 0; k < inflow_cdf_.size(); ++k) inflow_cdf_[k] = static_cast<double>(k + 1);
+  }
+  inject(st, dt);
+  for (Particle& p : particles_) {
+    if (p.segment < 0) continue;
+    p.age_s += static_cast<float>(dt);
+    double left = dt;
+    for (int hops = 0; hops < 8 && left > 0; ++hops) {
+      const Segment& s = model_.segments[static_cast<std::size_t>(p.segment)];
+      const double v = flow_along(st, p.segment, p.f) / std::max(st.area_m2[static_cast<std::size_t>(p.segment)], 1e-12);
+      if (v == 0.0) break;
+      const double span = v > 0 ? (1.0 - p.f) * s.length_m : p.f * s.length_m;
+      const double time_to_end = span / std::abs(v);
+      if (time_to_end > left) {
+        p.f = static_cast<float>(std::clamp(p.f + v * left / s.length_m, 0.0, 1.0));
+        break;
+      }
+      left -= time_to_end;
+      p.f = v > 0 ? 1.0f : 0.0f;
+      if (!pass_on(p, st, v > 0, step_ * 16 + static_cast<std::uint64_t>(hops))) break;
+    }
+  }
+}
+
+}  // namespace calfpump::anatomy
