@@ -260,7 +260,6 @@ int cmd_screenshot(const ScreenshotOptions& o) {
     check_leg_geometry(rest, l.leg, default_leg_mesh().string());
     const Model model = build_model(l.leg, l.scenario.condition);
     Simulation sim(model, l.scenario.schedule());
-    sim.run_until(o.time_s);
     render::RenderOptions ro;
     ro.width = w;
     ro.height = h;
@@ -269,6 +268,18 @@ int cmd_screenshot(const ScreenshotOptions& o) {
     ro.validation = validation && std::string(validation) == "1";
     render::Renderer renderer(ro);
     renderer.set_leg(model, rest);
+    // the particles need a history: they start 3 s earlier, spread by volume, and move at 60 steps
+    // per second of simulated time (every fourth simulation step)
+    constexpr double kWarmup_s = 3.0;
+    constexpr int kStepsPerParticleStep = 4;
+    sim.run_until(std::max(0.0, o.time_s - (o.particles > 0 ? kWarmup_s : 0.0)));
+    renderer.set_particles(sim.state(), o.particles);
+    const auto target = static_cast<std::uint64_t>(std::llround(o.time_s / sim.dt()));
+    while (sim.state().steps < target) {
+      sim.step();
+      if (sim.state().steps % kStepsPerParticleStep == 0 || sim.state().steps == target)
+        renderer.advance_particles(sim.state(), kStepsPerParticleStep * sim.dt());
+    }
     const render::Image img = renderer.render(sim.state(), render::Camera{});
     render::write_png(img, o.out);
     fmt::print("{} ({}x{}, {}, t = {:.3f} s of {}, ankle {:.1f} mmHg)\n", o.out, w, h, renderer.device_name(), o.time_s,

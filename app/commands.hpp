@@ -49,6 +49,7 @@ struct ScreenshotOptions {
   std::string size = "1280x720";
   std::string device;
   std::string out;
+  std::size_t particles = 200000;
 };
 
 int cmd_screenshot(const ScreenshotOptions& o);

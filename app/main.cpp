@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   screenshot->add_option("--size", shot.size, "Image size WxH");
   screenshot->add_option("--device", shot.device, "Use the Vulkan device whose name contains this");
   screenshot->add_option("--out", shot.out, "PNG file to write")->required();
+  screenshot->add_option("--particles", shot.particles, "Blood particles (0: none)")->check(CLI::Range(0, 16000000));
 
   bool report_json = false;
   auto* report = app.add_subcommand("report", "Healthy and great-saphenous-reflux legs walking, compared (default)");

@@ -35,54 +35,73 @@ float nearest_f(const Model& m, const Segment& s, const Point3& p) {
 
 }  // namespace
 
-ParticleTransport::ParticleTransport(const Model& model, const State& st, std::size_t count)
-    : model_(model), ports_(model.segments.size()),
-      crossings_(model.edges.size(), 0), backward_(model.edges.size(), 0) {
-  // how each edge looks from its two segments
+double particle_hash(std::uint64_t a, std::uint64_t b) { return hash01(a, b); }
+
+ParticleNetwork make_particle_network(const Model& model) {
+  std::vector<std::vector<ParticlePort>> by_segment(model.segments.size());
   for (std::size_t e = 0; e < model.edges.size(); ++e) {
     const Edge& edge = model.edges[e];
+    const int ei = static_cast<int>(e);
     const Segment& a = model.segments[static_cast<std::size_t>(edge.a)];
     const auto& a_pts = model.leg.vessels[static_cast<std::size_t>(a.vessel)].points;
+    auto& pa = by_segment[static_cast<std::size_t>(edge.a)];
     if (edge.b < 0) {
-      ports_[static_cast<std::size_t>(edge.a)].push_back({static_cast<int>(e), -1, true, 0.0f, 1, 1.0f});
+      pa.push_back({ei, -1, true, 0.0f, 1, 1.0f});
       continue;
     }
     const Segment& b = model.segments[static_cast<std::size_t>(edge.b)];
-    const bool along = a.vessel == b.vessel && b.piece == a.piece + 1;
-    const bool outlet = a.outlet_edge == static_cast<int>(e);  // leaves a at its proximal end
-    if (along) {
-      ports_[static_cast<std::size_t>(edge.a)].push_back({static_cast<int>(e), edge.b, true, 0.0f, 1, 1.0f});
-      ports_[static_cast<std::size_t>(edge.b)].push_back({static_cast<int>(e), edge.a, false, 1.0f, 0, 0.0f});
-    } else if (outlet) {
+    auto& pb = by_segment[static_cast<std::size_t>(edge.b)];
+    if (a.vessel == b.vessel && b.piece == a.piece + 1) {
+      pa.push_back({ei, edge.b, true, 0.0f, 1, 1.0f});
+      pb.push_back({ei, edge.a, false, 1.0f, 0, 0.0f});
+    } else if (a.outlet_edge == ei) {
       // a tributary's end joining b part-way along
       const float fb = nearest_f(model, b, point_along(a_pts, a.s1));
-      ports_[static_cast<std::size_t>(edge.a)].push_back({static_cast<int>(e), edge.b, true, fb, 1, 1.0f});
-      ports_[static_cast<std::size_t>(edge.b)].push_back({static_cast<int>(e), edge.a, false, 1.0f, -1, fb});
+      pa.push_back({ei, edge.b, true, fb, 1, 1.0f});
+      pb.push_back({ei, edge.a, false, 1.0f, -1, fb});
     } else {
       // a branch leaving a part-way along into the start of b (perforators)
       const auto& b_pts = model.leg.vessels[static_cast<std::size_t>(b.vessel)].points;
       const float fa = nearest_f(model, a, point_along(b_pts, b.s0));
-      ports_[static_cast<std::size_t>(edge.a)].push_back({static_cast<int>(e), edge.b, true, 0.0f, -1, fa});
-      ports_[static_cast<std::size_t>(edge.b)].push_back({static_cast<int>(e), edge.a, false, fa, 0, 0.0f});
+      pa.push_back({ei, edge.b, true, 0.0f, -1, fa});
+      pb.push_back({ei, edge.a, false, fa, 0, 0.0f});
     }
   }
-  // stratified placement in proportion to the segments' volumes
+  ParticleNetwork n;
+  n.start.push_back(0);
+  for (const auto& ports : by_segment) {
+    n.ports.insert(n.ports.end(), ports.begin(), ports.end());
+    n.start.push_back(static_cast<std::uint32_t>(n.ports.size()));
+  }
+  return n;
+}
+
+std::vector<Particle> initial_particles(const State& st, std::size_t count) {
   double total = 0;
   for (double v : st.volume_m3) total += v;
-  volume_per_particle_ = total / static_cast<double>(std::max<std::size_t>(count, 1));
-  particles_.resize(count);
+  const double per = total / static_cast<double>(std::max<std::size_t>(count, 1));
+  std::vector<Particle> out(count);
   std::size_t seg = 0;
   double below = 0;
   for (std::size_t i = 0; i < count; ++i) {
-    const double at = (static_cast<double>(i) + 0.5) * volume_per_particle_;
+    const double at = (static_cast<double>(i) + 0.5) * per;
     while (seg + 1 < st.volume_m3.size() && below + st.volume_m3[seg] < at) below += st.volume_m3[seg++];
-    Particle& p = particles_[i];
+    Particle& p = out[i];
     p.id = static_cast<std::uint32_t>(i);
     p.segment = static_cast<int>(seg);
     p.f = static_cast<float>(std::clamp((at - below) / st.volume_m3[seg], 0.0, 1.0));
     // the blood already in the leg has been there a while: ages spread over two minutes
     p.age_s = static_cast<float>(120.0 * hash01(i, 0x5eed));
   }
+  return out;
+}
+
+ParticleTransport::ParticleTransport(const Model& model, const State& st, std::size_t count)
+    : model_(model), network_(make_particle_network(model)), particles_(initial_particles(st, count)),
+      crossings_(model.edges.size(), 0), backward_(model.edges.size(), 0) {
+  double total = 0;
+  for (double v : st.volume_m3) total += v;
+  volume_per_particle_ = total / static_cast<double>(std::max<std::size_t>(count, 1));
 }
 
 double ParticleTransport::vessel_t(const Particle& p) const {
@@ -93,7 +112,8 @@ double ParticleTransport::vessel_t(const Particle& p) const {
 
 double ParticleTransport::flow_along(const State& st, int segment, double f) const {
   double enter = 0, added_before = 0, added = 0, leave = 0;
-  for (const Port& port : ports_[static_cast<std::size_t>(segment)]) {
+  for (std::uint32_t k = network_.start[static_cast<std::size_t>(segment)]; k < network_.start[static_cast<std::size_t>(segment) + 1]; ++k) {
+    const ParticlePort& port = network_.ports[k];
     const double q = st.edge_flow_m3_s[static_cast<std::size_t>(port.edge)];
     const double inflow = port.forward ? -q : q;  // into this segment through the port
     if (port.end == 0) enter += inflow;
@@ -133,21 +153,23 @@ void ParticleTransport::inject(const State& st, double dt) {
 bool ParticleTransport::pass_on(Particle& p, const State& st, bool at_proximal_end, std::uint64_t step) {
   // the edges carrying blood out of this segment at the end reached (or part-way along it),
   // weighted by that flow
-  const auto& ports = ports_[static_cast<std::size_t>(p.segment)];
+  const auto first = network_.ports.begin() + network_.start[static_cast<std::size_t>(p.segment)];
+  const auto last = network_.ports.begin() + network_.start[static_cast<std::size_t>(p.segment) + 1];
+  const std::vector<ParticlePort> ports(first, last);
   const int end = at_proximal_end ? 1 : 0;
-  auto outflow = [&](const Port& port) {
+  auto outflow = [&](const ParticlePort& port) {
     if (port.end != end && port.end != -1) return 0.0;
     const double q = st.edge_flow_m3_s[static_cast<std::size_t>(port.edge)] * (port.forward ? 1.0 : -1.0);
     return q > 0 ? q : 0.0;
   };
   double total = 0;
-  for (const Port& port : ports) total += outflow(port);
+  for (const ParticlePort& port : ports) total += outflow(port);
   if (total <= 0) {  // nothing leaves: held at the end (a closed valve, a blind end)
     p.f = at_proximal_end ? 1.0f : 0.0f;
     return false;
   }
   double u = hash01(p.id, step * 2 + 7) * total;
-  for (const Port& port : ports) {
+  for (const ParticlePort& port : ports) {
     const double q = outflow(port);
     if (q <= 0) continue;
     u -= q;

@@ -5,6 +5,7 @@
 #include "render/renderer.hpp"
 
 #include "anatomy/deform.hpp"
+#include "anatomy/particles.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -102,6 +103,21 @@ Mat4 look_at(const Camera& cam) {
   return {s[0], -u[0], f[0], 0, s[1], -u[1], f[1], 0, s[2], -u[2], f[2], 0, -dot(s, cam.eye), dot(u, cam.eye), -dot(f, cam.eye), 1};
 }
 
+// the camera's right and up directions in leg coordinates (matching look_at)
+std::array<std::array<float, 3>, 2> camera_basis(const Camera& cam) {
+  std::array<float, 3> f{cam.target[0] - cam.eye[0], cam.target[1] - cam.eye[1], cam.target[2] - cam.eye[2]};
+  auto norm = [](std::array<float, 3> a) {
+    const float l = std::sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
+    return std::array<float, 3>{a[0] / l, a[1] / l, a[2] / l};
+  };
+  auto cross = [](std::array<float, 3> a, std::array<float, 3> b) {
+    return std::array<float, 3>{a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
+  };
+  f = norm(f);
+  const auto s = norm(cross(f, cam.up));
+  return {s, cross(s, f)};
+}
+
 Mat4 perspective(float fov_deg, float aspect, float znear, float zfar) {
   const float t = 1.0f / std::tan(fov_deg * 3.14159265f / 360.0f);
   Mat4 p{};
@@ -193,6 +209,18 @@ struct Renderer::Impl {
   VkPipelineLayout compute_layout = VK_NULL_HANDLE;
   VkPipeline compute = VK_NULL_HANDLE;
 
+  // blood particles
+  enum ParticleSlot { pParticles, pPositions, pSegmentInfo, pPortStart, pPorts, pFlows, pInflow, pCounters, pSlots };
+  Buffer pbuf[pSlots];
+  std::uint32_t particle_count = 0;
+  std::uint32_t particle_frame = 0;
+  double volume_per_particle = 0;
+  double inflow_owed = 0;
+  VkDescriptorSetLayout particle_set_layout = VK_NULL_HANDLE, draw_set_layout = VK_NULL_HANDLE;
+  VkDescriptorSet particle_set = VK_NULL_HANDLE, draw_set = VK_NULL_HANDLE;
+  VkPipelineLayout particle_layout = VK_NULL_HANDLE, draw_layout = VK_NULL_HANDLE;
+  VkPipeline particle_compute = VK_NULL_HANDLE, particle_draw = VK_NULL_HANDLE;
+
   Buffer make_buffer(VkDeviceSize size, VkBufferUsageFlags usage) {
     Buffer b;
     b.size = std::max<VkDeviceSize>(size, 16);
@@ -270,6 +298,13 @@ struct Renderer::Impl {
     if (device) {
       vkDeviceWaitIdle(device);
       release_leg();
+      release_particles();
+      for (VkPipeline p : {particle_compute, particle_draw})
+        if (p) vkDestroyPipeline(device, p, nullptr);
+      for (VkPipelineLayout l : {particle_layout, draw_layout})
+        if (l) vkDestroyPipelineLayout(device, l, nullptr);
+      for (VkDescriptorSetLayout l : {particle_set_layout, draw_set_layout})
+        if (l) vkDestroyDescriptorSetLayout(device, l, nullptr);
       if (compute) vkDestroyPipeline(device, compute, nullptr);
       if (compute_layout) vkDestroyPipelineLayout(device, compute_layout, nullptr);
       if (descriptor_pool) vkDestroyDescriptorPool(device, descriptor_pool, nullptr);
@@ -308,6 +343,129 @@ struct Renderer::Impl {
     draws.clear();
   }
 
+  void release_particles() {
+    for (Buffer& b : pbuf) {
+      if (b.mapped) vkUnmapMemory(device, b.memory);
+      if (b.buffer) vkDestroyBuffer(device, b.buffer, nullptr);
+      if (b.memory) vkFreeMemory(device, b.memory, nullptr);
+      b = {};
+    }
+    particle_count = 0;
+  }
+
+  VkDescriptorSetLayout storage_layout(std::uint32_t count, VkShaderStageFlags stages) {
+    std::vector<VkDescriptorSetLayoutBinding> b(count);
+    for (std::uint32_t i = 0; i < count; ++i) b[i] = {i, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, stages, nullptr};
+    VkDescriptorSetLayoutCreateInfo li{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
+    li.bindingCount = count;
+    li.pBindings = b.data();
+    VkDescriptorSetLayout l;
+    CP_VK(vkCreateDescriptorSetLayout(device, &li, nullptr, &l));
+    return l;
+  }
+
+  VkDescriptorSet allocate_set(VkDescriptorSetLayout l) {
+    VkDescriptorSetAllocateInfo ai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+    ai.descriptorPool = descriptor_pool;
+    ai.descriptorSetCount = 1;
+    ai.pSetLayouts = &l;
+    VkDescriptorSet set;
+    CP_VK(vkAllocateDescriptorSets(device, &ai, &set));
+    return set;
+  }
+
+  void write_set(VkDescriptorSet set, const std::vector<VkBuffer>& bufs) {
+    std::vector<VkDescriptorBufferInfo> infos(bufs.size());
+    std::vector<VkWriteDescriptorSet> writes(bufs.size());
+    for (std::size_t i = 0; i < bufs.size(); ++i) {
+      infos[i] = {bufs[i], 0, VK_WHOLE_SIZE};
+      writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+      writes[i].dstSet = set;
+      writes[i].dstBinding = static_cast<std::uint32_t>(i);
+      writes[i].descriptorCount = 1;
+      writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+      writes[i].pBufferInfo = &infos[i];
+    }
+    vkUpdateDescriptorSets(device, static_cast<std::uint32_t>(writes.size()), writes.data(), 0, nullptr);
+  }
+
+  void create_particle_pipelines() {
+    particle_set_layout = storage_layout(12, VK_SHADER_STAGE_COMPUTE_BIT);
+    draw_set_layout = storage_layout(1, VK_SHADER_STAGE_VERTEX_BIT);
+    particle_set = allocate_set(particle_set_layout);
+    draw_set = allocate_set(draw_set_layout);
+    VkPushConstantRange cr{VK_SHADER_STAGE_COMPUTE_BIT, 0, 32};
+    VkPipelineLayoutCreateInfo pl{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
+    pl.setLayoutCount = 1;
+    pl.pSetLayouts = &particle_set_layout;
+    pl.pushConstantRangeCount = 1;
+    pl.pPushConstantRanges = &cr;
+    CP_VK(vkCreatePipelineLayout(device, &pl, nullptr, &particle_layout));
+    VkShaderModule cs = shader("particles.comp.spv");
+    VkComputePipelineCreateInfo ci{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
+    ci.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
+    ci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+    ci.stage.module = cs;
+    ci.stage.pName = "main";
+    ci.layout = particle_layout;
+    CP_VK(vkCreateComputePipelines(device, VK_NULL_HANDLE, 1, &ci, nullptr, &particle_compute));
+    vkDestroyShaderModule(device, cs, nullptr);
+
+    VkPushConstantRange dr{VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, 96};
+    pl.pSetLayouts = &draw_set_layout;
+    pl.pPushConstantRanges = &dr;
+    CP_VK(vkCreatePipelineLayout(device, &pl, nullptr, &draw_layout));
+    VkShaderModule vs = shader("particles.vert.spv"), fs = shader("particles.frag.spv");
+    VkPipelineShaderStageCreateInfo stages[2]{};
+    stages[0].sType = stages[1].sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
+    stages[0].stage = VK_SHADER_STAGE_VERTEX_BIT;
+    stages[0].module = vs;
+    stages[0].pName = "main";
+    stages[1].stage = VK_SHADER_STAGE_FRAGMENT_BIT;
+    stages[1].module = fs;
+    stages[1].pName = "main";
+    VkPipelineVertexInputStateCreateInfo vi{VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
+    VkPipelineInputAssemblyStateCreateInfo ia{VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO};
+    ia.topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST;
+    VkViewport vp{0, 0, static_cast<float>(options.width), static_cast<float>(options.height), 0, 1};
+    VkRect2D sc{{0, 0}, {static_cast<std::uint32_t>(options.width), static_cast<std::uint32_t>(options.height)}};
+    VkPipelineViewportStateCreateInfo vps{VK_STRUCTURE_TYPE_PIPELINE_VIEWPORT_STATE_CREATE_INFO};
+    vps.viewportCount = 1;
+    vps.pViewports = &vp;
+    vps.scissorCount = 1;
+    vps.pScissors = &sc;
+    VkPipelineRasterizationStateCreateInfo rs{VK_STRUCTURE_TYPE_PIPELINE_RASTERIZATION_STATE_CREATE_INFO};
+    rs.polygonMode = VK_POLYGON_MODE_FILL;
+    rs.cullMode = VK_CULL_MODE_NONE;
+    rs.lineWidth = 1.0f;
+    VkPipelineMultisampleStateCreateInfo ms{VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO};
+    ms.rasterizationSamples = samples;
+    VkPipelineDepthStencilStateCreateInfo ds{VK_STRUCTURE_TYPE_PIPELINE_DEPTH_STENCIL_STATE_CREATE_INFO};
+    ds.depthTestEnable = VK_TRUE;
+    ds.depthWriteEnable = VK_TRUE;
+    ds.depthCompareOp = VK_COMPARE_OP_LESS_OR_EQUAL;
+    VkPipelineColorBlendAttachmentState blend{};
+    blend.colorWriteMask = VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT | VK_COLOR_COMPONENT_B_BIT | VK_COLOR_COMPONENT_A_BIT;
+    VkPipelineColorBlendStateCreateInfo cb{VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO};
+    cb.attachmentCount = 1;
+    cb.pAttachments = &blend;
+    VkGraphicsPipelineCreateInfo info{VK_STRUCTURE_TYPE_GRAPHICS_PIPELINE_CREATE_INFO};
+    info.stageCount = 2;
+    info.pStages = stages;
+    info.pVertexInputState = &vi;
+    info.pInputAssemblyState = &ia;
+    info.pViewportState = &vps;
+    info.pRasterizationState = &rs;
+    info.pMultisampleState = &ms;
+    info.pDepthStencilState = &ds;
+    info.pColorBlendState = &cb;
+    info.layout = draw_layout;
+    info.renderPass = render_pass;
+    CP_VK(vkCreateGraphicsPipelines(device, VK_NULL_HANDLE, 1, &info, nullptr, &particle_draw));
+    vkDestroyShaderModule(device, vs, nullptr);
+    vkDestroyShaderModule(device, fs, nullptr);
+  }
+
   void create_compute() {
     VkDescriptorSetLayoutBinding bindings[kIndices]{};
     for (std::uint32_t i = 0; i < kIndices; ++i) {
@@ -320,9 +478,9 @@ struct Renderer::Impl {
     li.bindingCount = kIndices;
     li.pBindings = bindings;
     CP_VK(vkCreateDescriptorSetLayout(device, &li, nullptr, &set_layout));
-    VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, kIndices};
+    VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, kIndices + 12 + 1};
     VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-    pi.maxSets = 1;
+    pi.maxSets = 3;
     pi.poolSizeCount = 1;
     pi.pPoolSizes = &size;
     CP_VK(vkCreateDescriptorPool(device, &pi, nullptr, &descriptor_pool));
@@ -649,6 +807,7 @@ Renderer::Renderer(const RenderOptions& options) : impl_(std::make_unique<Impl>(
   impl_->create_target();
   impl_->create_pipelines();
   impl_->create_compute();
+  impl_->create_particle_pipelines();
 }
 
 Renderer::~Renderer() = default;
@@ -768,6 +927,123 @@ void Renderer::set_leg(const anatomy::Model& model, const anatomy::LegGeometry& 
   vkUpdateDescriptorSets(d.device, Impl::kIndices, writes, 0, nullptr);
 }
 
+void Renderer::set_particles(const anatomy::State& state, std::size_t count) {
+  Impl& d = *impl_;
+  if (!d.model) throw RenderError("set_particles: no leg was given (set_leg)");
+  if (count > 16'000'000) throw RenderError(fmt::format("{} particles are too many; at most 16 million", count));
+  vkDeviceWaitIdle(d.device);
+  d.release_particles();
+  if (count == 0) return;
+  const anatomy::Model& m = *d.model;
+  struct GpuParticle {
+    std::uint32_t segment;
+    float f, age;
+    std::uint32_t id;
+  };
+  std::vector<GpuParticle> ps;
+  for (const auto& p : anatomy::initial_particles(state, count))
+    ps.push_back({static_cast<std::uint32_t>(p.segment), p.f, p.age_s, p.id});
+  double total = 0;
+  for (double v : state.volume_m3) total += v;
+  d.volume_per_particle = total / static_cast<double>(count);
+  d.inflow_owed = 0;
+  d.particle_frame = 0;
+  std::vector<std::array<float, 4>> info;
+  for (const auto& seg : m.segments)
+    info.push_back({static_cast<float>(seg.vessel), static_cast<float>(seg.s0), static_cast<float>(seg.s1), static_cast<float>(seg.length_m)});
+  const anatomy::ParticleNetwork net = anatomy::make_particle_network(m);
+  struct GpuPort {
+    std::uint32_t edge;
+    std::int32_t other;
+    std::uint32_t flags;
+    float entry_f, at_f, pad[3];
+  };
+  std::vector<GpuPort> ports;
+  for (const auto& p : net.ports) {
+    const std::uint32_t end = p.end == 0 ? 0u : p.end == 1 ? 1u : 2u;
+    ports.push_back({static_cast<std::uint32_t>(p.edge), p.other, (p.forward ? 1u : 0u) | (end << 1), p.entry_f, p.at_f, {0, 0, 0}});
+  }
+  constexpr VkBufferUsageFlags kStorage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+  d.particle_count = static_cast<std::uint32_t>(count);
+  d.pbuf[Impl::pParticles] = d.upload(ps, kStorage);
+  d.pbuf[Impl::pPositions] = d.make_buffer(count * 16, kStorage);
+  d.pbuf[Impl::pSegmentInfo] = d.upload(info, kStorage);
+  d.pbuf[Impl::pPortStart] = d.upload(net.start, kStorage);
+  d.pbuf[Impl::pPorts] = d.upload(ports, kStorage);
+  d.pbuf[Impl::pFlows] = d.make_buffer(m.edges.size() * 4, kStorage);
+  d.pbuf[Impl::pInflow] = d.make_buffer(m.inflows.size() * 8, kStorage);
+  d.pbuf[Impl::pCounters] = d.make_buffer(16, kStorage);
+  std::memset(d.pbuf[Impl::pCounters].mapped, 0, 16);
+  d.write_set(d.particle_set, {d.pbuf[Impl::pParticles].buffer, d.pbuf[Impl::pPositions].buffer, d.buffers[Impl::kFrames].buffer,
+                               d.buffers[Impl::kPaths].buffer, d.buffers[Impl::kVessels].buffer, d.buffers[Impl::kSegments].buffer,
+                               d.pbuf[Impl::pSegmentInfo].buffer, d.pbuf[Impl::pPortStart].buffer, d.pbuf[Impl::pPorts].buffer,
+                               d.pbuf[Impl::pFlows].buffer, d.pbuf[Impl::pInflow].buffer, d.pbuf[Impl::pCounters].buffer});
+  d.write_set(d.draw_set, {d.pbuf[Impl::pPositions].buffer});
+}
+
+void Renderer::advance_particles(const anatomy::State& state, double dt) {
+  Impl& d = *impl_;
+  if (d.particle_count == 0) return;
+  const anatomy::Model& m = *d.model;
+  // this step's flows, areas and arterial inflow (small tables; the particles stay on the GPU)
+  auto* flows = static_cast<float*>(d.pbuf[Impl::pFlows].mapped);
+  for (std::size_t e = 0; e < m.edges.size(); ++e) flows[e] = static_cast<float>(state.edge_flow_m3_s[e]);
+  const anatomy::DeformFrame frame = anatomy::deform_frame(m, d.paths, state);
+  std::memcpy(d.buffers[Impl::kSegments].mapped, frame.segments.data(), frame.segments.size() * 16);
+  std::vector<double> bed_g(m.beds.size(), 0.0);
+  for (const auto& link : m.inflows) bed_g[static_cast<std::size_t>(link.bed)] += link.conductance;
+  auto* inflow = static_cast<float*>(d.pbuf[Impl::pInflow].mapped);
+  double run = 0;
+  for (std::size_t k = 0; k < m.inflows.size(); ++k) {
+    const auto b = static_cast<std::size_t>(m.inflows[k].bed);
+    run += bed_g[b] > 0 ? state.bed_inflow_m3_s[b] * m.inflows[k].conductance / bed_g[b] : 0.0;
+    inflow[2 * k] = static_cast<float>(run);
+    inflow[2 * k + 1] = static_cast<float>(m.inflows[k].segment);
+  }
+  // one waiting particle re-enters for each particle's worth of inflow
+  d.inflow_owed += state.inflow_m3_s * dt;
+  const auto inject = static_cast<std::uint32_t>(std::floor(d.inflow_owed / d.volume_per_particle));
+  d.inflow_owed -= inject * d.volume_per_particle;
+  auto* counters = static_cast<std::uint32_t*>(d.pbuf[Impl::pCounters].mapped);
+  counters[1] = counters[0];  // waiting after the last step
+  counters[0] = 0;
+
+  CP_VK(vkResetCommandBuffer(d.cmd, 0));
+  VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+  begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+  CP_VK(vkBeginCommandBuffer(d.cmd, &begin));
+  VkMemoryBarrier host{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  host.srcAccessMask = VK_ACCESS_HOST_WRITE_BIT;
+  host.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
+  vkCmdPipelineBarrier(d.cmd, VK_PIPELINE_STAGE_HOST_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &host, 0, nullptr, 0, nullptr);
+  vkCmdBindPipeline(d.cmd, VK_PIPELINE_BIND_POINT_COMPUTE, d.particle_compute);
+  vkCmdBindDescriptorSets(d.cmd, VK_PIPELINE_BIND_POINT_COMPUTE, d.particle_layout, 0, 1, &d.particle_set, 0, nullptr);
+  struct {
+    std::uint32_t count, frame, inject, links;
+    float dt, ring, pad0, pad1;
+  } pc{d.particle_count, ++d.particle_frame, inject, static_cast<std::uint32_t>(m.inflows.size()), static_cast<float>(dt),
+       static_cast<float>(anatomy::kVeinRing), 0, 0};
+  vkCmdPushConstants(d.cmd, d.particle_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(pc), &pc);
+  vkCmdDispatch(d.cmd, (d.particle_count + 63) / 64, 1, 1);
+  VkMemoryBarrier done{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  done.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+  done.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+  vkCmdPipelineBarrier(d.cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &done, 0, nullptr, 0, nullptr);
+  CP_VK(vkEndCommandBuffer(d.cmd));
+  VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+  submit.commandBufferCount = 1;
+  submit.pCommandBuffers = &d.cmd;
+  CP_VK(vkResetFences(d.device, 1, &d.fence));
+  CP_VK(vkQueueSubmit(d.queue, 1, &submit, d.fence));
+  CP_VK(vkWaitForFences(d.device, 1, &d.fence, VK_TRUE, UINT64_MAX));
+}
+
+std::vector<float> Renderer::particle_positions() const {
+  const Impl& d = *impl_;
+  const auto* src = static_cast<const float*>(d.pbuf[Impl::pPositions].mapped);
+  return src ? std::vector<float>(src, src + 4 * std::size_t(d.particle_count)) : std::vector<float>{};
+}
+
 std::vector<float> Renderer::deformed_positions() const {
   const Impl& d = *impl_;
   std::vector<float> out(static_cast<std::size_t>(d.vertex_count) * 3);
@@ -832,8 +1108,29 @@ Image Renderer::render(const anatomy::State& state, const Camera& camera) {
   VkDeviceSize voffs[2] = {0, static_cast<VkDeviceSize>(d.vertex_count) * 16};
   vkCmdBindVertexBuffers(d.cmd, 0, 2, vbufs, voffs);
   vkCmdBindIndexBuffer(d.cmd, d.buffers[Impl::kIndices].buffer, 0, VK_INDEX_TYPE_UINT32);
-  // opaque tissue first, then translucent layers from the inside out (valves, veins, skin)
+  // opaque tissue first, the blood, then translucent layers from the inside out (valves, veins, skin)
   for (int pass = 0; pass < 2; ++pass) {
+    if (pass == 1 && d.particle_count > 0) {
+      vkCmdBindPipeline(d.cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, d.particle_draw);
+      vkCmdBindDescriptorSets(d.cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, d.draw_layout, 0, 1, &d.draw_set, 0, nullptr);
+      struct {
+        float view_projection[16];
+        float right[4];
+        float up[4];
+      } pp{};
+      std::memcpy(pp.view_projection, vp.data(), sizeof(pp.view_projection));
+      const auto basis = camera_basis(camera);
+      for (int k = 0; k < 3; ++k) {
+        pp.right[k] = basis[0][std::size_t(k)];
+        pp.up[k] = basis[1][std::size_t(k)];
+      }
+      pp.right[3] = 0.0007f;  // sphere radius (m): small enough to show the stream in a 2-4 mm vein
+      vkCmdPushConstants(d.cmd, d.draw_layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(pp), &pp);
+      vkCmdDraw(d.cmd, 6 * d.particle_count, 1, 0, 0);
+      // the mesh pipelines' vertex buffers are bound again below
+      vkCmdBindVertexBuffers(d.cmd, 0, 2, vbufs, voffs);
+      vkCmdBindIndexBuffer(d.cmd, d.buffers[Impl::kIndices].buffer, 0, VK_INDEX_TYPE_UINT32);
+    }
     vkCmdBindPipeline(d.cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pass == 0 ? d.opaque : d.translucent);
     for (anatomy::StructureKind kind : {anatomy::StructureKind::Bone, anatomy::StructureKind::Tendon, anatomy::StructureKind::Muscle,
                                         anatomy::StructureKind::Valve, anatomy::StructureKind::Vein, anatomy::StructureKind::Skin}) {

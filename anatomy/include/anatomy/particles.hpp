@@ -30,6 +30,31 @@ struct Particle {
   std::uint32_t id = 0;
 };
 
+/// An edge as seen from one of its segments (the particle transport's view of the network).
+struct ParticlePort {
+  int edge = 0;
+  int other = -1;       ///< the segment on the other side, -1 for the outlet
+  bool forward = true;  ///< positive edge flow leaves this segment through it
+  float entry_f = 0;    ///< where a particle enters the other segment
+  int end = 1;          ///< where it is attached to this segment: 0 distal, 1 proximal, -1 part-way
+  float at_f = 1;       ///< the fraction along this segment where it is attached
+};
+
+/// Every segment's ports, in compressed rows: segment s owns ports[start[s] .. start[s + 1]).
+struct ParticleNetwork {
+  std::vector<std::uint32_t> start;
+  std::vector<ParticlePort> ports;
+};
+
+/// The ports of a model's network.
+ParticleNetwork make_particle_network(const Model& model);
+
+/// `count` particles placed in proportion to a state's volumes (stratified), ages spread over 2 min.
+std::vector<Particle> initial_particles(const State& state, std::size_t count);
+
+/// A reproducible random number in [0, 1) from two integers.
+double particle_hash(std::uint64_t a, std::uint64_t b);
+
 /// The particle transport on a model.
 class ParticleTransport {
  public:
@@ -50,22 +75,14 @@ class ParticleTransport {
   double vessel_t(const Particle& p) const;
 
  private:
-  struct Port {  // an edge as seen from one of its segments
-    int edge = 0;
-    int other = -1;       // the segment on the other side, -1 for the outlet
-    bool forward = true;  // positive edge flow leaves this segment through it
-    float entry_f = 0;    // where a particle enters the other segment
-    int end = 1;          // which end of this segment the edge is attached to: 0 distal, 1 proximal, -1 mid
-    float at_f = 1;       // where along this segment it is attached
-  };
   double flow_along(const State& st, int segment, double f) const;
   void respawn(Particle& p, std::uint64_t step);
   void inject(const State& st, double dt);
   bool pass_on(Particle& p, const State& st, bool forward_end, std::uint64_t step);
 
   const Model& model_;
+  ParticleNetwork network_;
   std::vector<Particle> particles_;
-  std::vector<std::vector<Port>> ports_;
   std::vector<double> inflow_cdf_;
   std::vector<std::int64_t> crossings_;
   std::vector<std::int64_t> backward_;

@@ -70,6 +70,13 @@ class Renderer {
   void set_leg(const anatomy::Model& model, const anatomy::LegGeometry& rest);
   /// Deforms the leg on the GPU for a state (anatomy::deform_frame), draws it and reads the image back.
   Image render(const anatomy::State& state, const Camera& camera);
+  /// Places `count` blood particles in proportion to a state's venous volumes (after set_leg).
+  void set_particles(const anatomy::State& state, std::size_t count);
+  /// Moves the particles on the GPU by the flows of a state over dt (s); render() then draws them.
+  void advance_particles(const anatomy::State& state, double dt);
+  /// Particle positions of the last advance (xyz, age per particle; waiting ones far below the floor).
+  std::vector<float> particle_positions() const;
+
   /// The deformed vertex positions of the last frame (xyz per vertex, structures in order).
   std::vector<float> deformed_positions() const;
 

@@ -1,0 +1,221 @@
+#version 450
+// GPU particle transport: the rules of the CPU reference (anatomy/src/particles.cpp) for every
+// particle in parallel. A particle moves along its segment with the local mean velocity Q/A, passes
+// at a segment's end into an edge carrying blood out of it (chosen in proportion to the flows),
+// stops where nothing leaves (a closed competent valve), leaves at the outlet to wait at the heart
+// and re-enters with the arterial inflow. Then its position in the leg is written for drawing.
+// Random choices hash the particle's id with the frame, so frames are reproducible.
+
+layout(local_size_x = 64) in;
+
+struct Particle {
+  uint segment;  // 0xffffffff: waiting at the heart
+  float f;       // fraction along the segment
+  float age;     // s in the leg
+  uint id;
+};
+struct Port {
+  uint edge;
+  int other;     // -1: the outlet
+  uint flags;    // bit 0: positive flow leaves through it; bits 1-2: end (0 distal, 1 proximal, 2 part-way)
+  float entry_f;
+  float at_f;
+  float pad0, pad1, pad2;
+};
+struct PathFrame {
+  vec4 c;
+  vec4 t;
+  vec4 n;
+  vec4 b;
+  vec4 r;
+};
+
+layout(std430, set = 0, binding = 0) buffer Particles { Particle particles[]; };
+layout(std430, set = 0, binding = 1) writeonly buffer Positions { vec4 positions[]; };  // xyz, age
+layout(std430, set = 0, binding = 2) readonly buffer Frames { PathFrame frames[]; };
+layout(std430, set = 0, binding = 3) readonly buffer Paths { uvec2 paths[]; };
+layout(std430, set = 0, binding = 4) readonly buffer Vessels { uvec4 vessels[]; };          // (first segment, count, veins, path)
+layout(std430, set = 0, binding = 5) readonly buffer Segments { vec4 segments[]; };         // (centre t, area per vein, reference, 0)
+layout(std430, set = 0, binding = 6) readonly buffer SegmentInfo { vec4 segment_info[]; };  // (vessel, s0, s1, length)
+layout(std430, set = 0, binding = 7) readonly buffer PortStart { uint port_start[]; };      // per segment, n + 1
+layout(std430, set = 0, binding = 8) readonly buffer Ports { Port ports[]; };
+layout(std430, set = 0, binding = 9) readonly buffer Flows { float flows[]; };              // per edge, m^3/s
+layout(std430, set = 0, binding = 10) readonly buffer Inflow { vec2 inflow[]; };           // (cumulative inflow, segment)
+layout(std430, set = 0, binding = 11) buffer Counters { uint counters[]; };                // [0] waiting now, [1] waiting last frame
+
+layout(push_constant) uniform Push {
+  uint count;
+  uint frame;
+  uint inject;       // particles to re-enter this frame
+  uint inflow_links;
+  float dt;
+  float ring;
+  float pad0, pad1;
+} push;
+
+const float kPi = 3.14159265358979;
+
+float hash01(uint a, uint b) {
+  uint h = a * 0x9E3779B9u ^ (b + 0x7F4A7C15u + (a << 6) + (a >> 2));
+  h ^= h >> 16; h *= 0x7feb352du; h ^= h >> 15; h *= 0x846ca68bu; h ^= h >> 16;
+  return float(h >> 8) * (1.0 / 16777216.0);
+}
+
+float flow_along(uint s, float f) {
+  float enter = 0.0, added_before = 0.0, added = 0.0, leave = 0.0;
+  for (uint k = port_start[s]; k < port_start[s + 1u]; ++k) {
+    Port p = ports[k];
+    float q = flows[p.edge];
+    float inflow_q = (p.flags & 1u) != 0u ? -q : q;
+    uint end = (p.flags >> 1) & 3u;
+    if (end == 0u) enter += inflow_q;
+    else if (end == 1u) leave -= inflow_q;
+    else {
+      added += inflow_q;
+      if (p.at_f <= f) added_before += inflow_q;
+    }
+  }
+  return enter + added_before + f * (leave - enter - added);
+}
+
+// returns false when the particle is held or left
+bool pass_on(inout Particle p, bool proximal, uint salt) {
+  uint end = proximal ? 1u : 0u;
+  float total = 0.0;
+  for (uint k = port_start[p.segment]; k < port_start[p.segment + 1u]; ++k) {
+    Port q = ports[k];
+    uint e = (q.flags >> 1) & 3u;
+    if (e != end && e != 2u) continue;
+    float out_q = flows[q.edge] * (((q.flags & 1u) != 0u) ? 1.0 : -1.0);
+    if (out_q > 0.0) total += out_q;
+  }
+  if (total <= 0.0) {
+    p.f = proximal ? 1.0 : 0.0;
+    return false;
+  }
+  float u = hash01(p.id, salt) * total;
+  for (uint k = port_start[p.segment]; k < port_start[p.segment + 1u]; ++k) {
+    Port q = ports[k];
+    uint e = (q.flags >> 1) & 3u;
+    if (e != end && e != 2u) continue;
+    float out_q = flows[q.edge] * (((q.flags & 1u) != 0u) ? 1.0 : -1.0);
+    if (out_q <= 0.0) continue;
+    u -= out_q;
+    if (u > 0.0 && k + 1u < port_start[p.segment + 1u]) continue;
+    if (q.other < 0) {
+      p.segment = 0xffffffffu;
+      atomicAdd(counters[0], 1u);
+      return false;
+    }
+    p.segment = uint(q.other);
+    p.f = q.entry_f;
+    return true;
+  }
+  return false;
+}
+
+PathFrame frame_at(uint path, float s) {
+  uvec2 p = paths[path];
+  float x = clamp(s, 0.0, 1.0) * float(p.y - 1u);
+  uint i = min(uint(x), p.y - 2u);
+  float u = x - float(i);
+  PathFrame a = frames[p.x + i], b = frames[p.x + i + 1u];
+  PathFrame fr;
+  fr.c = mix(a.c, b.c, u);
+  vec3 t = normalize(mix(a.t.xyz, b.t.xyz, u));
+  vec3 n = normalize(mix(a.n.xyz, b.n.xyz, u));
+  n = normalize(n - t * dot(n, t));
+  fr.t = vec4(t, 0);
+  fr.n = vec4(n, 0);
+  fr.b = vec4(cross(t, n), 0);
+  fr.r = mix(a.r, b.r, u);
+  return fr;
+}
+
+vec2 collapse_shape(float theta, float alpha) {
+  float widen = 1.0 + 0.45 * (1.0 - alpha);
+  float pinch = clamp((0.5 - alpha) / 0.5, 0.0, 0.85);
+  float c = cos(theta), s = sin(theta);
+  return vec2(widen * c, s * (1.0 - pinch * (1.0 - c * c)));
+}
+
+vec2 vein_section(float theta, float area, float area_ref) {
+  float alpha = area / area_ref;
+  float n = push.ring;
+  if (alpha >= 1.0) {
+    float r = sqrt(area / (0.5 * n * sin(2.0 * kPi / n)));
+    return vec2(r * cos(theta), r * sin(theta));
+  }
+  float r0 = sqrt(area_ref / kPi);
+  float poly = 0.0;
+  for (float k = 0.0; k < n; k += 1.0) {
+    vec2 a = collapse_shape(2.0 * kPi * k / n, alpha), b = collapse_shape(2.0 * kPi * (k + 1.0) / n, alpha);
+    poly += 0.5 * (a.x * b.y - b.x * a.y);
+  }
+  vec2 p = collapse_shape(theta, alpha);
+  return vec2(r0 * p.x, r0 * (area / (r0 * r0 * poly)) * p.y);
+}
+
+void main() {
+  uint i = gl_GlobalInvocationID.x;
+  if (i >= push.count) return;
+  Particle p = particles[i];
+  if (p.segment == 0xffffffffu) {
+    // waiting at the heart: re-enter with this frame's share of the arterial inflow
+    float chance = float(push.inject) / max(float(counters[1]), 1.0);
+    if (hash01(p.id, push.frame * 4u + 1u) < chance && push.inflow_links > 0u) {
+      float u = hash01(p.id, push.frame * 4u + 2u) * inflow[push.inflow_links - 1u].x;
+      uint k = 0u;
+      while (k + 1u < push.inflow_links && inflow[k].x < u) ++k;
+      p.segment = uint(inflow[k].y + 0.5);
+      p.f = hash01(p.id, push.frame * 4u + 3u);
+      p.age = 0.0;
+    } else {
+      atomicAdd(counters[0], 1u);
+      particles[i] = p;
+      positions[i] = vec4(0, 0, -10, 0);  // far below the floor: not drawn
+      return;
+    }
+  }
+  p.age += push.dt;
+  float left = push.dt;
+  for (uint hop = 0u; hop < 8u && left > 0.0; ++hop) {
+    vec4 info = segment_info[p.segment];
+    uvec4 v = vessels[uint(info.x + 0.5)];
+    float area = segments[p.segment].y * float(v.z);
+    float vel = flow_along(p.segment, p.f) / max(area, 1e-12);
+    if (vel == 0.0) break;
+    float span = vel > 0.0 ? (1.0 - p.f) * info.w : p.f * info.w;
+    float to_end = span / abs(vel);
+    if (to_end > left) {
+      p.f = clamp(p.f + vel * left / info.w, 0.0, 1.0);
+      break;
+    }
+    left -= to_end;
+    p.f = vel > 0.0 ? 1.0 : 0.0;
+    if (!pass_on(p, vel > 0.0, push.frame * 16u + hop)) break;
+  }
+  particles[i] = p;
+  if (p.segment == 0xffffffffu) {
+    positions[i] = vec4(0, 0, -10, 0);
+    return;
+  }
+  // where it is: on its vessel's centerline at its fraction, spread over the cross-section
+  vec4 info = segment_info[p.segment];
+  uint vessel = uint(info.x + 0.5);
+  uvec4 v = vessels[vessel];
+  float t = mix(info.y, info.z, p.f);
+  PathFrame fr = frame_at(v.w, t);
+  uint tube = p.id % v.z;
+  vec3 centre = fr.c.xyz;
+  if (v.z > 1u) {
+    float r = fr.r.x * (v.z == 2u ? 1.25 : 1.35);
+    float phi = 2.0 * kPi * float(tube) / float(v.z);
+    centre += fr.n.xyz * (r * cos(phi)) + fr.b.xyz * (r * sin(phi));
+  }
+  vec4 seg = segments[p.segment];
+  float theta = 2.0 * kPi * hash01(p.id, 7u);
+  float rho = 0.75 * sqrt(hash01(p.id, 11u));
+  vec2 off = vein_section(theta, seg.y, seg.z) * rho;
+  positions[i] = vec4(centre + fr.n.xyz * off.x + fr.b.xyz * off.y, p.age);
+}
