@@ -22,7 +22,7 @@ void main() {
   vec3 n = normalize(vec3(in_corner.x, in_corner.y, z));
   float light = 0.35 + 0.65 * max(dot(n, normalize(vec3(0.4, 0.5, 0.75))), 0.0);
   float used = clamp(in_age / 60.0, 0.0, 1.0);
-  vec3 fresh = vec3(0.86, 0.08, 0.10), old = vec3(0.30, 0.10, 0.38);
+  vec3 fresh = vec3(0.95, 0.12, 0.10), old = vec3(0.38, 0.04, 0.22);
   out_color = vec4(mix(fresh, old, used) * light + vec3(0.25) * pow(max(n.z, 0.0), 24.0), 1.0);
   // depth of the sphere's front surface: pull the centre toward the camera by the radius
   vec3 toward = cross(push.camera_right.xyz, push.camera_up.xyz);  // toward the camera

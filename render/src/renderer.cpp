@@ -151,7 +151,7 @@ TissueStyle default_style(anatomy::StructureKind kind) {
     case K::Muscle: return {{0.72f, 0.24f, 0.22f, 1.0f}};
     case K::Tendon: return {{0.88f, 0.84f, 0.74f, 1.0f}};
     case K::Skin: return {{0.93f, 0.76f, 0.66f, 0.16f}};
-    case K::Vein: return {{0.20f, 0.33f, 0.78f, 0.75f}};
+    case K::Vein: return {{0.35f, 0.50f, 0.95f, 0.30f}};  // see-through, so the blood shows
     case K::Valve: return {{0.86f, 0.88f, 0.97f, 1.0f}};
   }
   return {{1, 1, 1, 1}};
@@ -1124,7 +1124,13 @@ Image Renderer::render(const anatomy::State& state, const Camera& camera) {
         pp.right[k] = basis[0][std::size_t(k)];
         pp.up[k] = basis[1][std::size_t(k)];
       }
-      pp.right[3] = 0.0007f;  // sphere radius (m): small enough to show the stream in a 2-4 mm vein
+      // sphere radius: 0.7 mm shows the stream inside a 2-4 mm vein when close; from afar at least a
+      // pixel and a half, so that the blood stays visible on a projector
+      const float dist = std::sqrt((camera.target[0] - camera.eye[0]) * (camera.target[0] - camera.eye[0]) +
+                                   (camera.target[1] - camera.eye[1]) * (camera.target[1] - camera.eye[1]) +
+                                   (camera.target[2] - camera.eye[2]) * (camera.target[2] - camera.eye[2]));
+      const float pixel = 2.0f * dist * std::tan(camera.fov_deg * 3.14159265f / 360.0f) / static_cast<float>(d.options.height);
+      pp.right[3] = std::max(0.0007f, 0.75f * pixel);
       vkCmdPushConstants(d.cmd, d.draw_layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(pp), &pp);
       vkCmdDraw(d.cmd, 6 * d.particle_count, 1, 0, 0);
       // the mesh pipelines' vertex buffers are bound again below
