@@ -394,117 +394,25 @@ struct Renderer::Impl {
     draw_set_layout = storage_layout(1, VK_SHADER_STAGE_VERTEX_BIT);
     particle_set = allocate_set(particle_set_layout);
     draw_set = allocate_set(draw_set_layout);
-    VkPushConstantRange cr{VK_SHADER_STAGE_COMPUTE_BIT, 0, 32};
-    VkPipelineLayoutCreateInfo pl{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
-    pl.setLayoutCount = 1;
-    pl.pSetLayouts = &particle_set_layout;
-    pl.pushConstantRangeCount = 1;
-    pl.pPushConstantRanges = &cr;
-    CP_VK(vkCreatePipelineLayout(device, &pl, nullptr, &particle_layout));
-    VkShaderModule cs = shader("particles.comp.spv");
-    VkComputePipelineCreateInfo ci{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
-    ci.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
-    ci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
-    ci.stage.module = cs;
-    ci.stage.pName = "main";
-    ci.layout = particle_layout;
-    CP_VK(vkCreateComputePipelines(device, VK_NULL_HANDLE, 1, &ci, nullptr, &particle_compute));
-    vkDestroyShaderModule(device, cs, nullptr);
-
-    VkPushConstantRange dr{VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, 96};
-    pl.pSetLayouts = &draw_set_layout;
-    pl.pPushConstantRanges = &dr;
-    CP_VK(vkCreatePipelineLayout(device, &pl, nullptr, &draw_layout));
-    VkShaderModule vs = shader("particles.vert.spv"), fs = shader("particles.frag.spv");
-    VkPipelineShaderStageCreateInfo stages[2]{};
-    stages[0].sType = stages[1].sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
-    stages[0].stage = VK_SHADER_STAGE_VERTEX_BIT;
-    stages[0].module = vs;
-    stages[0].pName = "main";
-    stages[1].stage = VK_SHADER_STAGE_FRAGMENT_BIT;
-    stages[1].module = fs;
-    stages[1].pName = "main";
-    VkPipelineVertexInputStateCreateInfo vi{VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
-    VkPipelineInputAssemblyStateCreateInfo ia{VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO};
-    ia.topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST;
-    VkViewport vp{0, 0, static_cast<float>(options.width), static_cast<float>(options.height), 0, 1};
-    VkRect2D sc{{0, 0}, {static_cast<std::uint32_t>(options.width), static_cast<std::uint32_t>(options.height)}};
-    VkPipelineViewportStateCreateInfo vps{VK_STRUCTURE_TYPE_PIPELINE_VIEWPORT_STATE_CREATE_INFO};
-    vps.viewportCount = 1;
-    vps.pViewports = &vp;
-    vps.scissorCount = 1;
-    vps.pScissors = &sc;
-    VkPipelineRasterizationStateCreateInfo rs{VK_STRUCTURE_TYPE_PIPELINE_RASTERIZATION_STATE_CREATE_INFO};
-    rs.polygonMode = VK_POLYGON_MODE_FILL;
-    rs.cullMode = VK_CULL_MODE_NONE;
-    rs.lineWidth = 1.0f;
-    VkPipelineMultisampleStateCreateInfo ms{VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO};
-    ms.rasterizationSamples = samples;
-    VkPipelineDepthStencilStateCreateInfo ds{VK_STRUCTURE_TYPE_PIPELINE_DEPTH_STENCIL_STATE_CREATE_INFO};
-    ds.depthTestEnable = VK_TRUE;
-    ds.depthWriteEnable = VK_TRUE;
-    ds.depthCompareOp = VK_COMPARE_OP_LESS_OR_EQUAL;
-    VkPipelineColorBlendAttachmentState blend{};
-    blend.colorWriteMask = VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT | VK_COLOR_COMPONENT_B_BIT | VK_COLOR_COMPONENT_A_BIT;
-    VkPipelineColorBlendStateCreateInfo cb{VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO};
-    cb.attachmentCount = 1;
-    cb.pAttachments = &blend;
-    VkGraphicsPipelineCreateInfo info{VK_STRUCTURE_TYPE_GRAPHICS_PIPELINE_CREATE_INFO};
-    info.stageCount = 2;
-    info.pStages = stages;
-    info.pVertexInputState = &vi;
-    info.pInputAssemblyState = &ia;
-    info.pViewportState = &vps;
-    info.pRasterizationState = &rs;
-    info.pMultisampleState = &ms;
-    info.pDepthStencilState = &ds;
-    info.pColorBlendState = &cb;
-    info.layout = draw_layout;
-    info.renderPass = render_pass;
-    CP_VK(vkCreateGraphicsPipelines(device, VK_NULL_HANDLE, 1, &info, nullptr, &particle_draw));
-    vkDestroyShaderModule(device, vs, nullptr);
-    vkDestroyShaderModule(device, fs, nullptr);
+    particle_layout = pipeline_layout(&particle_set_layout, VK_SHADER_STAGE_COMPUTE_BIT, 32);
+    particle_compute = compute_pipeline("particles.comp.spv", particle_layout);
+    draw_layout = pipeline_layout(&draw_set_layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 96);
+    const VkPipelineVertexInputStateCreateInfo none{VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
+    particle_draw = graphics_pipeline("particles.vert.spv", "particles.frag.spv", none, draw_layout, true, false);
   }
 
   void create_compute() {
-    VkDescriptorSetLayoutBinding bindings[kIndices]{};
-    for (std::uint32_t i = 0; i < kIndices; ++i) {
-      bindings[i].binding = i;
-      bindings[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-      bindings[i].descriptorCount = 1;
-      bindings[i].stageFlags = VK_SHADER_STAGE_COMPUTE_BIT;
-    }
-    VkDescriptorSetLayoutCreateInfo li{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
-    li.bindingCount = kIndices;
-    li.pBindings = bindings;
-    CP_VK(vkCreateDescriptorSetLayout(device, &li, nullptr, &set_layout));
+    // one pool for the three sets: deformation, particle transport, particle drawing
     VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, kIndices + 12 + 1};
     VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
     pi.maxSets = 3;
     pi.poolSizeCount = 1;
     pi.pPoolSizes = &size;
     CP_VK(vkCreateDescriptorPool(device, &pi, nullptr, &descriptor_pool));
-    VkDescriptorSetAllocateInfo ai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
-    ai.descriptorPool = descriptor_pool;
-    ai.descriptorSetCount = 1;
-    ai.pSetLayouts = &set_layout;
-    CP_VK(vkAllocateDescriptorSets(device, &ai, &descriptor_set));
-    VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, 16};
-    VkPipelineLayoutCreateInfo pl{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
-    pl.setLayoutCount = 1;
-    pl.pSetLayouts = &set_layout;
-    pl.pushConstantRangeCount = 1;
-    pl.pPushConstantRanges = &range;
-    CP_VK(vkCreatePipelineLayout(device, &pl, nullptr, &compute_layout));
-    VkShaderModule cs = shader("deform.comp.spv");
-    VkComputePipelineCreateInfo ci{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
-    ci.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
-    ci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
-    ci.stage.module = cs;
-    ci.stage.pName = "main";
-    ci.layout = compute_layout;
-    CP_VK(vkCreateComputePipelines(device, VK_NULL_HANDLE, 1, &ci, nullptr, &compute));
-    vkDestroyShaderModule(device, cs, nullptr);
+    set_layout = storage_layout(kIndices, VK_SHADER_STAGE_COMPUTE_BIT);
+    descriptor_set = allocate_set(set_layout);
+    compute_layout = pipeline_layout(&set_layout, VK_SHADER_STAGE_COMPUTE_BIT, 16);
+    compute = compute_pipeline("deform.comp.spv", compute_layout);
   }
 
   void create_instance() {
@@ -723,13 +631,11 @@ struct Renderer::Impl {
     return m;
   }
 
-  void create_pipelines() {
-    VkPushConstantRange range{VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(Push)};
-    VkPipelineLayoutCreateInfo li{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
-    li.pushConstantRangeCount = 1;
-    li.pPushConstantRanges = &range;
-    CP_VK(vkCreatePipelineLayout(device, &li, nullptr, &layout));
-    VkShaderModule vs = shader("mesh.vert.spv"), fs = shader("mesh.frag.spv");
+  // a graphics pipeline for the target: two stages, triangle lists, no culling (leaflets are sheets;
+  // translucent layers show their inside), depth tested; depth written and/or alpha-blended
+  VkPipeline graphics_pipeline(const char* vert, const char* frag, const VkPipelineVertexInputStateCreateInfo& vi,
+                               VkPipelineLayout pipeline_layout, bool depth_write, bool blended) {
+    VkShaderModule vs = shader(vert), fs = shader(frag);
     VkPipelineShaderStageCreateInfo stages[2]{};
     stages[0].sType = stages[1].sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
     stages[0].stage = VK_SHADER_STAGE_VERTEX_BIT;
@@ -738,13 +644,6 @@ struct Renderer::Impl {
     stages[1].stage = VK_SHADER_STAGE_FRAGMENT_BIT;
     stages[1].module = fs;
     stages[1].pName = "main";
-    VkVertexInputBindingDescription bindings[2] = {{0, 16, VK_VERTEX_INPUT_RATE_VERTEX}, {1, 16, VK_VERTEX_INPUT_RATE_VERTEX}};
-    VkVertexInputAttributeDescription attrs[2] = {{0, 0, VK_FORMAT_R32G32B32_SFLOAT, 0}, {1, 1, VK_FORMAT_R32G32B32_SFLOAT, 0}};
-    VkPipelineVertexInputStateCreateInfo vi{VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
-    vi.vertexBindingDescriptionCount = 2;
-    vi.pVertexBindingDescriptions = bindings;
-    vi.vertexAttributeDescriptionCount = 2;
-    vi.pVertexAttributeDescriptions = attrs;
     VkPipelineInputAssemblyStateCreateInfo ia{VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO};
     ia.topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST;
     VkViewport vp{0, 0, static_cast<float>(options.width), static_cast<float>(options.height), 0, 1};
@@ -756,17 +655,26 @@ struct Renderer::Impl {
     vps.pScissors = &sc;
     VkPipelineRasterizationStateCreateInfo rs{VK_STRUCTURE_TYPE_PIPELINE_RASTERIZATION_STATE_CREATE_INFO};
     rs.polygonMode = VK_POLYGON_MODE_FILL;
-    rs.cullMode = VK_CULL_MODE_NONE;  // leaflets are sheets; translucent layers show their inside
+    rs.cullMode = VK_CULL_MODE_NONE;
     rs.frontFace = VK_FRONT_FACE_COUNTER_CLOCKWISE;
     rs.lineWidth = 1.0f;
     VkPipelineMultisampleStateCreateInfo ms{VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO};
     ms.rasterizationSamples = samples;
     VkPipelineDepthStencilStateCreateInfo ds{VK_STRUCTURE_TYPE_PIPELINE_DEPTH_STENCIL_STATE_CREATE_INFO};
     ds.depthTestEnable = VK_TRUE;
-    ds.depthWriteEnable = VK_TRUE;
+    ds.depthWriteEnable = depth_write ? VK_TRUE : VK_FALSE;
     ds.depthCompareOp = VK_COMPARE_OP_LESS_OR_EQUAL;
     VkPipelineColorBlendAttachmentState blend{};
     blend.colorWriteMask = VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT | VK_COLOR_COMPONENT_B_BIT | VK_COLOR_COMPONENT_A_BIT;
+    if (blended) {
+      blend.blendEnable = VK_TRUE;
+      blend.srcColorBlendFactor = VK_BLEND_FACTOR_SRC_ALPHA;
+      blend.dstColorBlendFactor = VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA;
+      blend.colorBlendOp = VK_BLEND_OP_ADD;
+      blend.srcAlphaBlendFactor = VK_BLEND_FACTOR_ONE;
+      blend.dstAlphaBlendFactor = VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA;
+      blend.alphaBlendOp = VK_BLEND_OP_ADD;
+    }
     VkPipelineColorBlendStateCreateInfo cb{VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO};
     cb.attachmentCount = 1;
     cb.pAttachments = &blend;
@@ -780,21 +688,54 @@ struct Renderer::Impl {
     info.pMultisampleState = &ms;
     info.pDepthStencilState = &ds;
     info.pColorBlendState = &cb;
-    info.layout = layout;
+    info.layout = pipeline_layout;
     info.renderPass = render_pass;
-    CP_VK(vkCreateGraphicsPipelines(device, VK_NULL_HANDLE, 1, &info, nullptr, &opaque));
-    // translucent: blended over, depth-tested against the opaque tissue but not written
-    ds.depthWriteEnable = VK_FALSE;
-    blend.blendEnable = VK_TRUE;
-    blend.srcColorBlendFactor = VK_BLEND_FACTOR_SRC_ALPHA;
-    blend.dstColorBlendFactor = VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA;
-    blend.colorBlendOp = VK_BLEND_OP_ADD;
-    blend.srcAlphaBlendFactor = VK_BLEND_FACTOR_ONE;
-    blend.dstAlphaBlendFactor = VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA;
-    blend.alphaBlendOp = VK_BLEND_OP_ADD;
-    CP_VK(vkCreateGraphicsPipelines(device, VK_NULL_HANDLE, 1, &info, nullptr, &translucent));
+    VkPipeline pipeline;
+    CP_VK(vkCreateGraphicsPipelines(device, VK_NULL_HANDLE, 1, &info, nullptr, &pipeline));
     vkDestroyShaderModule(device, vs, nullptr);
     vkDestroyShaderModule(device, fs, nullptr);
+    return pipeline;
+  }
+
+  VkPipeline compute_pipeline(const char* name, VkPipelineLayout pipeline_layout) {
+    VkShaderModule cs = shader(name);
+    VkComputePipelineCreateInfo ci{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
+    ci.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
+    ci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+    ci.stage.module = cs;
+    ci.stage.pName = "main";
+    ci.layout = pipeline_layout;
+    VkPipeline pipeline;
+    CP_VK(vkCreateComputePipelines(device, VK_NULL_HANDLE, 1, &ci, nullptr, &pipeline));
+    vkDestroyShaderModule(device, cs, nullptr);
+    return pipeline;
+  }
+
+  VkPipelineLayout pipeline_layout(const VkDescriptorSetLayout* set, VkShaderStageFlags stages, std::uint32_t push_bytes) {
+    VkPushConstantRange range{stages, 0, push_bytes};
+    VkPipelineLayoutCreateInfo li{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
+    li.setLayoutCount = set ? 1u : 0u;
+    li.pSetLayouts = set;
+    li.pushConstantRangeCount = 1;
+    li.pPushConstantRanges = &range;
+    VkPipelineLayout l;
+    CP_VK(vkCreatePipelineLayout(device, &li, nullptr, &l));
+    return l;
+  }
+
+  void create_pipelines() {
+    layout = pipeline_layout(nullptr, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, sizeof(Push));
+    // positions and normals as vec4 (the deformation shader's layout), read as vec3
+    VkVertexInputBindingDescription bindings[2] = {{0, 16, VK_VERTEX_INPUT_RATE_VERTEX}, {1, 16, VK_VERTEX_INPUT_RATE_VERTEX}};
+    VkVertexInputAttributeDescription attrs[2] = {{0, 0, VK_FORMAT_R32G32B32_SFLOAT, 0}, {1, 1, VK_FORMAT_R32G32B32_SFLOAT, 0}};
+    VkPipelineVertexInputStateCreateInfo vi{VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
+    vi.vertexBindingDescriptionCount = 2;
+    vi.pVertexBindingDescriptions = bindings;
+    vi.vertexAttributeDescriptionCount = 2;
+    vi.pVertexAttributeDescriptions = attrs;
+    opaque = graphics_pipeline("mesh.vert.spv", "mesh.frag.spv", vi, layout, true, false);
+    // translucent: blended over, depth-tested against the opaque tissue but not written
+    translucent = graphics_pipeline("mesh.vert.spv", "mesh.frag.spv", vi, layout, false, true);
   }
 };
 
@@ -913,18 +854,9 @@ void Renderer::set_leg(const anatomy::Model& model, const anatomy::LegGeometry& 
   d.buffers[Impl::kAdjacency] = d.upload(adjacency, kStorage);
   d.buffers[Impl::kTriangles] = d.upload(triangles, kStorage);
   d.buffers[Impl::kIndices] = d.upload(indices, VK_BUFFER_USAGE_INDEX_BUFFER_BIT);
-  VkDescriptorBufferInfo infos[Impl::kIndices];
-  VkWriteDescriptorSet writes[Impl::kIndices];
-  for (std::uint32_t i = 0; i < Impl::kIndices; ++i) {
-    infos[i] = {d.buffers[i].buffer, 0, VK_WHOLE_SIZE};
-    writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-    writes[i].dstSet = d.descriptor_set;
-    writes[i].dstBinding = i;
-    writes[i].descriptorCount = 1;
-    writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-    writes[i].pBufferInfo = &infos[i];
-  }
-  vkUpdateDescriptorSets(d.device, Impl::kIndices, writes, 0, nullptr);
+  std::vector<VkBuffer> bound;
+  for (std::uint32_t i = 0; i < Impl::kIndices; ++i) bound.push_back(d.buffers[i].buffer);
+  d.write_set(d.descriptor_set, bound);
 }
 
 void Renderer::set_particles(const anatomy::State& state, std::size_t count) {
