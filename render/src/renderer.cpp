@@ -333,6 +333,24 @@ struct Renderer::Impl {
     instance = VK_NULL_HANDLE;
   }
 
+  // one command buffer, recorded and submitted once per call, waited on with a fence
+  void begin_commands() {
+    CP_VK(vkResetCommandBuffer(cmd, 0));
+    VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+    begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+    CP_VK(vkBeginCommandBuffer(cmd, &begin));
+  }
+
+  void submit_and_wait() {
+    CP_VK(vkEndCommandBuffer(cmd));
+    VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+    submit.commandBufferCount = 1;
+    submit.pCommandBuffers = &cmd;
+    CP_VK(vkResetFences(device, 1, &fence));
+    CP_VK(vkQueueSubmit(queue, 1, &submit, fence));
+    CP_VK(vkWaitForFences(device, 1, &fence, VK_TRUE, UINT64_MAX));
+  }
+
   void release_leg() {
     for (Buffer& b : buffers) {
       if (b.mapped) vkUnmapMemory(device, b.memory);
@@ -940,10 +958,7 @@ void Renderer::advance_particles(const anatomy::State& state, double dt) {
   counters[1] = counters[0];  // waiting after the last step
   counters[0] = 0;
 
-  CP_VK(vkResetCommandBuffer(d.cmd, 0));
-  VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-  begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
-  CP_VK(vkBeginCommandBuffer(d.cmd, &begin));
+  d.begin_commands();
   VkMemoryBarrier host{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
   host.srcAccessMask = VK_ACCESS_HOST_WRITE_BIT;
   host.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
@@ -961,13 +976,7 @@ void Renderer::advance_particles(const anatomy::State& state, double dt) {
   done.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
   done.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
   vkCmdPipelineBarrier(d.cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &done, 0, nullptr, 0, nullptr);
-  CP_VK(vkEndCommandBuffer(d.cmd));
-  VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
-  submit.commandBufferCount = 1;
-  submit.pCommandBuffers = &d.cmd;
-  CP_VK(vkResetFences(d.device, 1, &d.fence));
-  CP_VK(vkQueueSubmit(d.queue, 1, &submit, d.fence));
-  CP_VK(vkWaitForFences(d.device, 1, &d.fence, VK_TRUE, UINT64_MAX));
+  d.submit_and_wait();
 }
 
 std::vector<float> Renderer::particle_positions() const {
@@ -996,10 +1005,7 @@ Image Renderer::render(const anatomy::State& state, const Camera& camera) {
   const Mat4 vp = multiply(perspective(camera.fov_deg, static_cast<float>(d.options.width) / static_cast<float>(d.options.height), 0.05f, 5.0f),
                            look_at(camera));
 
-  CP_VK(vkResetCommandBuffer(d.cmd, 0));
-  VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-  begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
-  CP_VK(vkBeginCommandBuffer(d.cmd, &begin));
+  d.begin_commands();
   // host writes -> compute reads
   VkMemoryBarrier host_to_compute{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
   host_to_compute.srcAccessMask = VK_ACCESS_HOST_WRITE_BIT;
@@ -1097,13 +1103,7 @@ Image Renderer::render(const anatomy::State& state, const Camera& camera) {
   to_host.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
   vkCmdPipelineBarrier(d.cmd, VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &to_host, 0,
                        nullptr, 0, nullptr);
-  CP_VK(vkEndCommandBuffer(d.cmd));
-  VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
-  submit.commandBufferCount = 1;
-  submit.pCommandBuffers = &d.cmd;
-  CP_VK(vkResetFences(d.device, 1, &d.fence));
-  CP_VK(vkQueueSubmit(d.queue, 1, &submit, d.fence));
-  CP_VK(vkWaitForFences(d.device, 1, &d.fence, VK_TRUE, UINT64_MAX));
+  d.submit_and_wait();
 
   Image img;
   img.width = d.options.width;
