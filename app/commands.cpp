@@ -246,13 +246,72 @@ int cmd_anatomy(const AnatomyOptions& o) {
   });
 }
 
+namespace {
+
+// "1280x720" -> (1280, 720), or a ConfigError naming --size
+std::pair<int, int> parse_size(const std::string& text) {
+  int w = 0, h = 0;
+  char x = 0;
+  std::istringstream size(text);
+  if (!(size >> w >> x >> h) || x != 'x' || !size.eof() || w < 16 || h < 16 || w > 8192 || h > 8192)
+    throw ConfigError("--size", 0, 0, "", fmt::format("'{}' is not a size; expected WxH with 16 to 8192 pixels a side, e.g. 1280x720", text));
+  return {w, h};
+}
+
+}  // namespace
+
+int cmd_bench_render(const BenchRenderOptions& o) {
+  return guarded([&] {
+    const auto [w, h] = parse_size(o.size);
+    const Loaded l = load("healthy-walking");
+    const LegGeometry rest = read_leg_glb(default_leg_mesh());
+    check_leg_geometry(rest, l.leg, default_leg_mesh().string());
+    const Model model = build_model(l.leg, l.scenario.condition);
+    Simulation sim(model, l.scenario.schedule());
+    sim.run_until(20.0);  // walking
+    render::RenderOptions ro;
+    ro.width = w;
+    ro.height = h;
+    ro.device = o.device;
+    render::Renderer renderer(ro);
+    renderer.set_leg(model, rest);
+    renderer.set_particles(sim.state(), o.particles);
+    // frames at 30 per second of simulated time: 8 simulation steps and one particle step each
+    using clock = std::chrono::steady_clock;
+    auto ms = [](clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
+    double t_sim = 0, t_particles = 0, t_render = 0;
+    renderer.render(sim.state(), render::Camera{});  // warm-up (first-use costs)
+    for (int f = 0; f < o.frames; ++f) {
+      const auto a = clock::now();
+      for (int k = 0; k < 8; ++k) sim.step();
+      const auto b = clock::now();
+      renderer.advance_particles(sim.state(), 8 * sim.dt());
+      const auto c = clock::now();
+      renderer.render(sim.state(), render::Camera{});
+      const auto d = clock::now();
+      t_sim += ms(b - a);
+      t_particles += ms(c - b);
+      t_render += ms(d - c);
+    }
+    const double n = o.frames, total = (t_sim + t_particles + t_render) / n;
+    if (o.json) {
+      fmt::print("{}\n", json{{"device", renderer.device_name()}, {"width", w}, {"height", h}, {"particles", o.particles},
+                              {"frames", o.frames}, {"simulation_ms", t_sim / n}, {"particle_compute_ms", t_particles / n},
+                              {"deform_draw_readback_ms", t_render / n}, {"frame_ms", total}, {"fps", 1000.0 / total}}
+                             .dump(2));
+    } else {
+      fmt::print("bench render: {} at {}x{}, {} particles, {} frames\n", renderer.device_name(), w, h, o.particles, o.frames);
+      fmt::print("  simulation {:.2f} ms, particle compute {:.2f} ms, deformation + drawing + read-back {:.2f} ms\n", t_sim / n,
+                 t_particles / n, t_render / n);
+      fmt::print("  {:.1f} ms per frame, {:.1f} frames per second\n", total, 1000.0 / total);
+    }
+    return 0;
+  });
+}
+
 int cmd_screenshot(const ScreenshotOptions& o) {
   return guarded([&] {
-    int w = 0, h = 0;
-    char x = 0;
-    std::istringstream size(o.size);
-    if (!(size >> w >> x >> h) || x != 'x' || !size.eof() || w < 16 || h < 16 || w > 8192 || h > 8192)
-      throw ConfigError("--size", 0, 0, "", fmt::format("'{}' is not a size; expected WxH with 16 to 8192 pixels a side, e.g. 1280x720", o.size));
+    const auto [w, h] = parse_size(o.size);
     const Loaded l = load(o.scenario);
     if (o.time_s > l.scenario.duration_s)
       throw ConfigError("--time", 0, 0, "", fmt::format("{} s is past the end of '{}' ({} s)", o.time_s, l.scenario.name, l.scenario.duration_s));

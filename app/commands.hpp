@@ -58,6 +58,17 @@ int cmd_anatomy(const AnatomyOptions& o);
 int cmd_simulate(const SimulateOptions& o);
 int cmd_protocol(const ProtocolOptions& o);
 int cmd_bench_sim(const BenchOptions& o);
+
+/// Options of `bench render`.
+struct BenchRenderOptions {
+  std::string size = "1280x720";
+  std::size_t particles = 200000;
+  int frames = 30;
+  std::string device;
+  bool json = false;
+};
+
+int cmd_bench_render(const BenchRenderOptions& o);
 /// The default job: the healthy and the great-saphenous-reflux leg, walking, side by side.
 int cmd_report(bool json);
 

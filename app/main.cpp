@@ -34,11 +34,16 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.001, 10.0));
 
   BenchOptions bench;
+  BenchRenderOptions bench_render;
   std::string bench_what;
-  auto* benchc = app.add_subcommand("bench", "Measure speed");
-  benchc->add_option("what", bench_what, "sim")->required()->check(CLI::IsMember({"sim"}));
-  benchc->add_option("--scenario", bench.scenario, "Scenario to run");
-  benchc->add_option("--duration", bench.duration_s, "Simulated seconds")->check(CLI::Range(1.0, 3600.0));
+  auto* benchc = app.add_subcommand("bench", "Measure speed: sim (the network) or render (a frame)");
+  benchc->add_option("what", bench_what, "sim or render")->required()->check(CLI::IsMember({"sim", "render"}));
+  benchc->add_option("--scenario", bench.scenario, "Scenario to run (sim)");
+  benchc->add_option("--duration", bench.duration_s, "Simulated seconds (sim)")->check(CLI::Range(1.0, 3600.0));
+  benchc->add_option("--size", bench_render.size, "Image size WxH (render)");
+  benchc->add_option("--particles", bench_render.particles, "Blood particles (render)")->check(CLI::Range(0, 16000000));
+  benchc->add_option("--frames", bench_render.frames, "Frames to time (render)")->check(CLI::Range(1, 10000));
+  benchc->add_option("--device", bench_render.device, "Vulkan device name to use (render)");
   benchc->add_flag("--json", bench.json, "Print one JSON object");
 
   AnatomyOptions anat;
@@ -74,6 +79,12 @@ int main(int argc, char** argv) {
   if (*anatomy) return cmd_anatomy(anat);
   if (*screenshot) return cmd_screenshot(shot);
   if (*protocol) return cmd_protocol(proto);
-  if (*benchc) return cmd_bench_sim(bench);
+  if (*benchc) {
+    if (bench_what == "render") {
+      bench_render.json = bench.json;
+      return cmd_bench_render(bench_render);
+    }
+    return cmd_bench_sim(bench);
+  }
   return cmd_report(report_json);
 }
