@@ -23,6 +23,7 @@
 
 #include "anatomy/deform.hpp"
 #include "anatomy/error.hpp"
+#include "anatomy/geometry_vtk.hpp"
 #include "anatomy/sweep.hpp"
 #include "toml_reader.hpp"
 
@@ -73,6 +74,27 @@ const aiScene* import_checked(Assimp::Importer& importer, const fs::path& file, 
 }
 
 }  // namespace
+
+vtkSmartPointer<vtkPolyData> to_polydata(const StructureMesh& m) {
+  vtkNew<vtkPoints> pts;
+  for (std::size_t v = 0; v < m.vertex_count(); ++v) pts->InsertNextPoint(m.positions[3 * v], m.positions[3 * v + 1], m.positions[3 * v + 2]);
+  vtkNew<vtkCellArray> tris;
+  for (std::size_t t = 0; t < m.triangle_count(); ++t) {
+    const vtkIdType ids[3] = {m.indices[3 * t], m.indices[3 * t + 1], m.indices[3 * t + 2]};
+    tris->InsertNextCell(3, ids);
+  }
+  auto pd = vtkSmartPointer<vtkPolyData>::New();
+  pd->SetPoints(pts);
+  pd->SetPolys(tris);
+  if (m.normals.size() == m.positions.size()) {
+    vtkNew<vtkFloatArray> nrm;
+    nrm->SetNumberOfComponents(3);
+    nrm->SetName("Normals");
+    for (std::size_t v = 0; v < m.vertex_count(); ++v) nrm->InsertNextTuple3(m.normals[3 * v], m.normals[3 * v + 1], m.normals[3 * v + 2]);
+    pd->GetPointData()->SetNormals(nrm);
+  }
+  return pd;
+}
 
 void write_leg_glb(const LegGeometry& g, const fs::path& file) {
   auto scene = std::make_unique<aiScene>();
@@ -204,27 +226,11 @@ void export_leg(const LegGeometry& g, const fs::path& file) {
     refuse(file, "--export", "unknown format; expected a .glb, .obj, .stl or .vtp file");
   vtkNew<vtkAppendPolyData> append;
   for (std::size_t si = 0; si < g.structures.size(); ++si) {
-    const StructureMesh& s = g.structures[si];
-    vtkNew<vtkPoints> pts;
-    vtkNew<vtkFloatArray> nrm;
-    nrm->SetNumberOfComponents(3);
-    nrm->SetName("Normals");
-    for (std::size_t v = 0; v < s.vertex_count(); ++v) {
-      pts->InsertNextPoint(s.positions[3 * v], s.positions[3 * v + 1], s.positions[3 * v + 2]);
-      nrm->InsertNextTuple3(s.normals[3 * v], s.normals[3 * v + 1], s.normals[3 * v + 2]);
-    }
-    vtkNew<vtkCellArray> tris;
+    vtkSmartPointer<vtkPolyData> pd = to_polydata(g.structures[si]);
+    // which structure each triangle belongs to, for ParaView
     vtkNew<vtkIntArray> id;
     id->SetName("structure");
-    for (std::size_t t = 0; t < s.triangle_count(); ++t) {
-      const vtkIdType ids[3] = {s.indices[3 * t], s.indices[3 * t + 1], s.indices[3 * t + 2]};
-      tris->InsertNextCell(3, ids);
-      id->InsertNextValue(static_cast<int>(si));
-    }
-    vtkNew<vtkPolyData> pd;
-    pd->SetPoints(pts);
-    pd->SetPolys(tris);
-    pd->GetPointData()->SetNormals(nrm);
+    for (vtkIdType t = 0; t < pd->GetNumberOfPolys(); ++t) id->InsertNextValue(static_cast<int>(si));
     pd->GetCellData()->AddArray(id);
     append->AddInputData(pd);
   }

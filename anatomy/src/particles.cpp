@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <span>
 
 namespace calfpump::anatomy {
 
@@ -36,6 +37,17 @@ float nearest_f(const Model& m, const Segment& s, const Point3& p) {
 }  // namespace
 
 double particle_hash(std::uint64_t a, std::uint64_t b) { return hash01(a, b); }
+
+std::vector<double> inflow_link_shares(const Model& model) {
+  std::vector<double> bed_g(model.beds.size(), 0.0);
+  for (const auto& link : model.inflows) bed_g[static_cast<std::size_t>(link.bed)] += link.conductance;
+  std::vector<double> share;
+  for (const auto& link : model.inflows) {
+    const double g = bed_g[static_cast<std::size_t>(link.bed)];
+    share.push_back(g > 0 ? link.conductance / g : 0.0);
+  }
+  return share;
+}
 
 ParticleNetwork make_particle_network(const Model& model) {
   std::vector<std::vector<ParticlePort>> by_segment(model.segments.size());
@@ -98,7 +110,7 @@ std::vector<Particle> initial_particles(const State& st, std::size_t count) {
 
 ParticleTransport::ParticleTransport(const Model& model, const State& st, std::size_t count)
     : model_(model), network_(make_particle_network(model)), particles_(initial_particles(st, count)),
-      crossings_(model.edges.size(), 0), backward_(model.edges.size(), 0) {
+      link_share_(inflow_link_shares(model)), crossings_(model.edges.size(), 0), backward_(model.edges.size(), 0) {
   double total = 0;
   for (double v : st.volume_m3) total += v;
   volume_per_particle_ = total / static_cast<double>(std::max<std::size_t>(count, 1));
@@ -153,9 +165,8 @@ void ParticleTransport::inject(const State& st, double dt) {
 bool ParticleTransport::pass_on(Particle& p, const State& st, bool at_proximal_end, std::uint64_t step) {
   // the edges carrying blood out of this segment at the end reached (or part-way along it),
   // weighted by that flow
-  const auto first = network_.ports.begin() + network_.start[static_cast<std::size_t>(p.segment)];
-  const auto last = network_.ports.begin() + network_.start[static_cast<std::size_t>(p.segment) + 1];
-  const std::vector<ParticlePort> ports(first, last);
+  const std::span<const ParticlePort> ports(network_.ports.data() + network_.start[static_cast<std::size_t>(p.segment)],
+                                            network_.ports.data() + network_.start[static_cast<std::size_t>(p.segment) + 1]);
   const int end = at_proximal_end ? 1 : 0;
   auto outflow = [&](const ParticlePort& port) {
     if (port.end != end && port.end != -1) return 0.0;
@@ -195,18 +206,13 @@ void ParticleTransport::advance(const State& st, double dt) {
   ++step_;
   // inflow per link: the bed's inflow shared by the links' conductances
   inflow_cdf_.assign(model_.inflows.size(), 0.0);
-  {
-    std::vector<double> bed_g(model_.beds.size(), 0.0);
-    for (const auto& link : model_.inflows) bed_g[static_cast<std::size_t>(link.bed)] += link.conductance;
-    double run = 0;
-    for (std::size_t k = 0; k < model_.inflows.size(); ++k) {
-      const auto& link = model_.inflows[k];
-      const auto b = static_cast<std::size_t>(link.bed);
-      run += bed_g[b] > 0 ? st.bed_inflow_m3_s[b] * link.conductance / bed_g[b] : 0.0;
-      inflow_cdf_[k] = run;
-    }
-    if (run <= 0) for (std::size_t k = 0; k < inflow_cdf_.size(); ++k) inflow_cdf_[k] = static_cast<double>(k + 1);
+  double run = 0;
+  for (std::size_t k = 0; k < model_.inflows.size(); ++k) {
+    run += st.bed_inflow_m3_s[static_cast<std::size_t>(model_.inflows[k].bed)] * link_share_[k];
+    inflow_cdf_[k] = run;
   }
+  if (run <= 0)
+    for (std::size_t k = 0; k < inflow_cdf_.size(); ++k) inflow_cdf_[k] = static_cast<double>(k + 1);
   inject(st, dt);
   for (Particle& p : particles_) {
     if (p.segment < 0) continue;

@@ -216,6 +216,7 @@ struct Renderer::Impl {
   std::uint32_t particle_frame = 0;
   double volume_per_particle = 0;
   double inflow_owed = 0;
+  std::vector<double> link_share;  // each inflow link's share of its bed
   VkDescriptorSetLayout particle_set_layout = VK_NULL_HANDLE, draw_set_layout = VK_NULL_HANDLE;
   VkDescriptorSet particle_set = VK_NULL_HANDLE, draw_set = VK_NULL_HANDLE;
   VkPipelineLayout particle_layout = VK_NULL_HANDLE, draw_layout = VK_NULL_HANDLE;
@@ -898,6 +899,7 @@ void Renderer::set_particles(const anatomy::State& state, std::size_t count) {
   d.volume_per_particle = total / static_cast<double>(count);
   d.inflow_owed = 0;
   d.particle_frame = 0;
+  d.link_share = anatomy::inflow_link_shares(m);
   std::vector<std::array<float, 4>> info;
   for (const auto& seg : m.segments)
     info.push_back({static_cast<float>(seg.vessel), static_cast<float>(seg.s0), static_cast<float>(seg.s1), static_cast<float>(seg.length_m)});
@@ -940,13 +942,10 @@ void Renderer::advance_particles(const anatomy::State& state, double dt) {
   for (std::size_t e = 0; e < m.edges.size(); ++e) flows[e] = static_cast<float>(state.edge_flow_m3_s[e]);
   const anatomy::DeformFrame frame = anatomy::deform_frame(m, d.paths, state);
   std::memcpy(d.buffers[Impl::kSegments].mapped, frame.segments.data(), frame.segments.size() * 16);
-  std::vector<double> bed_g(m.beds.size(), 0.0);
-  for (const auto& link : m.inflows) bed_g[static_cast<std::size_t>(link.bed)] += link.conductance;
   auto* inflow = static_cast<float*>(d.pbuf[Impl::pInflow].mapped);
   double run = 0;
   for (std::size_t k = 0; k < m.inflows.size(); ++k) {
-    const auto b = static_cast<std::size_t>(m.inflows[k].bed);
-    run += bed_g[b] > 0 ? state.bed_inflow_m3_s[b] * m.inflows[k].conductance / bed_g[b] : 0.0;
+    run += state.bed_inflow_m3_s[static_cast<std::size_t>(m.inflows[k].bed)] * d.link_share[k];
     inflow[2 * k] = static_cast<float>(run);
     inflow[2 * k + 1] = static_cast<float>(m.inflows[k].segment);
   }

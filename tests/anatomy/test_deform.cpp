@@ -6,15 +6,13 @@
 #include <cmath>
 #include <numbers>
 
-#include <vtkCellArray.h>
 #include <vtkImplicitPolyDataDistance.h>
 #include <vtkMassProperties.h>
 #include <vtkNew.h>
-#include <vtkPoints.h>
-#include <vtkPolyData.h>
 
 #include "anatomy/deform.hpp"
 #include "anatomy/geometry_io.hpp"
+#include "anatomy/geometry_vtk.hpp"
 #include "anatomy/scenario.hpp"
 #include "anatomy/simulation.hpp"
 
@@ -22,24 +20,9 @@ using namespace calfpump::anatomy;
 
 namespace {
 
-vtkNew<vtkPolyData> to_polydata(const StructureMesh& m) {
-  vtkNew<vtkPolyData> pd;
-  vtkNew<vtkPoints> pts;
-  for (std::size_t v = 0; v < m.vertex_count(); ++v) pts->InsertNextPoint(m.positions[3 * v], m.positions[3 * v + 1], m.positions[3 * v + 2]);
-  vtkNew<vtkCellArray> tris;
-  for (std::size_t t = 0; t < m.triangle_count(); ++t) {
-    const vtkIdType ids[3] = {m.indices[3 * t], m.indices[3 * t + 1], m.indices[3 * t + 2]};
-    tris->InsertNextCell(3, ids);
-  }
-  pd->SetPoints(pts);
-  pd->SetPolys(tris);
-  return pd;
-}
-
 double vtk_volume(const StructureMesh& m) {
   vtkNew<vtkMassProperties> mp;
-  auto pd = to_polydata(m);
-  mp->SetInputData(pd);
+  mp->SetInputData(to_polydata(m));
   mp->Update();
   return mp->GetVolume();
 }
@@ -183,9 +166,8 @@ TEST_CASE("no structure pokes through the skin at five phases of a raise", "[def
   for (double t : {19.9, 20.1, 20.35, 20.6, 20.9}) {
     const State st = state_at(m, sc, t);
     d.apply(st, out);
-    auto skin_pd = to_polydata(out.structures[std::size_t(skin)]);
     vtkNew<vtkImplicitPolyDataDistance> dist;
-    dist->SetInput(skin_pd);
+    dist->SetInput(to_polydata(out.structures[std::size_t(skin)]));
     double worst = -1;
     std::string where;
     for (const auto& s : out.structures) {

@@ -6,14 +6,11 @@
 
 #include <cmath>
 
-#include <vtkCellArray.h>
 #include <vtkImplicitPolyDataDistance.h>
-#include <vtkNew.h>
-#include <vtkPoints.h>
-#include <vtkPolyData.h>
 
 #include "anatomy/deform.hpp"
 #include "anatomy/geometry_io.hpp"
+#include "anatomy/geometry_vtk.hpp"
 #include "anatomy/scenario.hpp"
 #include "anatomy/simulation.hpp"
 #include "render/renderer.hpp"
@@ -34,6 +31,15 @@ State state_at(const Model& m, const Scenario& sc, double t) {
   return sim.state();
 }
 
+// every test renders with the validation layers on
+render::RenderOptions validating(int width, int height) {
+  render::RenderOptions o;
+  o.width = width;
+  o.height = height;
+  o.validation = true;
+  return o;
+}
+
 double mean_abs_difference(const render::Image& a, const render::Image& b) {
   double d = 0;
   for (std::size_t i = 0; i < a.rgba.size(); ++i) d += std::abs(int(a.rgba[i]) - int(b.rgba[i]));
@@ -44,11 +50,7 @@ double mean_abs_difference(const render::Image& a, const render::Image& b) {
 
 TEST_CASE("the leg renders offscreen with no validation messages", "[gpu][render]") {
   const Scene s;
-  render::RenderOptions o;
-  o.width = 320;
-  o.height = 240;
-  o.validation = true;
-  render::Renderer r(o);
+  render::Renderer r(validating(320, 240));
   const Scenario sc = load_scenario(resolve_scenario("healthy-tiptoe"), s.leg);
   const Model m = build_model(s.leg, sc.condition);
   r.set_leg(m, s.rest);
@@ -71,11 +73,7 @@ TEST_CASE("the leg renders offscreen with no validation messages", "[gpu][render
 
 TEST_CASE("the GPU deformation agrees with the CPU reference within 0.5 mm", "[gpu][render][deform]") {
   const Scene s;
-  render::RenderOptions o;
-  o.width = 64;
-  o.height = 64;
-  o.validation = true;
-  render::Renderer r(o);
+  render::Renderer r(validating(64, 64));
   for (const char* name : {"healthy-tiptoe", "gsv-reflux-walking"}) {
     const Scenario sc = load_scenario(resolve_scenario(name), s.leg);
     const Model m = build_model(s.leg, sc.condition);
@@ -107,11 +105,7 @@ TEST_CASE("the GPU deformation agrees with the CPU reference within 0.5 mm", "[g
 
 TEST_CASE("blood particles stay inside the veins and show in the picture", "[gpu][render][particles]") {
   const Scene s;
-  render::RenderOptions o;
-  o.width = 320;
-  o.height = 240;
-  o.validation = true;
-  render::Renderer r(o);
+  render::Renderer r(validating(320, 240));
   const Scenario sc = load_scenario(resolve_scenario("healthy-walking"), s.leg);
   const Model m = build_model(s.leg, sc.condition);
   r.set_leg(m, s.rest);
@@ -131,18 +125,8 @@ TEST_CASE("blood particles stay inside the veins and show in the picture", "[gpu
   std::vector<vtkSmartPointer<vtkImplicitPolyDataDistance>> veins;
   for (const auto& str : deformed.structures) {
     if (str.kind != StructureKind::Vein) continue;
-    vtkNew<vtkPoints> pts;
-    for (std::size_t v = 0; v < str.vertex_count(); ++v) pts->InsertNextPoint(str.positions[3 * v], str.positions[3 * v + 1], str.positions[3 * v + 2]);
-    vtkNew<vtkCellArray> tris;
-    for (std::size_t t = 0; t < str.triangle_count(); ++t) {
-      const vtkIdType ids[3] = {str.indices[3 * t], str.indices[3 * t + 1], str.indices[3 * t + 2]};
-      tris->InsertNextCell(3, ids);
-    }
-    vtkNew<vtkPolyData> pd;
-    pd->SetPoints(pts);
-    pd->SetPolys(tris);
     auto dist = vtkSmartPointer<vtkImplicitPolyDataDistance>::New();
-    dist->SetInput(pd);
+    dist->SetInput(to_polydata(str));
     veins.push_back(dist);
   }
   const std::vector<float> p = r.particle_positions();

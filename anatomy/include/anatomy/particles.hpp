@@ -52,6 +52,9 @@ ParticleNetwork make_particle_network(const Model& model);
 /// `count` particles placed in proportion to a state's volumes (stratified), ages spread over 2 min.
 std::vector<Particle> initial_particles(const State& state, std::size_t count);
 
+/// Each inflow link's share of its bed's inflow (its conductance over the bed's), once per model.
+std::vector<double> inflow_link_shares(const Model& model);
+
 /// A reproducible random number in [0, 1) from two integers.
 double particle_hash(std::uint64_t a, std::uint64_t b);
 
@@ -83,6 +86,7 @@ class ParticleTransport {
   const Model& model_;
   ParticleNetwork network_;
   std::vector<Particle> particles_;
+  std::vector<double> link_share_;
   std::vector<double> inflow_cdf_;
   std::vector<std::int64_t> crossings_;
   std::vector<std::int64_t> backward_;
