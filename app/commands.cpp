@@ -26,6 +26,7 @@
 #include "anatomy/scenario.hpp"
 #include "anatomy/units.hpp"
 #include "render/renderer.hpp"
+#include "scene.hpp"
 
 namespace calfpump::app {
 
@@ -263,46 +264,56 @@ std::pair<int, int> parse_size(const std::string& text) {
 int cmd_bench_render(const BenchRenderOptions& o) {
   return guarded([&] {
     const auto [w, h] = parse_size(o.size);
-    const Loaded l = load("healthy-walking");
+    // the main job's frame: healthy and great-saphenous-reflux legs walking, side by side
+    Scene scene({"healthy-walking", "gsv-reflux-walking"});
     const LegGeometry rest = read_leg_glb(default_leg_mesh());
-    check_leg_geometry(rest, l.leg, default_leg_mesh().string());
-    const Model model = build_model(l.leg, l.scenario.condition);
-    Simulation sim(model, l.scenario.schedule());
-    sim.run_until(20.0);  // walking
     render::RenderOptions ro;
     ro.width = w;
     ro.height = h;
     ro.device = o.device;
     render::Renderer renderer(ro);
-    renderer.set_leg(model, rest);
-    renderer.set_particles(sim.state(), o.particles);
-    // frames at 30 per second of simulated time: 8 simulation steps and one particle step each
+    scene.attach(renderer, rest);
+    scene.run_until(20.0);  // walking
+    scene.seed_particles(renderer, o.particles);
+    // frames at 30 per second of model time: 8 simulation steps per leg, then one submission that
+    // moves the particles, deforms, draws and reads back
     using clock = std::chrono::steady_clock;
     auto ms = [](clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
-    double t_sim = 0, t_particles = 0, t_render = 0;
-    renderer.render(sim.state(), render::Camera{});  // warm-up (first-use costs)
+    const double frame_dt = 1.0 / 30.0;
+    render::Image image;
+    render::FrameOptions fo;
+    fo.particle_dt = frame_dt;
+    renderer.render(scene.states(), render::Camera{}, fo, image);  // warm-up (first-use costs)
+    double t_sim = 0, t_frame = 0;
+    render::FrameTimings gpu;
     for (int f = 0; f < o.frames; ++f) {
       const auto a = clock::now();
-      for (int k = 0; k < 8; ++k) sim.step();
+      scene.run_until(scene.time() + frame_dt);
       const auto b = clock::now();
-      renderer.advance_particles(sim.state(), 8 * sim.dt());
+      renderer.render(scene.states(), render::Camera{}, fo, image);
       const auto c = clock::now();
-      renderer.render(sim.state(), render::Camera{});
-      const auto d = clock::now();
       t_sim += ms(b - a);
-      t_particles += ms(c - b);
-      t_render += ms(d - c);
+      t_frame += ms(c - b);
+      const render::FrameTimings& t = renderer.last_timings();
+      gpu.particles_ms += t.particles_ms;
+      gpu.deform_ms += t.deform_ms;
+      gpu.draw_ms += t.draw_ms;
+      gpu.readback_ms += t.readback_ms;
     }
-    const double n = o.frames, total = (t_sim + t_particles + t_render) / n;
+    const double n = o.frames, total = (t_sim + t_frame) / n;
     if (o.json) {
-      fmt::print("{}\n", json{{"device", renderer.device_name()}, {"width", w}, {"height", h}, {"particles", o.particles},
-                              {"frames", o.frames}, {"simulation_ms", t_sim / n}, {"particle_compute_ms", t_particles / n},
-                              {"deform_draw_readback_ms", t_render / n}, {"frame_ms", total}, {"fps", 1000.0 / total}}
+      fmt::print("{}\n", json{{"device", renderer.device_name()}, {"width", w}, {"height", h}, {"legs", scene.size()},
+                              {"particles_per_leg", o.particles}, {"frames", o.frames}, {"simulation_ms", t_sim / n},
+                              {"particle_compute_ms", gpu.particles_ms / n}, {"deformation_ms", gpu.deform_ms / n},
+                              {"drawing_ms", gpu.draw_ms / n}, {"readback_ms", gpu.readback_ms / n},
+                              {"frame_ms", total}, {"fps", 1000.0 / total}}
                              .dump(2));
     } else {
-      fmt::print("bench render: {} at {}x{}, {} particles, {} frames\n", renderer.device_name(), w, h, o.particles, o.frames);
-      fmt::print("  simulation {:.2f} ms, particle compute {:.2f} ms, deformation + drawing + read-back {:.2f} ms\n", t_sim / n,
-                 t_particles / n, t_render / n);
+      fmt::print("bench render: {} at {}x{}, {} legs with {} particles each, {} frames\n", renderer.device_name(), w, h, scene.size(),
+                 o.particles, o.frames);
+      fmt::print("  simulation {:.2f} ms (CPU); particle compute {:.2f} ms, deformation {:.2f} ms, drawing {:.2f} ms, "
+                 "read-back {:.2f} ms (GPU timestamps)\n",
+                 t_sim / n, gpu.particles_ms / n, gpu.deform_ms / n, gpu.draw_ms / n, gpu.readback_ms / n);
       fmt::print("  {:.1f} ms per frame, {:.1f} frames per second\n", total, 1000.0 / total);
     }
     return 0;
@@ -312,13 +323,14 @@ int cmd_bench_render(const BenchRenderOptions& o) {
 int cmd_screenshot(const ScreenshotOptions& o) {
   return guarded([&] {
     const auto [w, h] = parse_size(o.size);
-    const Loaded l = load(o.scenario);
-    if (o.time_s > l.scenario.duration_s)
-      throw ConfigError("--time", 0, 0, "", fmt::format("{} s is past the end of '{}' ({} s)", o.time_s, l.scenario.name, l.scenario.duration_s));
+    std::vector<std::string> names{o.scenario};
+    if (!o.compare.empty()) names.push_back(o.compare);
+    Scene scene(names);
+    for (std::size_t i = 0; i < scene.size(); ++i)
+      if (o.time_s > scene.leg(i).scenario.duration_s)
+        throw ConfigError("--time", 0, 0, "",
+                          fmt::format("{} s is past the end of '{}' ({} s)", o.time_s, scene.leg(i).scenario.name, scene.leg(i).scenario.duration_s));
     const LegGeometry rest = read_leg_glb(default_leg_mesh());
-    check_leg_geometry(rest, l.leg, default_leg_mesh().string());
-    const Model model = build_model(l.leg, l.scenario.condition);
-    Simulation sim(model, l.scenario.schedule());
     render::RenderOptions ro;
     ro.width = w;
     ro.height = h;
@@ -326,23 +338,19 @@ int cmd_screenshot(const ScreenshotOptions& o) {
     const char* validation = std::getenv("CALFPUMP_VALIDATION");
     ro.validation = validation && std::string(validation) == "1";
     render::Renderer renderer(ro);
-    renderer.set_leg(model, rest);
-    // the particles need a history: they start 3 s earlier, spread by volume, and move at 60 steps
-    // per second of simulated time (every fourth simulation step)
+    scene.attach(renderer, rest);
+    // the particles need a history: they start 3 s earlier, spread by volume
     constexpr double kWarmup_s = 3.0;
-    constexpr int kStepsPerParticleStep = 4;
-    sim.run_until(std::max(0.0, o.time_s - (o.particles > 0 ? kWarmup_s : 0.0)));
-    renderer.set_particles(sim.state(), o.particles);
-    const auto target = static_cast<std::uint64_t>(std::llround(o.time_s / sim.dt()));
-    while (sim.state().steps < target) {
-      sim.step();
-      if (sim.state().steps % kStepsPerParticleStep == 0 || sim.state().steps == target)
-        renderer.advance_particles(sim.state(), kStepsPerParticleStep * sim.dt());
-    }
-    const render::Image img = renderer.render(sim.state(), render::Camera{});
+    scene.run_until(std::max(0.0, o.time_s - (o.particles > 0 ? kWarmup_s : 0.0)));
+    scene.seed_particles(renderer, o.particles);
+    scene.run_until(o.time_s, &renderer);
+    render::Image img;
+    renderer.render(scene.states(), render::Camera{}, render::FrameOptions{}, img);
     render::write_png(img, o.out);
-    fmt::print("{} ({}x{}, {}, t = {:.3f} s of {}, ankle {:.1f} mmHg)\n", o.out, w, h, renderer.device_name(), o.time_s,
-               l.scenario.name, Pa_to_mmHg(sim.state().metrics.ankle_pressure_Pa));
+    fmt::print("{} ({}x{}, {}, t = {:.3f} s", o.out, w, h, renderer.device_name(), o.time_s);
+    for (std::size_t i = 0; i < scene.size(); ++i)
+      fmt::print("; {}: ankle {:.1f} mmHg", scene.leg(i).scenario.name, scene.leg(i).history.back().ankle_mmHg);
+    fmt::print(")\n");
     if (renderer.validation_messages() > 0)
       fmt::print(stderr, "calfpump: {} Vulkan validation messages; the first: {}\n", renderer.validation_messages(),
                  renderer.first_validation_message());

@@ -45,6 +45,7 @@ struct AnatomyOptions {
 /// Options of `screenshot`.
 struct ScreenshotOptions {
   std::string scenario;
+  std::string compare;  ///< a second scenario drawn beside the first; empty: one leg
   double time_s = 0;
   std::string size = "1280x720";
   std::string device;

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 
@@ -71,6 +72,8 @@ struct Push {
   float color[4];
   float material[4];
 };
+
+constexpr float kNear = 0.05f, kFar = 5.0f;  // m: the leg is about 1 m long, seen from under 2 m
 
 // column-major 4x4 helpers for the camera (leg coordinates -> Vulkan clip space)
 using Mat4 = std::array<float, 16>;
@@ -171,6 +174,10 @@ struct Renderer::Impl {
   VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_1_BIT;
   std::string device_name;
   ValidationLog validation;
+  // GPU timestamps around the passes of a frame (bench render reads them)
+  VkQueryPool timestamps = VK_NULL_HANDLE;
+  double timestamp_ns = 0;  // nanoseconds per tick; 0: no timestamps on this queue
+  std::array<std::uint64_t, 8> stamp_values{};
 
   struct ImageRes {
     VkImage image = VK_NULL_HANDLE;
@@ -178,15 +185,15 @@ struct Renderer::Impl {
     VkImageView view = VK_NULL_HANDLE;
   };
   ImageRes color_ms, depth_ms, resolve;
-  VkBuffer readback = VK_NULL_HANDLE;
-  VkDeviceMemory readback_memory = VK_NULL_HANDLE;
   VkRenderPass render_pass = VK_NULL_HANDLE;
   VkFramebuffer framebuffer = VK_NULL_HANDLE;
   VkPipelineLayout layout = VK_NULL_HANDLE;
   VkPipeline opaque = VK_NULL_HANDLE, translucent = VK_NULL_HANDLE;
 
-  // one host-visible buffer (persistently mapped): simple, and fine on lavapipe and integrated GPUs;
-  // discrete GPUs will want the large static ones device-local with a staging copy
+  // A buffer. Small tables the host rewrites every frame are host-visible and persistently mapped;
+  // the large ones (meshes, particles, deformed vertices) live in device-local memory, mapped too
+  // where the device offers that (lavapipe, integrated GPUs, resizable BAR), else filled through a
+  // staging copy once.
   struct Buffer {
     VkBuffer buffer = VK_NULL_HANDLE;
     VkDeviceMemory memory = VK_NULL_HANDLE;
@@ -194,59 +201,128 @@ struct Renderer::Impl {
     VkDeviceSize size = 0;
   };
   enum BufferSlot { kRest, kOut, kFrames, kPaths, kVessels, kBodies, kSegments, kValves, kAdjacency, kTriangles, kIndices, kSlots };
-  Buffer buffers[kSlots];
+  enum ParticleSlot { pParticles, pPositions, pSegmentInfo, pPortStart, pPorts, pFlows, pInflow, pCounters, pSlots };
   struct DrawRange {
     std::uint32_t first_index = 0, index_count = 0;
     anatomy::StructureKind kind{};
   };
-  std::vector<DrawRange> draws;
-  std::uint32_t vertex_count = 0;
-  const anatomy::Model* model = nullptr;
-  anatomy::LegPaths paths;
+  // one leg: its model, meshes, per-frame tables, particles and descriptor sets
+  struct Leg {
+    const anatomy::Model* model = nullptr;
+    anatomy::LegPaths paths;
+    Buffer buffers[kSlots];
+    std::vector<DrawRange> draws;
+    std::uint32_t vertex_count = 0;
+    std::uint32_t first_moving = 0;  // vertices before this one are bone: deformed once, at upload
+    std::vector<std::uint32_t> structure_base, structure_end;  // each structure's vertices, in the geometry's order
+    VkDescriptorSet deform_set = VK_NULL_HANDLE, particle_set = VK_NULL_HANDLE, draw_set = VK_NULL_HANDLE;
+    Buffer pbuf[pSlots];
+    std::uint32_t particle_count = 0;
+    std::uint32_t particle_frame = 0;
+    double volume_per_particle = 0;
+    double inflow_owed = 0;
+    std::vector<double> link_share;  // each inflow link's share of its bed
+  };
+  std::array<Leg, kMaxLegs> legs;
+  std::size_t leg_count = 0;
+  Buffer readback;  // host-visible, cached where offered: the CPU reads every pixel of it
   VkDescriptorSetLayout set_layout = VK_NULL_HANDLE;
   VkDescriptorPool descriptor_pool = VK_NULL_HANDLE;
-  VkDescriptorSet descriptor_set = VK_NULL_HANDLE;
   VkPipelineLayout compute_layout = VK_NULL_HANDLE;
   VkPipeline compute = VK_NULL_HANDLE;
-
-  // blood particles
-  enum ParticleSlot { pParticles, pPositions, pSegmentInfo, pPortStart, pPorts, pFlows, pInflow, pCounters, pSlots };
-  Buffer pbuf[pSlots];
-  std::uint32_t particle_count = 0;
-  std::uint32_t particle_frame = 0;
-  double volume_per_particle = 0;
-  double inflow_owed = 0;
-  std::vector<double> link_share;  // each inflow link's share of its bed
   VkDescriptorSetLayout particle_set_layout = VK_NULL_HANDLE, draw_set_layout = VK_NULL_HANDLE;
-  VkDescriptorSet particle_set = VK_NULL_HANDLE, draw_set = VK_NULL_HANDLE;
   VkPipelineLayout particle_layout = VK_NULL_HANDLE, draw_layout = VK_NULL_HANDLE;
   VkPipeline particle_compute = VK_NULL_HANDLE, particle_draw = VK_NULL_HANDLE;
+  FrameTimings timings;
 
+  Leg& leg(std::size_t slot, const char* what) {
+    if (slot >= leg_count || !legs[slot].model) throw RenderError(fmt::format("{}: no leg in slot {} (set_leg)", what, slot));
+    return legs[slot];
+  }
+
+  // a host-visible, mapped buffer for what the host writes every frame
   Buffer make_buffer(VkDeviceSize size, VkBufferUsageFlags usage) {
     Buffer b;
     b.size = std::max<VkDeviceSize>(size, 16);
-    create_buffer(b.size, usage, b.buffer, b.memory);
+    create_buffer(b.size, usage, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT, 0, b.buffer, b.memory);
     CP_VK(vkMapMemory(device, b.memory, 0, VK_WHOLE_SIZE, 0, &b.mapped));
+    return b;
+  }
+
+  // a device-local buffer (mapped when the device allows), filled with `data` when given
+  Buffer make_static(const void* data, VkDeviceSize size, VkBufferUsageFlags usage) {
+    Buffer b;
+    b.size = std::max<VkDeviceSize>(size, 16);
+    usage |= VK_BUFFER_USAGE_TRANSFER_DST_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT;
+    const bool mappable = create_buffer(b.size, usage, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT,
+                                        VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT, b.buffer, b.memory);
+    if (mappable) CP_VK(vkMapMemory(device, b.memory, 0, VK_WHOLE_SIZE, 0, &b.mapped));
+    if (data && size > 0) copy_into(b, data, size);
     return b;
   }
   template <class T>
   Buffer upload(const std::vector<T>& data, VkBufferUsageFlags usage) {
-    Buffer b = make_buffer(data.size() * sizeof(T), usage);
-    if (!data.empty()) std::memcpy(b.mapped, data.data(), data.size() * sizeof(T));
-    return b;
+    return make_static(data.empty() ? nullptr : data.data(), data.size() * sizeof(T), usage);
+  }
+
+  // host data into a buffer: directly when mapped, else through a staging buffer
+  void copy_into(Buffer& b, const void* data, VkDeviceSize size) {
+    if (b.mapped) {
+      std::memcpy(b.mapped, data, size);
+      return;
+    }
+    Buffer staging = make_buffer(size, VK_BUFFER_USAGE_TRANSFER_SRC_BIT);
+    std::memcpy(staging.mapped, data, size);
+    begin_commands();
+    const VkBufferCopy region{0, 0, size};
+    vkCmdCopyBuffer(cmd, staging.buffer, b.buffer, 1, &region);
+    submit_and_wait();
+    free_buffer(staging);
+  }
+
+  // a buffer's first `size` bytes back to the host (tests and exports; never per frame)
+  std::vector<float> read_back(const Buffer& b, VkDeviceSize size) {
+    std::vector<float> out(size / sizeof(float));
+    if (b.mapped) {
+      std::memcpy(out.data(), b.mapped, size);
+      return out;
+    }
+    Buffer staging = make_buffer(size, VK_BUFFER_USAGE_TRANSFER_DST_BIT);
+    begin_commands();
+    const VkBufferCopy region{0, 0, size};
+    vkCmdCopyBuffer(cmd, b.buffer, staging.buffer, 1, &region);
+    VkMemoryBarrier to_host{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+    to_host.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+    to_host.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &to_host, 0, nullptr, 0, nullptr);
+    submit_and_wait();
+    std::memcpy(out.data(), staging.mapped, size);
+    free_buffer(staging);
+    return out;
+  }
+
+  void free_buffer(Buffer& b) {
+    if (b.mapped) vkUnmapMemory(device, b.memory);
+    if (b.buffer) vkDestroyBuffer(device, b.buffer, nullptr);
+    if (b.memory) vkFreeMemory(device, b.memory, nullptr);
+    b = {};
   }
 
   ~Impl() { destroy(); }
 
-  std::uint32_t memory_type(std::uint32_t bits, VkMemoryPropertyFlags flags) const {
+  // the first memory type with `required` and, if any has them, `preferred` as well; -1 if none
+  int memory_type(std::uint32_t bits, VkMemoryPropertyFlags required, VkMemoryPropertyFlags preferred = 0) const {
     VkPhysicalDeviceMemoryProperties props;
     vkGetPhysicalDeviceMemoryProperties(physical, &props);
-    for (std::uint32_t i = 0; i < props.memoryTypeCount; ++i)
-      if ((bits & (1u << i)) && (props.memoryTypes[i].propertyFlags & flags) == flags) return i;
-    throw RenderError("no suitable Vulkan memory type");
+    for (VkMemoryPropertyFlags want : {required | preferred, required})
+      for (std::uint32_t i = 0; i < props.memoryTypeCount; ++i)
+        if ((bits & (1u << i)) && (props.memoryTypes[i].propertyFlags & want) == want) return static_cast<int>(i);
+    return -1;
   }
 
-  void create_buffer(VkDeviceSize size, VkBufferUsageFlags usage, VkBuffer& buffer, VkDeviceMemory& memory) {
+  // returns whether the memory is host-visible (mappable)
+  bool create_buffer(VkDeviceSize size, VkBufferUsageFlags usage, VkMemoryPropertyFlags required, VkMemoryPropertyFlags preferred,
+                     VkBuffer& buffer, VkDeviceMemory& memory) {
     VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
     info.size = size;
     info.usage = usage;
@@ -254,11 +330,17 @@ struct Renderer::Impl {
     CP_VK(vkCreateBuffer(device, &info, nullptr, &buffer));
     VkMemoryRequirements req;
     vkGetBufferMemoryRequirements(device, buffer, &req);
+    const int type = memory_type(req.memoryTypeBits, required, preferred);
+    if (type < 0) throw RenderError(fmt::format("no Vulkan memory type for a {} byte buffer", size));
+    VkPhysicalDeviceMemoryProperties props;
+    vkGetPhysicalDeviceMemoryProperties(physical, &props);
     VkMemoryAllocateInfo alloc{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
     alloc.allocationSize = req.size;
-    alloc.memoryTypeIndex = memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
+    alloc.memoryTypeIndex = static_cast<std::uint32_t>(type);
     CP_VK(vkAllocateMemory(device, &alloc, nullptr, &memory));
     CP_VK(vkBindBufferMemory(device, buffer, memory, 0));
+    const VkMemoryPropertyFlags got = props.memoryTypes[type].propertyFlags;
+    return (got & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) && (got & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
   }
 
   void create_image(VkFormat format, VkImageUsageFlags usage, VkSampleCountFlagBits count, VkImageAspectFlags aspect, ImageRes& res) {
@@ -277,7 +359,9 @@ struct Renderer::Impl {
     vkGetImageMemoryRequirements(device, res.image, &req);
     VkMemoryAllocateInfo alloc{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
     alloc.allocationSize = req.size;
-    alloc.memoryTypeIndex = memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
+    const int type = memory_type(req.memoryTypeBits, 0, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
+    if (type < 0) throw RenderError("no Vulkan memory type for the image");
+    alloc.memoryTypeIndex = static_cast<std::uint32_t>(type);
     CP_VK(vkAllocateMemory(device, &alloc, nullptr, &res.memory));
     CP_VK(vkBindImageMemory(device, res.image, res.memory, 0));
     VkImageViewCreateInfo view{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
@@ -298,8 +382,10 @@ struct Renderer::Impl {
   void destroy() {
     if (device) {
       vkDeviceWaitIdle(device);
-      release_leg();
-      release_particles();
+      for (Leg& l : legs) {
+        release_leg(l);
+        release_particles(l);
+      }
       for (VkPipeline p : {particle_compute, particle_draw})
         if (p) vkDestroyPipeline(device, p, nullptr);
       for (VkPipelineLayout l : {particle_layout, draw_layout})
@@ -318,8 +404,8 @@ struct Renderer::Impl {
       destroy_image(color_ms);
       destroy_image(depth_ms);
       destroy_image(resolve);
-      if (readback) vkDestroyBuffer(device, readback, nullptr);
-      if (readback_memory) vkFreeMemory(device, readback_memory, nullptr);
+      free_buffer(readback);
+      if (timestamps) vkDestroyQueryPool(device, timestamps, nullptr);
       if (fence) vkDestroyFence(device, fence, nullptr);
       if (pool) vkDestroyCommandPool(device, pool, nullptr);
       vkDestroyDevice(device, nullptr);
@@ -352,24 +438,15 @@ struct Renderer::Impl {
     CP_VK(vkWaitForFences(device, 1, &fence, VK_TRUE, UINT64_MAX));
   }
 
-  void release_leg() {
-    for (Buffer& b : buffers) {
-      if (b.mapped) vkUnmapMemory(device, b.memory);
-      if (b.buffer) vkDestroyBuffer(device, b.buffer, nullptr);
-      if (b.memory) vkFreeMemory(device, b.memory, nullptr);
-      b = {};
-    }
-    draws.clear();
+  void release_leg(Leg& l) {
+    for (Buffer& b : l.buffers) free_buffer(b);
+    l.draws.clear();
+    l.model = nullptr;
   }
 
-  void release_particles() {
-    for (Buffer& b : pbuf) {
-      if (b.mapped) vkUnmapMemory(device, b.memory);
-      if (b.buffer) vkDestroyBuffer(device, b.buffer, nullptr);
-      if (b.memory) vkFreeMemory(device, b.memory, nullptr);
-      b = {};
-    }
-    particle_count = 0;
+  void release_particles(Leg& l) {
+    for (Buffer& b : l.pbuf) free_buffer(b);
+    l.particle_count = 0;
   }
 
   VkDescriptorSetLayout storage_layout(std::uint32_t count, VkShaderStageFlags stages) {
@@ -411,8 +488,10 @@ struct Renderer::Impl {
   void create_particle_pipelines() {
     particle_set_layout = storage_layout(12, VK_SHADER_STAGE_COMPUTE_BIT);
     draw_set_layout = storage_layout(1, VK_SHADER_STAGE_VERTEX_BIT);
-    particle_set = allocate_set(particle_set_layout);
-    draw_set = allocate_set(draw_set_layout);
+    for (Leg& l : legs) {
+      l.particle_set = allocate_set(particle_set_layout);
+      l.draw_set = allocate_set(draw_set_layout);
+    }
     particle_layout = pipeline_layout(&particle_set_layout, VK_SHADER_STAGE_COMPUTE_BIT, 32);
     particle_compute = compute_pipeline("particles.comp.spv", particle_layout);
     draw_layout = pipeline_layout(&draw_set_layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 96);
@@ -421,15 +500,17 @@ struct Renderer::Impl {
   }
 
   void create_compute() {
-    // one pool for the three sets: deformation, particle transport, particle drawing
-    VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, kIndices + 12 + 1};
+    // one pool for every leg's three sets (deformation, particle transport, particle drawing) and
+    // the overlay's font atlases
+    VkDescriptorPoolSize sizes[2] = {{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, static_cast<std::uint32_t>(kMaxLegs) * (kIndices + 12 + 1)},
+                                     {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 2}};
     VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-    pi.maxSets = 3;
-    pi.poolSizeCount = 1;
-    pi.pPoolSizes = &size;
+    pi.maxSets = static_cast<std::uint32_t>(kMaxLegs) * 3 + 1;
+    pi.poolSizeCount = 2;
+    pi.pPoolSizes = sizes;
     CP_VK(vkCreateDescriptorPool(device, &pi, nullptr, &descriptor_pool));
     set_layout = storage_layout(kIndices, VK_SHADER_STAGE_COMPUTE_BIT);
-    descriptor_set = allocate_set(set_layout);
+    for (Leg& l : legs) l.deform_set = allocate_set(set_layout);
     compute_layout = pipeline_layout(&set_layout, VK_SHADER_STAGE_COMPUTE_BIT, 16);
     compute = compute_pipeline("deform.comp.spv", compute_layout);
   }
@@ -565,6 +646,19 @@ struct Renderer::Impl {
     CP_VK(vkAllocateCommandBuffers(device, &alloc, &cmd));
     VkFenceCreateInfo fi{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
     CP_VK(vkCreateFence(device, &fi, nullptr, &fence));
+    std::uint32_t qc = 0;
+    vkGetPhysicalDeviceQueueFamilyProperties(physical, &qc, nullptr);
+    std::vector<VkQueueFamilyProperties> qs(qc);
+    vkGetPhysicalDeviceQueueFamilyProperties(physical, &qc, qs.data());
+    VkPhysicalDeviceProperties props;
+    vkGetPhysicalDeviceProperties(physical, &props);
+    if (qs[queue_family].timestampValidBits > 0 && props.limits.timestampPeriod > 0) {
+      VkQueryPoolCreateInfo qi{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
+      qi.queryType = VK_QUERY_TYPE_TIMESTAMP;
+      qi.queryCount = static_cast<std::uint32_t>(stamp_values.size());
+      CP_VK(vkCreateQueryPool(device, &qi, nullptr, &timestamps));
+      timestamp_ns = props.limits.timestampPeriod;
+    }
   }
 
   void create_target() {
@@ -574,7 +668,10 @@ struct Renderer::Impl {
     create_image(kDepth, VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT, samples, VK_IMAGE_ASPECT_DEPTH_BIT, depth_ms);
     const bool msaa = samples != VK_SAMPLE_COUNT_1_BIT;
     if (msaa) create_image(kColor, VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT, VK_SAMPLE_COUNT_1_BIT, VK_IMAGE_ASPECT_COLOR_BIT, resolve);
-    create_buffer(static_cast<VkDeviceSize>(options.width) * options.height * 4, VK_BUFFER_USAGE_TRANSFER_DST_BIT, readback, readback_memory);
+    readback.size = static_cast<VkDeviceSize>(options.width) * static_cast<VkDeviceSize>(options.height) * 4;
+    create_buffer(readback.size, VK_BUFFER_USAGE_TRANSFER_DST_BIT, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
+                  VK_MEMORY_PROPERTY_HOST_CACHED_BIT, readback.buffer, readback.memory);
+    CP_VK(vkMapMemory(device, readback.memory, 0, VK_WHOLE_SIZE, 0, &readback.mapped));
 
     VkAttachmentDescription att[3]{};
     att[0].format = kColor;
@@ -665,13 +762,14 @@ struct Renderer::Impl {
     stages[1].pName = "main";
     VkPipelineInputAssemblyStateCreateInfo ia{VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO};
     ia.topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST;
-    VkViewport vp{0, 0, static_cast<float>(options.width), static_cast<float>(options.height), 0, 1};
-    VkRect2D sc{{0, 0}, {static_cast<std::uint32_t>(options.width), static_cast<std::uint32_t>(options.height)}};
+    // viewport and scissor are set per leg while recording
     VkPipelineViewportStateCreateInfo vps{VK_STRUCTURE_TYPE_PIPELINE_VIEWPORT_STATE_CREATE_INFO};
     vps.viewportCount = 1;
-    vps.pViewports = &vp;
     vps.scissorCount = 1;
-    vps.pScissors = &sc;
+    const VkDynamicState dynamic[2] = {VK_DYNAMIC_STATE_VIEWPORT, VK_DYNAMIC_STATE_SCISSOR};
+    VkPipelineDynamicStateCreateInfo dyn{VK_STRUCTURE_TYPE_PIPELINE_DYNAMIC_STATE_CREATE_INFO};
+    dyn.dynamicStateCount = 2;
+    dyn.pDynamicStates = dynamic;
     VkPipelineRasterizationStateCreateInfo rs{VK_STRUCTURE_TYPE_PIPELINE_RASTERIZATION_STATE_CREATE_INFO};
     rs.polygonMode = VK_POLYGON_MODE_FILL;
     rs.cullMode = VK_CULL_MODE_NONE;
@@ -707,6 +805,7 @@ struct Renderer::Impl {
     info.pMultisampleState = &ms;
     info.pDepthStencilState = &ds;
     info.pColorBlendState = &cb;
+    info.pDynamicState = &dyn;
     info.layout = pipeline_layout;
     info.renderPass = render_pass;
     VkPipeline pipeline;
@@ -756,6 +855,131 @@ struct Renderer::Impl {
     // translucent: blended over, depth-tested against the opaque tissue but not written
     translucent = graphics_pipeline("mesh.vert.spv", "mesh.frag.spv", vi, layout, false, true);
   }
+
+  // one global memory barrier
+  void barrier(VkPipelineStageFlags src_stage, VkAccessFlags src, VkPipelineStageFlags dst_stage, VkAccessFlags dst) {
+    VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+    mb.srcAccessMask = src;
+    mb.dstAccessMask = dst;
+    vkCmdPipelineBarrier(cmd, src_stage, dst_stage, 0, 1, &mb, 0, nullptr, 0, nullptr);
+  }
+
+  // GPU timestamp `i` (after all earlier work); the first of a frame resets the pool
+  void stamp(std::uint32_t i, bool first = false) {
+    if (!timestamps) return;
+    if (first) vkCmdResetQueryPool(cmd, timestamps, 0, static_cast<std::uint32_t>(stamp_values.size()));
+    vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, timestamps, i);
+  }
+
+  void read_timings() {
+    timings = {};
+    if (!timestamps) return;
+    CP_VK(vkGetQueryPoolResults(device, timestamps, 0, 5, 5 * sizeof(std::uint64_t), stamp_values.data(), sizeof(std::uint64_t),
+                                VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT));
+    auto ms = [&](int a, int b) { return static_cast<double>(stamp_values[std::size_t(b)] - stamp_values[std::size_t(a)]) * timestamp_ns * 1e-6; };
+    timings.particles_ms = ms(0, 1);
+    timings.deform_ms = ms(1, 2);
+    timings.draw_ms = ms(2, 3);
+    timings.readback_ms = ms(3, 4);
+  }
+
+  // particle transport over dt for one leg: its small tables into their mapped buffers, then the
+  // dispatch (recorded into the open command buffer)
+  void record_particles(Leg& l, const anatomy::State& state, double dt) {
+    const anatomy::Model& m = *l.model;
+    auto* flows = static_cast<float*>(l.pbuf[pFlows].mapped);
+    for (std::size_t e = 0; e < m.edges.size(); ++e) flows[e] = static_cast<float>(state.edge_flow_m3_s[e]);
+    const anatomy::DeformFrame frame = anatomy::deform_frame(m, l.paths, state);
+    std::memcpy(l.buffers[kSegments].mapped, frame.segments.data(), frame.segments.size() * 16);
+    auto* inflow = static_cast<float*>(l.pbuf[pInflow].mapped);
+    double run = 0;
+    for (std::size_t k = 0; k < m.inflows.size(); ++k) {
+      run += state.bed_inflow_m3_s[static_cast<std::size_t>(m.inflows[k].bed)] * l.link_share[k];
+      inflow[2 * k] = static_cast<float>(run);
+      inflow[2 * k + 1] = static_cast<float>(m.inflows[k].segment);
+    }
+    // one waiting particle re-enters for each particle's worth of inflow
+    l.inflow_owed += state.inflow_m3_s * dt;
+    const auto inject = static_cast<std::uint32_t>(std::floor(l.inflow_owed / l.volume_per_particle));
+    l.inflow_owed -= inject * l.volume_per_particle;
+    auto* counters = static_cast<std::uint32_t*>(l.pbuf[pCounters].mapped);
+    counters[1] = counters[0];  // waiting after the last step
+    counters[0] = 0;
+
+    barrier(VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
+    // the previous frame's drawing read the positions this dispatch rewrites
+    barrier(VK_PIPELINE_STAGE_VERTEX_SHADER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT,
+            VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, particle_compute);
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, particle_layout, 0, 1, &l.particle_set, 0, nullptr);
+    struct {
+      std::uint32_t count, frame, inject, links;
+      float dt, ring, pad0, pad1;
+    } pc{l.particle_count, ++l.particle_frame, inject, static_cast<std::uint32_t>(m.inflows.size()), static_cast<float>(dt),
+         static_cast<float>(anatomy::kVeinRing), 0, 0};
+    vkCmdPushConstants(cmd, particle_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(pc), &pc);
+    vkCmdDispatch(cmd, (l.particle_count + 63) / 64, 1, 1);
+  }
+
+  // one leg into its viewport: opaque tissue, the blood, then translucent layers from the inside
+  // out (valves, veins, skin)
+  void record_leg_draw(const Leg& l, const Camera& camera, const std::array<int, 4>& viewport) {
+    const VkViewport vp{static_cast<float>(viewport[0]), static_cast<float>(viewport[1]), static_cast<float>(viewport[2]),
+                        static_cast<float>(viewport[3]), 0, 1};
+    const VkRect2D scissor{{viewport[0], viewport[1]}, {static_cast<std::uint32_t>(viewport[2]), static_cast<std::uint32_t>(viewport[3])}};
+    vkCmdSetViewport(cmd, 0, 1, &vp);
+    vkCmdSetScissor(cmd, 0, 1, &scissor);
+    const Mat4 view_projection =
+        multiply(perspective(camera.fov_deg, static_cast<float>(viewport[2]) / static_cast<float>(viewport[3]), kNear, kFar), look_at(camera));
+    VkBuffer vbufs[2] = {l.buffers[kOut].buffer, l.buffers[kOut].buffer};
+    VkDeviceSize voffs[2] = {0, static_cast<VkDeviceSize>(l.vertex_count) * 16};
+    for (int pass = 0; pass < 2; ++pass) {
+      if (pass == 1 && l.particle_count > 0) {
+        vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, particle_draw);
+        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, draw_layout, 0, 1, &l.draw_set, 0, nullptr);
+        struct {
+          float view_projection[16];
+          float right[4];
+          float up[4];
+        } pp{};
+        std::memcpy(pp.view_projection, view_projection.data(), sizeof(pp.view_projection));
+        const auto basis = camera_basis(camera);
+        for (int k = 0; k < 3; ++k) {
+          pp.right[k] = basis[0][std::size_t(k)];
+          pp.up[k] = basis[1][std::size_t(k)];
+        }
+        // sphere radius: 0.7 mm shows the stream inside a 2-4 mm vein when close; from afar at
+        // least a pixel and a half, so that the blood stays visible on a projector
+        const float dist = std::sqrt((camera.target[0] - camera.eye[0]) * (camera.target[0] - camera.eye[0]) +
+                                     (camera.target[1] - camera.eye[1]) * (camera.target[1] - camera.eye[1]) +
+                                     (camera.target[2] - camera.eye[2]) * (camera.target[2] - camera.eye[2]));
+        const float pixel = 2.0f * dist * std::tan(camera.fov_deg * 3.14159265f / 360.0f) / static_cast<float>(viewport[3]);
+        pp.right[3] = std::max(0.0007f, 0.75f * pixel);
+        vkCmdPushConstants(cmd, draw_layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(pp), &pp);
+        vkCmdDraw(cmd, 6 * l.particle_count, 1, 0, 0);
+      }
+      vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pass == 0 ? opaque : translucent);
+      vkCmdBindVertexBuffers(cmd, 0, 2, vbufs, voffs);
+      vkCmdBindIndexBuffer(cmd, l.buffers[kIndices].buffer, 0, VK_INDEX_TYPE_UINT32);
+      for (anatomy::StructureKind kind : {anatomy::StructureKind::Bone, anatomy::StructureKind::Tendon, anatomy::StructureKind::Muscle,
+                                          anatomy::StructureKind::Valve, anatomy::StructureKind::Vein, anatomy::StructureKind::Skin}) {
+        const TissueStyle style = default_style(kind);
+        if ((style.color[3] < 1.0f) != (pass == 1)) continue;
+        Push push{};
+        std::memcpy(push.view_projection, view_projection.data(), sizeof(push.view_projection));
+        std::memcpy(push.color, style.color.data(), sizeof(push.color));
+        push.material[0] = static_cast<float>(kind);
+        push.material[1] = camera.eye[0];
+        push.material[2] = camera.eye[1];
+        push.material[3] = camera.eye[2];
+        vkCmdPushConstants(cmd, layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(Push), &push);
+        for (const auto& r : l.draws)
+          if (r.kind == kind) vkCmdDrawIndexed(cmd, r.index_count, 1, r.first_index, 0, 0);
+      }
+    }
+  }
+
+  void record_overlay(const Overlay&) {}
 };
 
 Renderer::Renderer(const RenderOptions& options) : impl_(std::make_unique<Impl>()) {
@@ -776,49 +1000,70 @@ const std::string& Renderer::device_name() const { return impl_->device_name; }
 std::uint64_t Renderer::validation_messages() const { return impl_->validation.count; }
 const std::string& Renderer::first_validation_message() const { return impl_->validation.first; }
 
-void Renderer::set_leg(const anatomy::Model& model, const anatomy::LegGeometry& rest) {
+void Renderer::set_leg(const anatomy::Model& model, const anatomy::LegGeometry& rest, std::size_t slot) {
   Impl& d = *impl_;
+  if (slot >= kMaxLegs) throw RenderError(fmt::format("set_leg: slot {} is out of range; a frame shows at most {} legs", slot, kMaxLegs));
+  if (slot > d.leg_count) throw RenderError(fmt::format("set_leg: slot {} given before slot {}; slots are filled in order", slot, d.leg_count));
   vkDeviceWaitIdle(d.device);
-  d.release_leg();
-  d.model = &model;
-  d.paths = anatomy::make_leg_paths(model.leg);
+  Impl::Leg& l = d.legs[slot];
+  d.release_particles(l);
+  d.release_leg(l);
+  l.model = &model;
+  l.paths = anatomy::make_leg_paths(model.leg);
+  d.leg_count = std::max(d.leg_count, slot + 1);
 
-  // all structures in one vertex array and one index array
+  // all structures in one vertex array and one index array, bones first: they never move, so their
+  // deformed copy is written here once and the per-frame passes start after them
   struct VertexIn {
     float position[4], normal[4], a[8];
   };
   std::vector<VertexIn> verts;
+  std::vector<float> out;  // the deformed buffer's start: rest positions, then rest normals
   std::vector<std::uint32_t> indices;
   std::vector<std::array<std::uint32_t, 4>> triangles;
-  for (const auto& s : rest.structures) {
-    const auto base = static_cast<std::uint32_t>(verts.size());
-    for (std::size_t v = 0; v < s.vertex_count(); ++v) {
-      VertexIn vi{};
-      for (int k = 0; k < 3; ++k) {
-        vi.position[k] = s.positions[3 * v + std::size_t(k)];
-        vi.normal[k] = s.normals[3 * v + std::size_t(k)];
+  l.structure_base.assign(rest.structures.size(), 0);
+  l.structure_end.assign(rest.structures.size(), 0);
+  for (int bones = 1; bones >= 0; --bones)
+    for (std::size_t si = 0; si < rest.structures.size(); ++si) {
+      const auto& s = rest.structures[si];
+      if ((s.kind == anatomy::StructureKind::Bone) != (bones == 1)) continue;
+      const auto base = static_cast<std::uint32_t>(verts.size());
+      l.structure_base[si] = base;
+      for (std::size_t v = 0; v < s.vertex_count(); ++v) {
+        VertexIn vi{};
+        for (int k = 0; k < 3; ++k) {
+          vi.position[k] = s.positions[3 * v + std::size_t(k)];
+          vi.normal[k] = s.normals[3 * v + std::size_t(k)];
+        }
+        vi.position[3] = static_cast<float>(s.kind);
+        for (int k = 0; k < anatomy::kAttributeCount; ++k) vi.a[k] = s.attributes[v * anatomy::kAttributeCount + std::size_t(k)];
+        verts.push_back(vi);
       }
-      vi.position[3] = static_cast<float>(s.kind);
-      for (int k = 0; k < anatomy::kAttributeCount; ++k) vi.a[k] = s.attributes[v * anatomy::kAttributeCount + std::size_t(k)];
-      verts.push_back(vi);
+      l.structure_end[si] = static_cast<std::uint32_t>(verts.size());
+      Impl::DrawRange r;
+      r.first_index = static_cast<std::uint32_t>(indices.size());
+      r.index_count = static_cast<std::uint32_t>(s.indices.size());
+      r.kind = s.kind;
+      l.draws.push_back(r);
+      for (std::size_t t = 0; t < s.triangle_count(); ++t) {
+        const std::array<std::uint32_t, 4> tri = {base + s.indices[3 * t], base + s.indices[3 * t + 1], base + s.indices[3 * t + 2], 0};
+        triangles.push_back(tri);
+        indices.insert(indices.end(), {tri[0], tri[1], tri[2]});
+      }
+      if (bones == 1) l.first_moving = static_cast<std::uint32_t>(verts.size());
     }
-    Impl::DrawRange r;
-    r.first_index = static_cast<std::uint32_t>(indices.size());
-    r.index_count = static_cast<std::uint32_t>(s.indices.size());
-    r.kind = s.kind;
-    d.draws.push_back(r);
-    for (std::size_t t = 0; t < s.triangle_count(); ++t) {
-      const std::array<std::uint32_t, 4> tri = {base + s.indices[3 * t], base + s.indices[3 * t + 1], base + s.indices[3 * t + 2], 0};
-      triangles.push_back(tri);
-      indices.insert(indices.end(), {tri[0], tri[1], tri[2]});
+  l.vertex_count = static_cast<std::uint32_t>(verts.size());
+  out.resize(static_cast<std::size_t>(l.vertex_count) * 8);
+  for (std::uint32_t v = 0; v < l.vertex_count; ++v)
+    for (int k = 0; k < 4; ++k) {
+      out[4 * v + std::size_t(k)] = k < 3 ? verts[v].position[k] : 1.0f;
+      out[4 * (l.vertex_count + v) + std::size_t(k)] = k < 3 ? verts[v].normal[k] : 0.0f;
     }
-  }
-  d.vertex_count = static_cast<std::uint32_t>(verts.size());
   // vertex -> triangles table: offsets (n + 1), then triangle numbers
-  std::vector<std::uint32_t> adjacency(d.vertex_count + 1, 0);
+  std::vector<std::uint32_t> adjacency(l.vertex_count + 1, 0);
   for (const auto& t : triangles)
     for (int k = 0; k < 3; ++k) ++adjacency[t[std::size_t(k)] + 1];
-  for (std::uint32_t v = 0; v < d.vertex_count; ++v) adjacency[v + 1] += adjacency[v];
+  for (std::uint32_t v = 0; v < l.vertex_count; ++v) adjacency[v + 1] += adjacency[v];
   std::vector<std::uint32_t> incident(adjacency.back());
   std::vector<std::uint32_t> fill(adjacency.begin(), adjacency.end() - 1);
   for (std::uint32_t t = 0; t < triangles.size(); ++t)
@@ -846,10 +1091,10 @@ void Renderer::set_leg(const anatomy::Model& model, const anatomy::LegGeometry& 
       frames.push_back(g);
     }
   };
-  for (const auto& body : d.paths.bodies)
+  for (const auto& body : l.paths.bodies)
     for (const auto& p : body) add_path(p);
   const auto vessel_path_base = static_cast<std::uint32_t>(path_table.size());
-  for (const auto& p : d.paths.vessels) add_path(p);
+  for (const auto& p : l.paths.vessels) add_path(p);
   std::vector<std::array<std::uint32_t, 4>> vessels(model.leg.vessels.size(), {0, 0, 1, 0});
   for (std::size_t vi = 0; vi < vessels.size(); ++vi) {
     std::uint32_t first = 0, count = 0;
@@ -862,44 +1107,45 @@ void Renderer::set_leg(const anatomy::Model& model, const anatomy::LegGeometry& 
   }
 
   constexpr VkBufferUsageFlags kStorage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
-  d.buffers[Impl::kRest] = d.upload(verts, kStorage);
-  d.buffers[Impl::kOut] = d.make_buffer(static_cast<VkDeviceSize>(d.vertex_count) * 32, kStorage | VK_BUFFER_USAGE_VERTEX_BUFFER_BIT);
-  d.buffers[Impl::kFrames] = d.upload(frames, kStorage);
-  d.buffers[Impl::kPaths] = d.upload(path_table, kStorage);
-  d.buffers[Impl::kVessels] = d.upload(vessels, kStorage);
-  d.buffers[Impl::kBodies] = d.make_buffer(model.leg.bodies.size() * 32, kStorage);
-  d.buffers[Impl::kSegments] = d.make_buffer(model.segments.size() * 16, kStorage);
-  d.buffers[Impl::kValves] = d.make_buffer(model.valves.size() * 16, kStorage);
-  d.buffers[Impl::kAdjacency] = d.upload(adjacency, kStorage);
-  d.buffers[Impl::kTriangles] = d.upload(triangles, kStorage);
-  d.buffers[Impl::kIndices] = d.upload(indices, VK_BUFFER_USAGE_INDEX_BUFFER_BIT);
+  l.buffers[Impl::kRest] = d.upload(verts, kStorage);
+  l.buffers[Impl::kOut] = d.upload(out, kStorage | VK_BUFFER_USAGE_VERTEX_BUFFER_BIT);
+  l.buffers[Impl::kFrames] = d.upload(frames, kStorage);
+  l.buffers[Impl::kPaths] = d.upload(path_table, kStorage);
+  l.buffers[Impl::kVessels] = d.upload(vessels, kStorage);
+  l.buffers[Impl::kBodies] = d.make_buffer(model.leg.bodies.size() * 32, kStorage);
+  l.buffers[Impl::kSegments] = d.make_buffer(model.segments.size() * 16, kStorage);
+  l.buffers[Impl::kValves] = d.make_buffer(model.valves.size() * 16, kStorage);
+  l.buffers[Impl::kAdjacency] = d.upload(adjacency, kStorage);
+  l.buffers[Impl::kTriangles] = d.upload(triangles, kStorage);
+  l.buffers[Impl::kIndices] = d.upload(indices, VK_BUFFER_USAGE_INDEX_BUFFER_BIT);
   std::vector<VkBuffer> bound;
-  for (std::uint32_t i = 0; i < Impl::kIndices; ++i) bound.push_back(d.buffers[i].buffer);
-  d.write_set(d.descriptor_set, bound);
+  for (std::uint32_t i = 0; i < Impl::kIndices; ++i) bound.push_back(l.buffers[i].buffer);
+  d.write_set(l.deform_set, bound);
 }
 
-void Renderer::set_particles(const anatomy::State& state, std::size_t count) {
+void Renderer::set_particles(const anatomy::State& state, std::size_t count, std::size_t slot) {
   Impl& d = *impl_;
-  if (!d.model) throw RenderError("set_particles: no leg was given (set_leg)");
+  Impl::Leg& l = d.leg(slot, "set_particles");
   if (count > 16'000'000) throw RenderError(fmt::format("{} particles are too many; at most 16 million", count));
   vkDeviceWaitIdle(d.device);
-  d.release_particles();
+  d.release_particles(l);
   if (count == 0) return;
-  const anatomy::Model& m = *d.model;
+  const anatomy::Model& m = *l.model;
   struct GpuParticle {
     std::uint32_t segment;
     float f, age;
     std::uint32_t id;
   };
   std::vector<GpuParticle> ps;
+  ps.reserve(count);
   for (const auto& p : anatomy::initial_particles(state, count))
     ps.push_back({static_cast<std::uint32_t>(p.segment), p.f, p.age_s, p.id});
   double total = 0;
   for (double v : state.volume_m3) total += v;
-  d.volume_per_particle = total / static_cast<double>(count);
-  d.inflow_owed = 0;
-  d.particle_frame = 0;
-  d.link_share = anatomy::inflow_link_shares(m);
+  l.volume_per_particle = total / static_cast<double>(count);
+  l.inflow_owed = 0;
+  l.particle_frame = 0;
+  l.link_share = anatomy::inflow_link_shares(m);
   std::vector<std::array<float, 4>> info;
   for (const auto& seg : m.segments)
     info.push_back({static_cast<float>(seg.vessel), static_cast<float>(seg.s0), static_cast<float>(seg.s1), static_cast<float>(seg.length_m)});
@@ -916,119 +1162,130 @@ void Renderer::set_particles(const anatomy::State& state, std::size_t count) {
     ports.push_back({static_cast<std::uint32_t>(p.edge), p.other, (p.forward ? 1u : 0u) | (end << 1), p.entry_f, p.at_f, {0, 0, 0}});
   }
   constexpr VkBufferUsageFlags kStorage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
-  d.particle_count = static_cast<std::uint32_t>(count);
-  d.pbuf[Impl::pParticles] = d.upload(ps, kStorage);
-  d.pbuf[Impl::pPositions] = d.make_buffer(count * 16, kStorage);
-  d.pbuf[Impl::pSegmentInfo] = d.upload(info, kStorage);
-  d.pbuf[Impl::pPortStart] = d.upload(net.start, kStorage);
-  d.pbuf[Impl::pPorts] = d.upload(ports, kStorage);
-  d.pbuf[Impl::pFlows] = d.make_buffer(m.edges.size() * 4, kStorage);
-  d.pbuf[Impl::pInflow] = d.make_buffer(m.inflows.size() * 8, kStorage);
-  d.pbuf[Impl::pCounters] = d.make_buffer(16, kStorage);
-  std::memset(d.pbuf[Impl::pCounters].mapped, 0, 16);
-  d.write_set(d.particle_set, {d.pbuf[Impl::pParticles].buffer, d.pbuf[Impl::pPositions].buffer, d.buffers[Impl::kFrames].buffer,
-                               d.buffers[Impl::kPaths].buffer, d.buffers[Impl::kVessels].buffer, d.buffers[Impl::kSegments].buffer,
-                               d.pbuf[Impl::pSegmentInfo].buffer, d.pbuf[Impl::pPortStart].buffer, d.pbuf[Impl::pPorts].buffer,
-                               d.pbuf[Impl::pFlows].buffer, d.pbuf[Impl::pInflow].buffer, d.pbuf[Impl::pCounters].buffer});
-  d.write_set(d.draw_set, {d.pbuf[Impl::pPositions].buffer});
-}
-
-void Renderer::advance_particles(const anatomy::State& state, double dt) {
-  Impl& d = *impl_;
-  if (d.particle_count == 0) return;
-  const anatomy::Model& m = *d.model;
-  // this step's flows, areas and arterial inflow (small tables; the particles stay on the GPU)
-  auto* flows = static_cast<float*>(d.pbuf[Impl::pFlows].mapped);
-  for (std::size_t e = 0; e < m.edges.size(); ++e) flows[e] = static_cast<float>(state.edge_flow_m3_s[e]);
-  const anatomy::DeformFrame frame = anatomy::deform_frame(m, d.paths, state);
-  std::memcpy(d.buffers[Impl::kSegments].mapped, frame.segments.data(), frame.segments.size() * 16);
-  auto* inflow = static_cast<float*>(d.pbuf[Impl::pInflow].mapped);
-  double run = 0;
-  for (std::size_t k = 0; k < m.inflows.size(); ++k) {
-    run += state.bed_inflow_m3_s[static_cast<std::size_t>(m.inflows[k].bed)] * d.link_share[k];
-    inflow[2 * k] = static_cast<float>(run);
-    inflow[2 * k + 1] = static_cast<float>(m.inflows[k].segment);
-  }
-  // one waiting particle re-enters for each particle's worth of inflow
-  d.inflow_owed += state.inflow_m3_s * dt;
-  const auto inject = static_cast<std::uint32_t>(std::floor(d.inflow_owed / d.volume_per_particle));
-  d.inflow_owed -= inject * d.volume_per_particle;
-  auto* counters = static_cast<std::uint32_t*>(d.pbuf[Impl::pCounters].mapped);
-  counters[1] = counters[0];  // waiting after the last step
-  counters[0] = 0;
-
+  l.particle_count = static_cast<std::uint32_t>(count);
+  l.pbuf[Impl::pParticles] = d.upload(ps, kStorage);
+  l.pbuf[Impl::pPositions] = d.make_static(nullptr, count * 16, kStorage);
+  l.pbuf[Impl::pSegmentInfo] = d.upload(info, kStorage);
+  l.pbuf[Impl::pPortStart] = d.upload(net.start, kStorage);
+  l.pbuf[Impl::pPorts] = d.upload(ports, kStorage);
+  l.pbuf[Impl::pFlows] = d.make_buffer(m.edges.size() * 4, kStorage);
+  l.pbuf[Impl::pInflow] = d.make_buffer(m.inflows.size() * 8, kStorage);
+  l.pbuf[Impl::pCounters] = d.make_buffer(16, kStorage);
+  std::memset(l.pbuf[Impl::pCounters].mapped, 0, 16);
+  d.write_set(l.particle_set, {l.pbuf[Impl::pParticles].buffer, l.pbuf[Impl::pPositions].buffer, l.buffers[Impl::kFrames].buffer,
+                               l.buffers[Impl::kPaths].buffer, l.buffers[Impl::kVessels].buffer, l.buffers[Impl::kSegments].buffer,
+                               l.pbuf[Impl::pSegmentInfo].buffer, l.pbuf[Impl::pPortStart].buffer, l.pbuf[Impl::pPorts].buffer,
+                               l.pbuf[Impl::pFlows].buffer, l.pbuf[Impl::pInflow].buffer, l.pbuf[Impl::pCounters].buffer});
+  d.write_set(l.draw_set, {l.pbuf[Impl::pPositions].buffer});
+  // the positions of the first frame, before any transport
   d.begin_commands();
-  VkMemoryBarrier host{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-  host.srcAccessMask = VK_ACCESS_HOST_WRITE_BIT;
-  host.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
-  vkCmdPipelineBarrier(d.cmd, VK_PIPELINE_STAGE_HOST_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &host, 0, nullptr, 0, nullptr);
-  vkCmdBindPipeline(d.cmd, VK_PIPELINE_BIND_POINT_COMPUTE, d.particle_compute);
-  vkCmdBindDescriptorSets(d.cmd, VK_PIPELINE_BIND_POINT_COMPUTE, d.particle_layout, 0, 1, &d.particle_set, 0, nullptr);
-  struct {
-    std::uint32_t count, frame, inject, links;
-    float dt, ring, pad0, pad1;
-  } pc{d.particle_count, ++d.particle_frame, inject, static_cast<std::uint32_t>(m.inflows.size()), static_cast<float>(dt),
-       static_cast<float>(anatomy::kVeinRing), 0, 0};
-  vkCmdPushConstants(d.cmd, d.particle_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(pc), &pc);
-  vkCmdDispatch(d.cmd, (d.particle_count + 63) / 64, 1, 1);
-  VkMemoryBarrier done{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-  done.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
-  done.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
-  vkCmdPipelineBarrier(d.cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &done, 0, nullptr, 0, nullptr);
+  d.record_particles(l, state, 0.0);
+  d.barrier(VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
   d.submit_and_wait();
 }
 
-std::vector<float> Renderer::particle_positions() const {
-  const Impl& d = *impl_;
-  const auto* src = static_cast<const float*>(d.pbuf[Impl::pPositions].mapped);
-  return src ? std::vector<float>(src, src + 4 * std::size_t(d.particle_count)) : std::vector<float>{};
+void Renderer::advance_particles(const anatomy::State& state, double dt, std::size_t slot) {
+  Impl& d = *impl_;
+  Impl::Leg& l = d.leg(slot, "advance_particles");
+  if (l.particle_count == 0) return;
+  d.begin_commands();
+  d.record_particles(l, state, dt);
+  d.barrier(VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
+  d.submit_and_wait();
 }
 
-std::vector<float> Renderer::deformed_positions() const {
-  const Impl& d = *impl_;
-  std::vector<float> out(static_cast<std::size_t>(d.vertex_count) * 3);
-  const auto* src = static_cast<const float*>(d.buffers[Impl::kOut].mapped);
-  for (std::uint32_t v = 0; v < d.vertex_count; ++v)
-    for (int k = 0; k < 3; ++k) out[3 * v + std::size_t(k)] = src[4 * v + std::size_t(k)];
+std::vector<float> Renderer::particle_positions(std::size_t slot) const {
+  Impl& d = *impl_;
+  const Impl::Leg& l = d.leg(slot, "particle_positions");
+  if (l.particle_count == 0) return {};
+  return d.read_back(l.pbuf[Impl::pPositions], static_cast<VkDeviceSize>(l.particle_count) * 16);
+}
+
+std::vector<float> Renderer::deformed_positions(std::size_t slot) const {
+  Impl& d = *impl_;
+  const Impl::Leg& l = d.leg(slot, "deformed_positions");
+  const std::vector<float> all = d.read_back(l.buffers[Impl::kOut], static_cast<VkDeviceSize>(l.vertex_count) * 16);
+  // back into the structures' order
+  std::vector<float> out;
+  out.reserve(static_cast<std::size_t>(l.vertex_count) * 3);
+  for (std::size_t si = 0; si < l.structure_base.size(); ++si) {
+    const std::uint32_t begin = l.structure_base[si];
+    const std::uint32_t end = l.structure_end[si];
+    for (std::uint32_t v = begin; v < end; ++v)
+      for (int k = 0; k < 3; ++k) out.push_back(all[4 * v + std::size_t(k)]);
+  }
   return out;
 }
 
+const FrameTimings& Renderer::last_timings() const { return impl_->timings; }
+
+std::array<int, 4> leg_viewport(int width, int height, std::size_t index, std::size_t count) {
+  const auto n = static_cast<int>(std::max<std::size_t>(count, 1));
+  const auto i = static_cast<int>(index);
+  const int x0 = i * width / n, x1 = (i + 1) * width / n;
+  return {x0, 0, x1 - x0, height};
+}
+
+std::array<float, 3> project(const Camera& camera, const std::array<float, 3>& point, const std::array<int, 4>& viewport) {
+  const Mat4 vp = multiply(perspective(camera.fov_deg, static_cast<float>(viewport[2]) / static_cast<float>(viewport[3]), kNear, kFar), look_at(camera));
+  float clip[4];
+  for (int r = 0; r < 4; ++r)
+    clip[r] = vp[std::size_t(r)] * point[0] + vp[std::size_t(4 + r)] * point[1] + vp[std::size_t(8 + r)] * point[2] + vp[std::size_t(12 + r)];
+  if (clip[3] <= 0) return {0, 0, -1};
+  return {static_cast<float>(viewport[0]) + (clip[0] / clip[3] * 0.5f + 0.5f) * static_cast<float>(viewport[2]),
+          static_cast<float>(viewport[1]) + (clip[1] / clip[3] * 0.5f + 0.5f) * static_cast<float>(viewport[3]), clip[2] / clip[3]};
+}
+
 Image Renderer::render(const anatomy::State& state, const Camera& camera) {
+  const anatomy::State* states[1] = {&state};
+  Image img;
+  render(states, camera, FrameOptions{}, img);
+  return img;
+}
+
+void Renderer::render(std::span<const anatomy::State* const> states, const Camera& camera, const FrameOptions& frame, Image& out) {
   Impl& d = *impl_;
-  if (!d.model) throw RenderError("render: no leg was given (set_leg)");
-  // this frame's deformation inputs into their mapped buffers (no allocation on the GPU side)
-  const anatomy::DeformFrame frame = anatomy::deform_frame(*d.model, d.paths, state);
-  std::memcpy(d.buffers[Impl::kBodies].mapped, frame.bodies.data(), frame.bodies.size() * 32);
-  std::memcpy(d.buffers[Impl::kSegments].mapped, frame.segments.data(), frame.segments.size() * 16);
-  std::memcpy(d.buffers[Impl::kValves].mapped, frame.valves.data(), frame.valves.size() * 16);
-  const Mat4 vp = multiply(perspective(camera.fov_deg, static_cast<float>(d.options.width) / static_cast<float>(d.options.height), 0.05f, 5.0f),
-                           look_at(camera));
+  if (d.leg_count == 0) throw RenderError("render: no leg was given (set_leg)");
+  if (states.size() != d.leg_count)
+    throw RenderError(fmt::format("render: {} states for {} legs; one state per leg", states.size(), d.leg_count));
+
+  // this frame's small tables into their mapped buffers (nothing is allocated per frame)
+  for (std::size_t i = 0; i < d.leg_count; ++i) {
+    Impl::Leg& l = d.legs[i];
+    const anatomy::DeformFrame df = anatomy::deform_frame(*l.model, l.paths, *states[i]);
+    std::memcpy(l.buffers[Impl::kBodies].mapped, df.bodies.data(), df.bodies.size() * 32);
+    std::memcpy(l.buffers[Impl::kSegments].mapped, df.segments.data(), df.segments.size() * 16);
+    std::memcpy(l.buffers[Impl::kValves].mapped, df.valves.data(), df.valves.size() * 16);
+  }
 
   d.begin_commands();
-  // host writes -> compute reads
-  VkMemoryBarrier host_to_compute{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-  host_to_compute.srcAccessMask = VK_ACCESS_HOST_WRITE_BIT;
-  host_to_compute.dstAccessMask = VK_ACCESS_SHADER_READ_BIT;
-  vkCmdPipelineBarrier(d.cmd, VK_PIPELINE_STAGE_HOST_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &host_to_compute, 0, nullptr, 0, nullptr);
-  // previous frame's vertex reads -> this frame's compute writes
-  VkMemoryBarrier draw_to_compute{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-  draw_to_compute.srcAccessMask = VK_ACCESS_VERTEX_ATTRIBUTE_READ_BIT;
-  draw_to_compute.dstAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
-  vkCmdPipelineBarrier(d.cmd, VK_PIPELINE_STAGE_VERTEX_INPUT_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &draw_to_compute, 0, nullptr, 0, nullptr);
+  d.stamp(0, true);
+  if (frame.particle_dt > 0)
+    for (std::size_t i = 0; i < d.leg_count; ++i)
+      if (d.legs[i].particle_count > 0) d.record_particles(d.legs[i], *states[i], frame.particle_dt);
+  d.stamp(1);
+  d.barrier(VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
+  // the previous frame's vertex reads before this frame's writes
+  d.barrier(VK_PIPELINE_STAGE_VERTEX_INPUT_BIT, VK_ACCESS_VERTEX_ATTRIBUTE_READ_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT);
   vkCmdBindPipeline(d.cmd, VK_PIPELINE_BIND_POINT_COMPUTE, d.compute);
-  vkCmdBindDescriptorSets(d.cmd, VK_PIPELINE_BIND_POINT_COMPUTE, d.compute_layout, 0, 1, &d.descriptor_set, 0, nullptr);
-  const std::uint32_t groups = (d.vertex_count + 63) / 64;
   for (std::uint32_t pass = 0; pass < 2; ++pass) {
-    const std::uint32_t pc[4] = {d.vertex_count, pass, static_cast<std::uint32_t>(anatomy::kVeinRing), 0};
-    vkCmdPushConstants(d.cmd, d.compute_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(pc), pc);
-    vkCmdDispatch(d.cmd, groups, 1, 1);
-    // positions written -> read by the normal pass; then everything -> vertex input and host
-    VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-    mb.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
-    mb.dstAccessMask = pass == 0 ? VK_ACCESS_SHADER_READ_BIT : VK_ACCESS_VERTEX_ATTRIBUTE_READ_BIT;
-    vkCmdPipelineBarrier(d.cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                         pass == 0 ? VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT : VK_PIPELINE_STAGE_VERTEX_INPUT_BIT, 0, 1, &mb, 0, nullptr, 0, nullptr);
+    for (std::size_t i = 0; i < d.leg_count; ++i) {
+      const Impl::Leg& l = d.legs[i];
+      const std::uint32_t moving = l.vertex_count - l.first_moving;
+      if (moving == 0) continue;
+      vkCmdBindDescriptorSets(d.cmd, VK_PIPELINE_BIND_POINT_COMPUTE, d.compute_layout, 0, 1, &l.deform_set, 0, nullptr);
+      const std::uint32_t pc[4] = {l.vertex_count, pass, static_cast<std::uint32_t>(anatomy::kVeinRing), l.first_moving};
+      vkCmdPushConstants(d.cmd, d.compute_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(pc), pc);
+      vkCmdDispatch(d.cmd, (moving + 63) / 64, 1, 1);
+    }
+    // positions -> the normal pass; then positions, normals and particles -> drawing
+    if (pass == 0)
+      d.barrier(VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
+    else
+      d.barrier(VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_VERTEX_INPUT_BIT | VK_PIPELINE_STAGE_VERTEX_SHADER_BIT,
+                VK_ACCESS_VERTEX_ATTRIBUTE_READ_BIT | VK_ACCESS_SHADER_READ_BIT);
   }
+  d.stamp(2);
 
   VkClearValue clear[3];
   clear[0].color = {{0.955f, 0.955f, 0.965f, 1.0f}};  // a neutral, projector-friendly background
@@ -1041,79 +1298,25 @@ Image Renderer::render(const anatomy::State& state, const Camera& camera) {
   rp.clearValueCount = 3;
   rp.pClearValues = clear;
   vkCmdBeginRenderPass(d.cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
-  VkBuffer vbufs[2] = {d.buffers[Impl::kOut].buffer, d.buffers[Impl::kOut].buffer};
-  VkDeviceSize voffs[2] = {0, static_cast<VkDeviceSize>(d.vertex_count) * 16};
-  vkCmdBindVertexBuffers(d.cmd, 0, 2, vbufs, voffs);
-  vkCmdBindIndexBuffer(d.cmd, d.buffers[Impl::kIndices].buffer, 0, VK_INDEX_TYPE_UINT32);
-  // opaque tissue first, the blood, then translucent layers from the inside out (valves, veins, skin)
-  for (int pass = 0; pass < 2; ++pass) {
-    if (pass == 1 && d.particle_count > 0) {
-      vkCmdBindPipeline(d.cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, d.particle_draw);
-      vkCmdBindDescriptorSets(d.cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, d.draw_layout, 0, 1, &d.draw_set, 0, nullptr);
-      struct {
-        float view_projection[16];
-        float right[4];
-        float up[4];
-      } pp{};
-      std::memcpy(pp.view_projection, vp.data(), sizeof(pp.view_projection));
-      const auto basis = camera_basis(camera);
-      for (int k = 0; k < 3; ++k) {
-        pp.right[k] = basis[0][std::size_t(k)];
-        pp.up[k] = basis[1][std::size_t(k)];
-      }
-      // sphere radius: 0.7 mm shows the stream inside a 2-4 mm vein when close; from afar at least a
-      // pixel and a half, so that the blood stays visible on a projector
-      const float dist = std::sqrt((camera.target[0] - camera.eye[0]) * (camera.target[0] - camera.eye[0]) +
-                                   (camera.target[1] - camera.eye[1]) * (camera.target[1] - camera.eye[1]) +
-                                   (camera.target[2] - camera.eye[2]) * (camera.target[2] - camera.eye[2]));
-      const float pixel = 2.0f * dist * std::tan(camera.fov_deg * 3.14159265f / 360.0f) / static_cast<float>(d.options.height);
-      pp.right[3] = std::max(0.0007f, 0.75f * pixel);
-      vkCmdPushConstants(d.cmd, d.draw_layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(pp), &pp);
-      vkCmdDraw(d.cmd, 6 * d.particle_count, 1, 0, 0);
-      // the mesh pipelines' vertex buffers are bound again below
-      vkCmdBindVertexBuffers(d.cmd, 0, 2, vbufs, voffs);
-      vkCmdBindIndexBuffer(d.cmd, d.buffers[Impl::kIndices].buffer, 0, VK_INDEX_TYPE_UINT32);
-    }
-    vkCmdBindPipeline(d.cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pass == 0 ? d.opaque : d.translucent);
-    for (anatomy::StructureKind kind : {anatomy::StructureKind::Bone, anatomy::StructureKind::Tendon, anatomy::StructureKind::Muscle,
-                                        anatomy::StructureKind::Valve, anatomy::StructureKind::Vein, anatomy::StructureKind::Skin}) {
-      const TissueStyle style = default_style(kind);
-      if ((style.color[3] < 1.0f) != (pass == 1)) continue;
-      Push push{};
-      std::memcpy(push.view_projection, vp.data(), sizeof(push.view_projection));
-      std::memcpy(push.color, style.color.data(), sizeof(push.color));
-      push.material[0] = static_cast<float>(kind);
-      push.material[1] = camera.eye[0];
-      push.material[2] = camera.eye[1];
-      push.material[3] = camera.eye[2];
-      vkCmdPushConstants(d.cmd, d.layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(Push), &push);
-      for (const auto& r : d.draws)
-        if (r.kind == kind) vkCmdDrawIndexed(d.cmd, r.index_count, 1, r.first_index, 0, 0);
-    }
-  }
+  for (std::size_t i = 0; i < d.leg_count; ++i) d.record_leg_draw(d.legs[i], camera, leg_viewport(d.options.width, d.options.height, i, d.leg_count));
+  if (frame.overlay) d.record_overlay(*frame.overlay);
   vkCmdEndRenderPass(d.cmd);
+  d.stamp(3);
   VkBufferImageCopy copy{};
   copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
   copy.imageExtent = {static_cast<std::uint32_t>(d.options.width), static_cast<std::uint32_t>(d.options.height), 1};
   VkImage source = d.samples == VK_SAMPLE_COUNT_1_BIT ? d.color_ms.image : d.resolve.image;
-  vkCmdCopyImageToBuffer(d.cmd, source, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, d.readback, 1, &copy);
-  VkMemoryBarrier to_host{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-  to_host.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT | VK_ACCESS_SHADER_WRITE_BIT;
-  to_host.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
-  vkCmdPipelineBarrier(d.cmd, VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &to_host, 0,
-                       nullptr, 0, nullptr);
+  vkCmdCopyImageToBuffer(d.cmd, source, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, d.readback.buffer, 1, &copy);
+  d.stamp(4);
+  d.barrier(VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT | VK_ACCESS_SHADER_WRITE_BIT,
+            VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
   d.submit_and_wait();
+  d.read_timings();
 
-  Image img;
-  img.width = d.options.width;
-  img.height = d.options.height;
-  img.rgba.resize(static_cast<std::size_t>(img.width) * static_cast<std::size_t>(img.height) * 4);
-  void* p = nullptr;
-  CP_VK(vkMapMemory(d.device, d.readback_memory, 0, VK_WHOLE_SIZE, 0, &p));
-  std::memcpy(img.rgba.data(), p, img.rgba.size());
-  vkUnmapMemory(d.device, d.readback_memory);
-  for (std::size_t i = 3; i < img.rgba.size(); i += 4) img.rgba[i] = 255;  // an opaque picture
-  return img;
+  out.width = d.options.width;
+  out.height = d.options.height;
+  out.rgba.resize(static_cast<std::size_t>(out.width) * static_cast<std::size_t>(out.height) * 4);
+  std::memcpy(out.rgba.data(), d.readback.mapped, out.rgba.size());
 }
 
 }  // namespace calfpump::render

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -57,7 +58,35 @@ struct TissueStyle {
 /// The default style of a kind: anatomy-atlas colours, translucent skin and veins.
 TissueStyle default_style(anatomy::StructureKind kind);
 
-/// The renderer.
+class Overlay;
+
+/// How long the GPU spent on each part of the last frame (ms), from timestamps; all zero where the
+/// device has none.
+struct FrameTimings {
+  double particles_ms = 0;  ///< particle transport (compute)
+  double deform_ms = 0;     ///< deformation and normals (compute)
+  double draw_ms = 0;       ///< tissue, blood and overlay drawing, multisample resolve
+  double readback_ms = 0;   ///< copy of the image into host memory
+};
+
+/// What a frame draws besides the legs.
+struct FrameOptions {
+  double particle_dt = 0;           ///< s of model time to move the particles first (0: they stay)
+  const Overlay* overlay = nullptr; ///< 2D text and plots over the frame, in pixels
+};
+
+/// The most legs one frame shows side by side.
+inline constexpr std::size_t kMaxLegs = 2;
+
+/// Where leg `index` of `count` appears: its viewport (x, y, width, height in pixels).
+std::array<int, 4> leg_viewport(int width, int height, std::size_t index, std::size_t count);
+
+/// Projects a point in leg coordinates to pixels of a viewport (x right, y down); z is the
+/// depth (0 near, 1 far), negative or > 1 behind the camera or out of range.
+std::array<float, 3> project(const Camera& camera, const std::array<float, 3>& point, const std::array<int, 4>& viewport);
+
+/// The renderer. It holds up to kMaxLegs legs (slots 0, 1), each with its own model, deformation
+/// and blood particles; a frame draws them side by side with one camera.
 class Renderer {
  public:
   explicit Renderer(const RenderOptions& options);
@@ -65,20 +94,28 @@ class Renderer {
   Renderer(const Renderer&) = delete;
   Renderer& operator=(const Renderer&) = delete;
 
-  /// Uploads the leg (rest geometry and its deformation attributes) and the model's constant
-  /// deformation data, once; the model must outlive the renderer's use of it.
-  void set_leg(const anatomy::Model& model, const anatomy::LegGeometry& rest);
-  /// Deforms the leg on the GPU for a state (anatomy::deform_frame), draws it and reads the image back.
+  /// Uploads a leg (rest geometry and its deformation attributes) and the model's constant
+  /// deformation data into a slot, once; the model must outlive the renderer's use of it. Slots
+  /// are filled in order; the frame shows as many legs as slots are filled. Drops the slot's particles.
+  void set_leg(const anatomy::Model& model, const anatomy::LegGeometry& rest, std::size_t slot = 0);
+  /// Deforms the one leg on the GPU for a state (anatomy::deform_frame), draws it and reads the image back.
   Image render(const anatomy::State& state, const Camera& camera);
-  /// Places `count` blood particles in proportion to a state's venous volumes (after set_leg).
-  void set_particles(const anatomy::State& state, std::size_t count);
-  /// Moves the particles on the GPU by the flows of a state over dt (s); render() then draws them.
-  void advance_particles(const anatomy::State& state, double dt);
+  /// One frame of every leg (one state per filled slot), in one GPU submission: particle transport
+  /// (when frame.particle_dt > 0), deformation, drawing, overlay and read-back. `out` keeps its
+  /// storage from frame to frame.
+  void render(std::span<const anatomy::State* const> states, const Camera& camera, const FrameOptions& frame, Image& out);
+  /// GPU time of the last frame's parts.
+  const FrameTimings& last_timings() const;
+  /// Places `count` blood particles in a slot's leg in proportion to a state's venous volumes.
+  void set_particles(const anatomy::State& state, std::size_t count, std::size_t slot = 0);
+  /// Moves a slot's particles on the GPU by the flows of a state over dt (s) (its own submission;
+  /// frames move them with FrameOptions::particle_dt instead).
+  void advance_particles(const anatomy::State& state, double dt, std::size_t slot = 0);
   /// Particle positions of the last advance (xyz, age per particle; waiting ones far below the floor).
-  std::vector<float> particle_positions() const;
+  std::vector<float> particle_positions(std::size_t slot = 0) const;
 
   /// The deformed vertex positions of the last frame (xyz per vertex, structures in order).
-  std::vector<float> deformed_positions() const;
+  std::vector<float> deformed_positions(std::size_t slot = 0) const;
 
   /// The chosen device's name.
   const std::string& device_name() const;

@@ -1,0 +1,390 @@
+// Signed-distance font atlases baked with stb_truetype (its implementation comes from Debian's
+// libstb) and the overlay's triangle list.
+
+#include "render/overlay.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+#include <string>
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wconversion"
+#pragma GCC diagnostic ignored "-Wold-style-cast"
+#pragma GCC diagnostic ignored "-Wcast-align"
+#pragma GCC diagnostic ignored "-Wshadow"
+#pragma GCC diagnostic ignored "-Wpedantic"
+#include <stb/stb_truetype.h>
+#pragma GCC diagnostic pop
+
+namespace calfpump::render {
+
+namespace {
+
+// Padding 6 at onedge 128 and 128/6 levels per pixel spends the whole 0..255 range on +-6 atlas
+// pixels around the outline: enough for anti-aliasing down to small sizes and for outlines or
+// shadows a few screen pixels wide, without wasting precision on distances nobody samples.
+constexpr int kPadding = 6;
+constexpr unsigned char kOnEdge = 128;
+constexpr float kDistScale = 128.0f / static_cast<float>(kPadding);
+constexpr int kAtlasWidth = 1024;
+constexpr char32_t kReplacement = 0xFFFD;
+
+std::vector<char32_t> baked_codepoints() {
+  std::vector<char32_t> cps;
+  for (char32_t c = 32; c <= 126; ++c) cps.push_back(c);
+  for (char32_t c = 160; c <= 255; ++c) cps.push_back(c);  // includes U+00B7
+  for (char32_t c : {0x2013, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2026, 0x2212, 0x2264, 0x2265})
+    cps.push_back(c);
+  for (char32_t c = 0x2190; c <= 0x2193; ++c) cps.push_back(c);
+  for (char32_t c = 0x03B1; c <= 0x03C9; ++c) cps.push_back(c);
+  std::sort(cps.begin(), cps.end());
+  cps.erase(std::unique(cps.begin(), cps.end()), cps.end());
+  return cps;
+}
+
+std::uint32_t be32(const std::vector<unsigned char>& d, std::size_t at) {
+  return static_cast<std::uint32_t>(d[at]) << 24 | static_cast<std::uint32_t>(d[at + 1]) << 16 |
+         static_cast<std::uint32_t>(d[at + 2]) << 8 | static_cast<std::uint32_t>(d[at + 3]);
+}
+
+// stb_truetype trusts the file's offsets; checking the table directory keeps a truncated or
+// foreign file from sending it past the end of the buffer.
+bool plausible_font(const std::vector<unsigned char>& d) {
+  if (d.size() < 12) return false;
+  const int offset = stbtt_GetFontOffsetForIndex(d.data(), 0);
+  if (offset < 0) return false;
+  const auto base = static_cast<std::size_t>(offset);
+  if (base + 12 > d.size()) return false;
+  const std::size_t tables = static_cast<std::size_t>(d[base + 4]) << 8 | d[base + 5];
+  if (tables == 0 || base + 12 + 16 * tables > d.size()) return false;
+  for (std::size_t t = 0; t < tables; ++t) {
+    const std::size_t rec = base + 12 + 16 * t;
+    const std::uint64_t start = be32(d, rec + 8);
+    const std::uint64_t length = be32(d, rec + 12);
+    if (start + length > d.size()) return false;
+  }
+  return true;
+}
+
+std::vector<unsigned char> read_font_file(const std::filesystem::path& ttf) {
+  std::error_code ec;
+  if (!std::filesystem::exists(ttf, ec)) throw std::runtime_error(ttf.string() + ": no such font file");
+  if (!std::filesystem::is_regular_file(ttf, ec)) throw std::runtime_error(ttf.string() + ": not a regular file");
+  std::ifstream in(ttf, std::ios::binary);
+  if (!in) throw std::runtime_error(ttf.string() + ": cannot open the font file");
+  std::vector<unsigned char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw std::runtime_error(ttf.string() + ": cannot read the font file");
+  return data;
+}
+
+// One code point at s[i], advancing i. Malformed input gives U+FFFD and consumes the maximal
+// invalid subpart (Unicode's recommended practice), so a stray byte costs one '?' and never
+// swallows the valid text after it.
+char32_t next_codepoint(std::string_view s, std::size_t& i) {
+  const auto b0 = static_cast<unsigned char>(s[i++]);
+  if (b0 < 0x80) return b0;
+  int more = 0;
+  char32_t cp = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // the second byte's range excludes overlongs and surrogates
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    more = 1;
+    cp = b0 & 0x1Fu;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    more = 2;
+    cp = b0 & 0x0Fu;
+    if (b0 == 0xE0) lo = 0xA0;
+    if (b0 == 0xED) hi = 0x9F;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    more = 3;
+    cp = b0 & 0x07u;
+    if (b0 == 0xF0) lo = 0x90;
+    if (b0 == 0xF4) hi = 0x8F;
+  } else {
+    return kReplacement;
+  }
+  for (int k = 0; k < more; ++k) {
+    if (i >= s.size()) return kReplacement;
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < lo || b > hi) return kReplacement;
+    lo = 0x80;
+    hi = 0xBF;
+    cp = cp << 6 | (b & 0x3Fu);
+    ++i;
+  }
+  return cp;
+}
+
+bool is_control(char32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp < 0xA0); }
+
+std::uint64_t pair_key(char32_t first, char32_t second) {
+  return static_cast<std::uint64_t>(first) << 32 | static_cast<std::uint64_t>(second);
+}
+
+// Walks a line of text glyph by glyph with kerning; emit(glyph, pen_x) sees pen positions in
+// bake pixels. Returns the advance width in bake pixels.
+template <class Emit>
+float layout(const FontAtlas& atlas, std::string_view utf8, Emit&& emit) {
+  const Glyph* fallback = atlas.find(U'?');
+  float pen = 0;
+  char32_t prev = 0;
+  for (std::size_t i = 0; i < utf8.size();) {
+    const char32_t cp = next_codepoint(utf8, i);
+    if (is_control(cp)) {
+      prev = 0;
+      continue;
+    }
+    const Glyph* g = atlas.find(cp);
+    if (!g) g = fallback;
+    if (!g) continue;
+    if (prev) pen += atlas.kern(prev, g->codepoint);
+    emit(*g, pen);
+    pen += g->advance;
+    prev = g->codepoint;
+  }
+  return pen;
+}
+
+}  // namespace
+
+const Glyph* FontAtlas::find(char32_t codepoint) const {
+  const auto it = std::lower_bound(glyphs.begin(), glyphs.end(), codepoint,
+                                   [](const Glyph& g, char32_t cp) { return g.codepoint < cp; });
+  return it != glyphs.end() && it->codepoint == codepoint ? &*it : nullptr;
+}
+
+float FontAtlas::kern(char32_t first, char32_t second) const {
+  const std::uint64_t key = pair_key(first, second);
+  const auto it = std::lower_bound(kerning.begin(), kerning.end(), key,
+                                   [](const KernPair& k, std::uint64_t p) { return k.pair < p; });
+  return it != kerning.end() && it->pair == key ? it->adjust : 0.0f;
+}
+
+FontAtlas load_font(const std::filesystem::path& ttf, float bake_size) {
+  if (!(bake_size >= 4.0f && bake_size <= 256.0f))
+    throw std::runtime_error(ttf.string() + ": bake size " + std::to_string(bake_size) + " is outside 4..256 px");
+  const std::vector<unsigned char> data = read_font_file(ttf);
+  stbtt_fontinfo info{};
+  if (!plausible_font(data) || !stbtt_InitFont(&info, data.data(), stbtt_GetFontOffsetForIndex(data.data(), 0)))
+    throw std::runtime_error(ttf.string() + ": not a TrueType/OpenType font");
+
+  FontAtlas atlas;
+  atlas.bake_size = bake_size;
+  atlas.px_range = 255.0f / kDistScale;
+  const float scale = stbtt_ScaleForPixelHeight(&info, bake_size);
+  int ascent = 0, descent = 0, line_gap = 0;
+  stbtt_GetFontVMetrics(&info, &ascent, &descent, &line_gap);
+  if (ascent - descent <= 0) throw std::runtime_error(ttf.string() + ": the font has no vertical metrics");
+  atlas.ascent = static_cast<float>(ascent) * scale;
+  atlas.descent = static_cast<float>(descent) * scale;
+  atlas.line_gap = static_cast<float>(line_gap) * scale;
+
+  struct Baked {
+    Glyph glyph;
+    int index = 0;  // glyph index in the font, for kerning
+    int w = 0, h = 0;
+    std::vector<std::uint8_t> sdf;
+  };
+  std::vector<Baked> baked;
+  for (char32_t cp : baked_codepoints()) {
+    const int index = stbtt_FindGlyphIndex(&info, static_cast<int>(cp));
+    if (index == 0) continue;  // absent: drawn as '?'
+    Baked b;
+    b.index = index;
+    b.glyph.codepoint = cp;
+    int advance = 0, bearing = 0;
+    stbtt_GetGlyphHMetrics(&info, index, &advance, &bearing);
+    b.glyph.advance = static_cast<float>(advance) * scale;
+    int xoff = 0, yoff = 0;
+    unsigned char* sdf =
+        stbtt_GetGlyphSDF(&info, scale, index, kPadding, kOnEdge, kDistScale, &b.w, &b.h, &xoff, &yoff);
+    if (sdf) {
+      b.sdf.assign(sdf, sdf + static_cast<std::size_t>(b.w) * static_cast<std::size_t>(b.h));
+      stbtt_FreeSDF(sdf, info.userdata);
+      b.glyph.x0 = static_cast<float>(xoff);
+      b.glyph.y0 = static_cast<float>(yoff);
+      b.glyph.x1 = static_cast<float>(xoff + b.w);
+      b.glyph.y1 = static_cast<float>(yoff + b.h);
+    } else {
+      b.w = b.h = 0;  // no outline (space)
+    }
+    baked.push_back(std::move(b));
+  }
+  if (baked.empty()) throw std::runtime_error(ttf.string() + ": the font has none of the characters the overlay needs");
+
+  // Shelf packing, tallest first, with a one-texel gutter so bilinear filtering at a box's edge
+  // reads empty space (the far outside of the field) rather than a neighbouring glyph.
+  std::vector<std::size_t> order(baked.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return baked[a].h > baked[b].h; });
+  int widest = 0;
+  for (const Baked& b : baked) widest = std::max(widest, b.w);
+  atlas.width = std::max(kAtlasWidth, widest + 2);
+  std::vector<std::array<int, 2>> place(baked.size(), {0, 0});
+  int x = 1, y = 1, row = 0;
+  for (std::size_t i : order) {
+    const Baked& b = baked[i];
+    if (b.w == 0) continue;
+    if (x + b.w + 1 > atlas.width) {
+      x = 1;
+      y += row + 1;
+      row = 0;
+    }
+    place[i] = {x, y};
+    x += b.w + 1;
+    row = std::max(row, b.h);
+  }
+  atlas.height = y + row + 1;
+  atlas.pixels.assign(static_cast<std::size_t>(atlas.width) * static_cast<std::size_t>(atlas.height), 0);
+  const auto fw = static_cast<float>(atlas.width), fh = static_cast<float>(atlas.height);
+  for (std::size_t i = 0; i < baked.size(); ++i) {
+    Baked& b = baked[i];
+    if (b.w == 0) continue;
+    const auto [px, py] = place[i];
+    for (int r = 0; r < b.h; ++r)
+      std::copy_n(b.sdf.begin() + static_cast<std::ptrdiff_t>(r) * b.w, b.w,
+                  atlas.pixels.begin() + static_cast<std::ptrdiff_t>(py + r) * atlas.width + px);
+    b.glyph.u0 = static_cast<float>(px) / fw;
+    b.glyph.v0 = static_cast<float>(py) / fh;
+    b.glyph.u1 = static_cast<float>(px + b.w) / fw;
+    b.glyph.v1 = static_cast<float>(py + b.h) / fh;
+  }
+
+  // Kerning is resolved now so the atlas alone lays text out, without the font file at hand.
+  for (const Baked& a : baked)
+    for (const Baked& b : baked)
+      if (const int k = stbtt_GetGlyphKernAdvance(&info, a.index, b.index); k != 0)
+        atlas.kerning.push_back({pair_key(a.glyph.codepoint, b.glyph.codepoint), static_cast<float>(k) * scale});
+  std::sort(atlas.kerning.begin(), atlas.kerning.end(),
+            [](const KernPair& p, const KernPair& q) { return p.pair < q.pair; });
+
+  atlas.glyphs.reserve(baked.size());
+  for (Baked& b : baked) atlas.glyphs.push_back(b.glyph);  // baked is in code point order
+  return atlas;
+}
+
+std::filesystem::path default_font_path(bool bold) {
+  if (bold) {
+    if (const char* env = std::getenv("CALFPUMP_FONT_BOLD"); env && *env) return env;
+  }
+  if (const char* env = std::getenv("CALFPUMP_FONT"); env && *env) return env;
+  return bold ? "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+              : "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+}
+
+Overlay::Overlay(const FontAtlas* regular, const FontAtlas* bold) : regular_(regular), bold_(bold) {
+  if (!regular_) throw std::invalid_argument("Overlay needs a regular font atlas");
+}
+
+void Overlay::clear() { vertices_.clear(); }
+
+float Overlay::text_width(std::string_view utf8, float size, bool bold) const {
+  const FontAtlas& a = atlas(bold);
+  return layout(a, utf8, [](const Glyph&, float) {}) * (size / a.bake_size);
+}
+
+float Overlay::text(float x, float y, float size, std::string_view utf8, std::uint32_t color, Align align, bool bold) {
+  const FontAtlas& a = atlas(bold);
+  const float s = size / a.bake_size;
+  const float width = text_width(utf8, size, bold);
+  const float left = align == Align::Left ? x : align == Align::Center ? x - 0.5f * width : x - width;
+  const float baseline = y + a.ascent * s;
+  const float u_shift = bold && bold_ ? 2.0f : 0.0f;
+  layout(a, utf8, [&](const Glyph& g, float pen) {
+    if (!g.visible()) return;
+    const float x0 = left + (pen + g.x0) * s, x1 = left + (pen + g.x1) * s;
+    const float y0 = baseline + g.y0 * s, y1 = baseline + g.y1 * s;
+    const float u0 = g.u0 + u_shift, u1 = g.u1 + u_shift;
+    vertices_.push_back({x0, y0, u0, g.v0, color});
+    vertices_.push_back({x1, y0, u1, g.v0, color});
+    vertices_.push_back({x1, y1, u1, g.v1, color});
+    vertices_.push_back({x0, y0, u0, g.v0, color});
+    vertices_.push_back({x1, y1, u1, g.v1, color});
+    vertices_.push_back({x0, y1, u0, g.v1, color});
+  });
+  return width;
+}
+
+void Overlay::triangle(float ax, float ay, float bx, float by, float cx, float cy, std::uint32_t color) {
+  vertices_.push_back({ax, ay, -1.0f, -1.0f, color});
+  vertices_.push_back({bx, by, -1.0f, -1.0f, color});
+  vertices_.push_back({cx, cy, -1.0f, -1.0f, color});
+}
+
+void Overlay::rect(float x0, float y0, float x1, float y1, std::uint32_t color) {
+  rect_gradient_h(x0, y0, x1, y1, color, color);
+}
+
+void Overlay::rect_gradient_h(float x0, float y0, float x1, float y1, std::uint32_t left, std::uint32_t right) {
+  if (x0 > x1) {
+    std::swap(x0, x1);
+    std::swap(left, right);
+  }
+  if (y0 > y1) std::swap(y0, y1);
+  if (x0 == x1 || y0 == y1) return;
+  vertices_.push_back({x0, y0, -1.0f, -1.0f, left});
+  vertices_.push_back({x1, y0, -1.0f, -1.0f, right});
+  vertices_.push_back({x1, y1, -1.0f, -1.0f, right});
+  vertices_.push_back({x0, y0, -1.0f, -1.0f, left});
+  vertices_.push_back({x1, y1, -1.0f, -1.0f, right});
+  vertices_.push_back({x0, y1, -1.0f, -1.0f, left});
+}
+
+void Overlay::line(float x0, float y0, float x1, float y1, float width, std::uint32_t color) {
+  const float dx = x1 - x0, dy = y1 - y0;
+  const float len = std::hypot(dx, dy);
+  if (len <= 1e-6f || width <= 0) return;
+  const float h = 0.5f * width;
+  const float nx = -dy / len * h, ny = dx / len * h;
+  triangle(x0 + nx, y0 + ny, x1 + nx, y1 + ny, x1 - nx, y1 - ny, color);
+  triangle(x0 + nx, y0 + ny, x1 - nx, y1 - ny, x0 - nx, y0 - ny, color);
+}
+
+void Overlay::polyline(std::span<const std::array<float, 2>> points, float width, std::uint32_t color) {
+  if (width <= 0) return;
+  // repeated points carry no direction; dropping them keeps every joint well defined
+  std::vector<std::array<float, 2>> p;
+  p.reserve(points.size());
+  for (const auto& q : points)
+    if (p.empty() || std::hypot(q[0] - p.back()[0], q[1] - p.back()[1]) > 1e-6f) p.push_back(q);
+  const float h = 0.5f * width;
+  for (std::size_t i = 0; i + 1 < p.size(); ++i) line(p[i][0], p[i][1], p[i + 1][0], p[i + 1][1], width, color);
+  for (std::size_t i = 1; i + 1 < p.size(); ++i) {
+    const float d1x = p[i][0] - p[i - 1][0], d1y = p[i][1] - p[i - 1][1];
+    const float d2x = p[i + 1][0] - p[i][0], d2y = p[i + 1][1] - p[i][1];
+    const float l1 = std::hypot(d1x, d1y), l2 = std::hypot(d2x, d2y);
+    const float n1x = -d1y / l1, n1y = d1x / l1, n2x = -d2y / l2, n2y = d2x / l2;
+    const float cross = (d1x * d2y - d1y * d2x) / (l1 * l2);
+    if (std::abs(cross) < 1e-4f) continue;  // straight on (no gap) or a reversal (the quads overlap)
+    // the gap opens on the outside of the turn
+    const float side = cross > 0 ? -h : h;
+    const float ax = p[i][0] + side * n1x, ay = p[i][1] + side * n1y;
+    const float bx = p[i][0] + side * n2x, by = p[i][1] + side * n2y;
+    triangle(p[i][0], p[i][1], ax, ay, bx, by, color);
+    const float mx = n1x + n2x, my = n1y + n2y;
+    const float m2 = mx * mx + my * my;  // |n1 + n2| = 2 cos(turn / 2); miter length h * 2 / |n1 + n2|
+    if (m2 >= 1.0f) {
+      const float tx = p[i][0] + side * mx * 2.0f / m2, ty = p[i][1] + side * my * 2.0f / m2;
+      triangle(ax, ay, tx, ty, bx, by, color);
+    }
+  }
+}
+
+void Overlay::circle(float x, float y, float radius, std::uint32_t color) {
+  if (radius <= 0) return;
+  const int n = std::clamp(static_cast<int>(std::ceil(radius)), 16, 24);
+  const float step = 2.0f * 3.14159265358979f / static_cast<float>(n);
+  float px = x + radius, py = y;
+  for (int k = 1; k <= n; ++k) {
+    const float a = step * static_cast<float>(k % n);
+    const float qx = x + radius * std::cos(a), qy = y + radius * std::sin(a);
+    triangle(x, y, px, py, qx, qy, color);
+    px = qx;
+    py = qy;
+  }
+}
+
+}  // namespace calfpump::render
