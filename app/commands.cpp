@@ -26,6 +26,8 @@
 #include "anatomy/scenario.hpp"
 #include "anatomy/units.hpp"
 #include "render/renderer.hpp"
+#include "frame_overlay.hpp"
+#include "render/overlay.hpp"
 #include "scene.hpp"
 
 namespace calfpump::app {
@@ -345,7 +347,18 @@ int cmd_screenshot(const ScreenshotOptions& o) {
     scene.seed_particles(renderer, o.particles);
     scene.run_until(o.time_s, &renderer);
     render::Image img;
-    renderer.render(scene.states(), render::Camera{}, render::FrameOptions{}, img);
+    render::FrameOptions fo;
+    const render::FontAtlas regular = render::load_font(render::default_font_path(false));
+    const render::FontAtlas bold = render::load_font(render::default_font_path(true));
+    render::Overlay overlay(&regular, &bold);
+    if (!o.plain) {
+      renderer.set_fonts(regular, bold);
+      compose_overlay(scene, render::Camera{}, w, h, overlay);
+      fo.overlay = &overlay;
+      fo.leg_top = overlay_top(h);
+      fo.leg_bottom = overlay_bottom(h);
+    }
+    renderer.render(scene.states(), render::Camera{}, fo, img);
     render::write_png(img, o.out);
     fmt::print("{} ({}x{}, {}, t = {:.3f} s", o.out, w, h, renderer.device_name(), o.time_s);
     for (std::size_t i = 0; i < scene.size(); ++i)

@@ -46,6 +46,7 @@ struct AnatomyOptions {
 struct ScreenshotOptions {
   std::string scenario;
   std::string compare;  ///< a second scenario drawn beside the first; empty: one leg
+  bool plain = false;   ///< the legs only, without titles, labels, plots and legend
   double time_s = 0;
   std::string size = "1280x720";
   std::string device;

@@ -39,8 +39,9 @@ class Scene {
  public:
   /// History is sampled at 30 per second of model time: a plot point per video frame.
   static constexpr double kSampleInterval_s = 1.0 / 30.0;
-  /// Particles move every fourth simulation step (60 per second of model time) while catching up.
-  static constexpr int kStepsPerParticleStep = 4;
+  /// Particles move every eighth simulation step while catching up: 30 steps per second of model
+  /// time, as in a video at 30 frames per second.
+  static constexpr int kStepsPerParticleStep = 8;
 
   /// Loads each scenario (a built-in name or a file) against the leg description; ConfigError on bad input.
   explicit Scene(const std::vector<std::string>& scenarios);

@@ -8,7 +8,7 @@ packages=(
   libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   catch2
   libvtk9-dev libassimp-dev
-  libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers glslc libstb-dev
+  libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers glslc libstb-dev fonts-dejavu-core
 )
 
 missing=()

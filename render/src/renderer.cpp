@@ -4,11 +4,14 @@
 
 #include "render/renderer.hpp"
 
+#include "render/overlay.hpp"
+
 #include "anatomy/deform.hpp"
 #include "anatomy/particles.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -226,6 +229,16 @@ struct Renderer::Impl {
   std::array<Leg, kMaxLegs> legs;
   std::size_t leg_count = 0;
   Buffer readback;  // host-visible, cached where offered: the CPU reads every pixel of it
+  // the overlay: two signed-distance font atlases and a vertex buffer that grows only when a frame
+  // needs more than any before
+  ImageRes atlas[2];
+  float atlas_range[2] = {0, 0};
+  VkSampler sampler = VK_NULL_HANDLE;
+  VkDescriptorSetLayout overlay_set_layout = VK_NULL_HANDLE;
+  VkDescriptorSet overlay_set = VK_NULL_HANDLE;
+  VkPipelineLayout overlay_layout = VK_NULL_HANDLE;
+  VkPipeline overlay_pipeline = VK_NULL_HANDLE;
+  Buffer overlay_vertices;
   VkDescriptorSetLayout set_layout = VK_NULL_HANDLE;
   VkDescriptorPool descriptor_pool = VK_NULL_HANDLE;
   VkPipelineLayout compute_layout = VK_NULL_HANDLE;
@@ -343,11 +356,12 @@ struct Renderer::Impl {
     return (got & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) && (got & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
   }
 
-  void create_image(VkFormat format, VkImageUsageFlags usage, VkSampleCountFlagBits count, VkImageAspectFlags aspect, ImageRes& res) {
+  void create_image(VkFormat format, VkImageUsageFlags usage, VkSampleCountFlagBits count, VkImageAspectFlags aspect, ImageRes& res,
+                    int width = 0, int height = 0) {
     VkImageCreateInfo info{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
     info.imageType = VK_IMAGE_TYPE_2D;
     info.format = format;
-    info.extent = {static_cast<std::uint32_t>(options.width), static_cast<std::uint32_t>(options.height), 1};
+    info.extent = {static_cast<std::uint32_t>(width > 0 ? width : options.width), static_cast<std::uint32_t>(height > 0 ? height : options.height), 1};
     info.mipLevels = 1;
     info.arrayLayers = 1;
     info.samples = count;
@@ -405,6 +419,13 @@ struct Renderer::Impl {
       destroy_image(depth_ms);
       destroy_image(resolve);
       free_buffer(readback);
+      free_buffer(overlay_vertices);
+      destroy_image(atlas[0]);
+      destroy_image(atlas[1]);
+      if (overlay_pipeline) vkDestroyPipeline(device, overlay_pipeline, nullptr);
+      if (overlay_layout) vkDestroyPipelineLayout(device, overlay_layout, nullptr);
+      if (overlay_set_layout) vkDestroyDescriptorSetLayout(device, overlay_set_layout, nullptr);
+      if (sampler) vkDestroySampler(device, sampler, nullptr);
       if (timestamps) vkDestroyQueryPool(device, timestamps, nullptr);
       if (fence) vkDestroyFence(device, fence, nullptr);
       if (pool) vkDestroyCommandPool(device, pool, nullptr);
@@ -497,6 +518,67 @@ struct Renderer::Impl {
     draw_layout = pipeline_layout(&draw_set_layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 96);
     const VkPipelineVertexInputStateCreateInfo none{VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
     particle_draw = graphics_pipeline("particles.vert.spv", "particles.frag.spv", none, draw_layout, true, false);
+  }
+
+  void create_overlay_pipeline() {
+    VkSamplerCreateInfo si{VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO};
+    si.magFilter = si.minFilter = VK_FILTER_LINEAR;
+    si.mipmapMode = VK_SAMPLER_MIPMAP_MODE_NEAREST;
+    si.addressModeU = si.addressModeV = si.addressModeW = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE;
+    CP_VK(vkCreateSampler(device, &si, nullptr, &sampler));
+    VkDescriptorSetLayoutBinding b[2] = {{0, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, VK_SHADER_STAGE_FRAGMENT_BIT, nullptr},
+                                         {1, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, VK_SHADER_STAGE_FRAGMENT_BIT, nullptr}};
+    VkDescriptorSetLayoutCreateInfo li{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
+    li.bindingCount = 2;
+    li.pBindings = b;
+    CP_VK(vkCreateDescriptorSetLayout(device, &li, nullptr, &overlay_set_layout));
+    overlay_set = allocate_set(overlay_set_layout);
+    overlay_layout = pipeline_layout(&overlay_set_layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 16);
+    VkVertexInputBindingDescription binding{0, sizeof(OverlayVertex), VK_VERTEX_INPUT_RATE_VERTEX};
+    VkVertexInputAttributeDescription attrs[3] = {{0, 0, VK_FORMAT_R32G32_SFLOAT, offsetof(OverlayVertex, x)},
+                                                  {1, 0, VK_FORMAT_R32G32_SFLOAT, offsetof(OverlayVertex, u)},
+                                                  {2, 0, VK_FORMAT_R8G8B8A8_UNORM, offsetof(OverlayVertex, rgba)}};
+    VkPipelineVertexInputStateCreateInfo vi{VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
+    vi.vertexBindingDescriptionCount = 1;
+    vi.pVertexBindingDescriptions = &binding;
+    vi.vertexAttributeDescriptionCount = 3;
+    vi.pVertexAttributeDescriptions = attrs;
+    overlay_pipeline = graphics_pipeline("overlay.vert.spv", "overlay.frag.spv", vi, overlay_layout, false, true, false);
+  }
+
+  // a font atlas into a sampled R8 image (staging copy), once
+  void upload_atlas(int which, const FontAtlas& font) {
+    if (font.width <= 0 || font.height <= 0 || font.pixels.size() != static_cast<std::size_t>(font.width) * static_cast<std::size_t>(font.height))
+      throw RenderError("set_fonts: a font atlas is empty or its size does not match its pixels");
+    vkDeviceWaitIdle(device);
+    destroy_image(atlas[which]);
+    create_image(VK_FORMAT_R8_UNORM, VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT, VK_SAMPLE_COUNT_1_BIT, VK_IMAGE_ASPECT_COLOR_BIT,
+                 atlas[which], font.width, font.height);
+    Buffer staging = make_buffer(font.pixels.size(), VK_BUFFER_USAGE_TRANSFER_SRC_BIT);
+    std::memcpy(staging.mapped, font.pixels.data(), font.pixels.size());
+    begin_commands();
+    VkImageMemoryBarrier to_dst{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
+    to_dst.srcAccessMask = 0;
+    to_dst.dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+    to_dst.oldLayout = VK_IMAGE_LAYOUT_UNDEFINED;
+    to_dst.newLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL;
+    to_dst.srcQueueFamilyIndex = to_dst.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+    to_dst.image = atlas[which].image;
+    to_dst.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
+    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 0, nullptr, 1, &to_dst);
+    VkBufferImageCopy copy{};
+    copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+    copy.imageExtent = {static_cast<std::uint32_t>(font.width), static_cast<std::uint32_t>(font.height), 1};
+    vkCmdCopyBufferToImage(cmd, staging.buffer, atlas[which].image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &copy);
+    VkImageMemoryBarrier to_read = to_dst;
+    to_read.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+    to_read.dstAccessMask = VK_ACCESS_SHADER_READ_BIT;
+    to_read.oldLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL;
+    to_read.newLayout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
+    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT, 0, 0, nullptr, 0, nullptr, 1, &to_read);
+    submit_and_wait();
+    free_buffer(staging);
+    atlas_range[which] = font.px_range;
   }
 
   void create_compute() {
@@ -750,7 +832,7 @@ struct Renderer::Impl {
   // a graphics pipeline for the target: two stages, triangle lists, no culling (leaflets are sheets;
   // translucent layers show their inside), depth tested; depth written and/or alpha-blended
   VkPipeline graphics_pipeline(const char* vert, const char* frag, const VkPipelineVertexInputStateCreateInfo& vi,
-                               VkPipelineLayout pipeline_layout, bool depth_write, bool blended) {
+                               VkPipelineLayout pipeline_layout, bool depth_write, bool blended, bool depth_test = true) {
     VkShaderModule vs = shader(vert), fs = shader(frag);
     VkPipelineShaderStageCreateInfo stages[2]{};
     stages[0].sType = stages[1].sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
@@ -778,7 +860,7 @@ struct Renderer::Impl {
     VkPipelineMultisampleStateCreateInfo ms{VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO};
     ms.rasterizationSamples = samples;
     VkPipelineDepthStencilStateCreateInfo ds{VK_STRUCTURE_TYPE_PIPELINE_DEPTH_STENCIL_STATE_CREATE_INFO};
-    ds.depthTestEnable = VK_TRUE;
+    ds.depthTestEnable = depth_test ? VK_TRUE : VK_FALSE;
     ds.depthWriteEnable = depth_write ? VK_TRUE : VK_FALSE;
     ds.depthCompareOp = VK_COMPARE_OP_LESS_OR_EQUAL;
     VkPipelineColorBlendAttachmentState blend{};
@@ -979,7 +1061,29 @@ struct Renderer::Impl {
     }
   }
 
-  void record_overlay(const Overlay&) {}
+  void record_overlay(const Overlay& overlay) {
+    const auto& verts = overlay.vertices();
+    if (verts.empty()) return;
+    if (!atlas[0].image) throw RenderError("render: a frame has an overlay but no fonts were given (set_fonts)");
+    const VkDeviceSize bytes = verts.size() * sizeof(OverlayVertex);
+    if (bytes > overlay_vertices.size) {
+      // the buffer grows (by half again) only past the largest overlay so far; the frame before has finished
+      free_buffer(overlay_vertices);
+      overlay_vertices = make_buffer(bytes + bytes / 2, VK_BUFFER_USAGE_VERTEX_BUFFER_BIT);
+    }
+    std::memcpy(overlay_vertices.mapped, verts.data(), bytes);
+    const VkViewport vp{0, 0, static_cast<float>(options.width), static_cast<float>(options.height), 0, 1};
+    const VkRect2D scissor{{0, 0}, {static_cast<std::uint32_t>(options.width), static_cast<std::uint32_t>(options.height)}};
+    vkCmdSetViewport(cmd, 0, 1, &vp);
+    vkCmdSetScissor(cmd, 0, 1, &scissor);
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, overlay_pipeline);
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, overlay_layout, 0, 1, &overlay_set, 0, nullptr);
+    const float pc[4] = {static_cast<float>(options.width), static_cast<float>(options.height), atlas_range[0], atlas_range[1]};
+    vkCmdPushConstants(cmd, overlay_layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(pc), pc);
+    const VkDeviceSize offset = 0;
+    vkCmdBindVertexBuffers(cmd, 0, 1, &overlay_vertices.buffer, &offset);
+    vkCmdDraw(cmd, static_cast<std::uint32_t>(verts.size()), 1, 0, 0);
+  }
 };
 
 Renderer::Renderer(const RenderOptions& options) : impl_(std::make_unique<Impl>()) {
@@ -992,6 +1096,25 @@ Renderer::Renderer(const RenderOptions& options) : impl_(std::make_unique<Impl>(
   impl_->create_pipelines();
   impl_->create_compute();
   impl_->create_particle_pipelines();
+  impl_->create_overlay_pipeline();
+}
+
+void Renderer::set_fonts(const FontAtlas& regular, const FontAtlas& bold) {
+  Impl& d = *impl_;
+  d.upload_atlas(0, regular);
+  d.upload_atlas(1, bold);
+  VkDescriptorImageInfo info[2] = {{d.sampler, d.atlas[0].view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL},
+                                   {d.sampler, d.atlas[1].view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL}};
+  VkWriteDescriptorSet w[2]{};
+  for (std::uint32_t i = 0; i < 2; ++i) {
+    w[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+    w[i].dstSet = d.overlay_set;
+    w[i].dstBinding = i;
+    w[i].descriptorCount = 1;
+    w[i].descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
+    w[i].pImageInfo = &info[i];
+  }
+  vkUpdateDescriptorSets(d.device, 2, w, 0, nullptr);
 }
 
 Renderer::~Renderer() = default;
@@ -1219,11 +1342,13 @@ std::vector<float> Renderer::deformed_positions(std::size_t slot) const {
 
 const FrameTimings& Renderer::last_timings() const { return impl_->timings; }
 
-std::array<int, 4> leg_viewport(int width, int height, std::size_t index, std::size_t count) {
+std::array<int, 4> leg_viewport(int width, int height, std::size_t index, std::size_t count, int top, int bottom) {
   const auto n = static_cast<int>(std::max<std::size_t>(count, 1));
   const auto i = static_cast<int>(index);
   const int x0 = i * width / n, x1 = (i + 1) * width / n;
-  return {x0, 0, x1 - x0, height};
+  top = std::clamp(top, 0, height / 2 - 1);
+  bottom = std::clamp(bottom, 0, height / 2 - 1);
+  return {x0, top, x1 - x0, height - top - bottom};
 }
 
 std::array<float, 3> project(const Camera& camera, const std::array<float, 3>& point, const std::array<int, 4>& viewport) {
@@ -1298,7 +1423,7 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
   rp.clearValueCount = 3;
   rp.pClearValues = clear;
   vkCmdBeginRenderPass(d.cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
-  for (std::size_t i = 0; i < d.leg_count; ++i) d.record_leg_draw(d.legs[i], camera, leg_viewport(d.options.width, d.options.height, i, d.leg_count));
+  for (std::size_t i = 0; i < d.leg_count; ++i) d.record_leg_draw(d.legs[i], camera, leg_viewport(d.options.width, d.options.height, i, d.leg_count, frame.leg_top, frame.leg_bottom));
   if (frame.overlay) d.record_overlay(*frame.overlay);
   vkCmdEndRenderPass(d.cmd);
   d.stamp(3);

@@ -59,6 +59,7 @@ struct TissueStyle {
 TissueStyle default_style(anatomy::StructureKind kind);
 
 class Overlay;
+struct FontAtlas;
 
 /// How long the GPU spent on each part of the last frame (ms), from timestamps; all zero where the
 /// device has none.
@@ -73,13 +74,16 @@ struct FrameTimings {
 struct FrameOptions {
   double particle_dt = 0;           ///< s of model time to move the particles first (0: they stay)
   const Overlay* overlay = nullptr; ///< 2D text and plots over the frame, in pixels
+  int leg_top = 0;                  ///< pixels above the legs kept for titles
+  int leg_bottom = 0;               ///< pixels below the legs kept for captions
 };
 
 /// The most legs one frame shows side by side.
 inline constexpr std::size_t kMaxLegs = 2;
 
-/// Where leg `index` of `count` appears: its viewport (x, y, width, height in pixels).
-std::array<int, 4> leg_viewport(int width, int height, std::size_t index, std::size_t count);
+/// Where leg `index` of `count` appears: its viewport (x, y, width, height in pixels), side by
+/// side, between `top` and `bottom` pixels kept free at the frame's edges.
+std::array<int, 4> leg_viewport(int width, int height, std::size_t index, std::size_t count, int top = 0, int bottom = 0);
 
 /// Projects a point in leg coordinates to pixels of a viewport (x right, y down); z is the
 /// depth (0 near, 1 far), negative or > 1 behind the camera or out of range.
@@ -104,6 +108,8 @@ class Renderer {
   /// (when frame.particle_dt > 0), deformation, drawing, overlay and read-back. `out` keeps its
   /// storage from frame to frame.
   void render(std::span<const anatomy::State* const> states, const Camera& camera, const FrameOptions& frame, Image& out);
+  /// Uploads the overlay's font atlases (once, before frames with an overlay).
+  void set_fonts(const FontAtlas& regular, const FontAtlas& bold);
   /// GPU time of the last frame's parts.
   const FrameTimings& last_timings() const;
   /// Places `count` blood particles in a slot's leg in proportion to a state's venous volumes.

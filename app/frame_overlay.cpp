@@ -1,0 +1,195 @@
+#include "frame_overlay.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "anatomy/deform.hpp"
+#include "anatomy/sweep.hpp"
+
+namespace calfpump::app {
+
+namespace {
+
+using render::Align;
+using render::rgba;
+
+constexpr std::uint32_t kInk = rgba(32, 36, 44);
+constexpr std::uint32_t kMuted = rgba(88, 94, 106);
+constexpr std::uint32_t kPanel = rgba(255, 255, 255, 215);
+constexpr std::uint32_t kGrid = rgba(200, 204, 212);
+constexpr std::uint32_t kPressure = rgba(196, 48, 40);
+constexpr std::uint32_t kVolume = rgba(48, 92, 196);
+
+// a live plot: the last `window_s` seconds of one quantity, with its current value
+struct PlotSpec {
+  const char* title;
+  const char* unit;
+  double y_max;
+  std::uint32_t colour;
+  double Sample::*field;
+};
+
+void plot(render::Overlay& o, float unit, float x0, float y0, float x1, float y1, const PlotSpec& spec, const std::vector<Sample>& history,
+          double now_s) {
+  constexpr double kWindow_s = 10.0;
+  const float text = 19.0f * unit, value_size = 25.0f * unit, pad = 8.0f * unit;
+  o.rect(x0, y0, x1, y1, kPanel);
+  o.text(x0 + pad, y0 + pad, text, spec.title, kMuted);
+  const double current = history.empty() ? 0.0 : history.back().*spec.field;
+  o.text(x1 - pad, y0 + pad + text, value_size, fmt::format("{:.0f} {}", current, spec.unit), spec.colour, Align::Right, true);
+  // the graph: time across (the last 10 s), the quantity up from 0
+  const float gx0 = x0 + pad + o.text_width("000", text), gx1 = x1 - pad;
+  const float gy0 = y0 + pad + text + value_size + 4.0f * unit, gy1 = y1 - pad;
+  if (gy1 - gy0 < 10.0f * unit) return;
+  for (double frac : {0.0, 0.5, 1.0}) {
+    const float y = gy1 - static_cast<float>(frac) * (gy1 - gy0);
+    o.line(gx0, y, gx1, y, 1.0f * unit, kGrid);
+  }
+  o.text(gx0 - 4.0f * unit, gy1 - 0.6f * text, text, "0", kMuted, Align::Right);
+  o.text(gx0 - 4.0f * unit, gy0 - 0.4f * text, text, fmt::format("{:.0f}", spec.y_max), kMuted, Align::Right);
+  std::vector<std::array<float, 2>> points;
+  for (const Sample& s : history) {
+    if (s.t_s < now_s - kWindow_s - 1e-9) continue;
+    const double fx = (s.t_s - (now_s - kWindow_s)) / kWindow_s;
+    const double fy = std::clamp(s.*spec.field / spec.y_max, 0.0, 1.0);
+    points.push_back({gx0 + static_cast<float>(fx) * (gx1 - gx0), gy1 - static_cast<float>(fy) * (gy1 - gy0)});
+  }
+  o.polyline(points, 2.5f * unit, spec.colour);
+  if (!points.empty()) o.circle(points.back()[0], points.back()[1], 4.0f * unit, spec.colour);
+}
+
+// a point of the leg to label, in leg coordinates
+struct Anchor {
+  std::string text;
+  anatomy::Point3 point;
+};
+
+anatomy::Point3 vessel_point(const LegRun& leg, const anatomy::LegPaths& paths, const char* name, double s) {
+  const int v = leg.leg.vessel_index(name);
+  return v < 0 ? anatomy::Point3{0, 0, 0} : anatomy::path_point(paths.vessels[static_cast<std::size_t>(v)], s, 0, 0, 0);
+}
+
+anatomy::Point3 body_point(const LegRun& leg, const anatomy::LegPaths& paths, const char* name, double s) {
+  const int b = leg.leg.body_index(name);
+  return b < 0 ? anatomy::Point3{0, 0, 0} : anatomy::path_point(paths.bodies[static_cast<std::size_t>(b)].front(), s, 0, 0, 0);
+}
+
+// labels stacked in a column beside the leg, each joined to its point by a leader line
+void labels(render::Overlay& o, float unit, const render::Camera& camera, const std::array<int, 4>& viewport, std::vector<Anchor> anchors,
+            float column_x, bool column_left) {
+  const float size = 19.5f * unit, gap = 30.0f * unit;
+  struct Placed {
+    std::string text;
+    float ax, ay, y;
+  };
+  std::vector<Placed> placed;
+  for (const Anchor& a : anchors) {
+    const auto p = render::project(camera, {static_cast<float>(a.point[0]), static_cast<float>(a.point[1]), static_cast<float>(a.point[2])}, viewport);
+    if (p[2] < 0 || p[2] > 1) continue;
+    placed.push_back({a.text, p[0], p[1], p[1] - size / 2});
+  }
+  std::sort(placed.begin(), placed.end(), [](const Placed& a, const Placed& b) { return a.ay < b.ay; });
+  // push labels apart, top to bottom, keeping them inside the frame
+  float next = static_cast<float>(viewport[1]) + 10.0f * unit;
+  for (Placed& p : placed) {
+    p.y = std::max(p.y, next);
+    next = p.y + gap;
+  }
+  for (const Placed& p : placed) {
+    const float w = o.text_width(p.text, size);
+    const float tx = column_left ? column_x : column_x - w;
+    o.rect(tx - 4.0f * unit, p.y - 2.0f * unit, tx + w + 4.0f * unit, p.y + size + 2.0f * unit, rgba(255, 255, 255, 170));
+    o.text(tx, p.y, size, p.text, kInk);
+    const float lx = column_left ? tx + w + 6.0f * unit : tx - 6.0f * unit, ly = p.y + size * 0.55f;
+    o.line(lx, ly, p.ax, p.ay, 1.5f * unit, rgba(40, 44, 52, 220));
+    o.circle(p.ax, p.ay, 3.5f * unit, rgba(40, 44, 52));
+  }
+}
+
+}  // namespace
+
+int overlay_top(int height) { return static_cast<int>(std::lround(0.075 * height)); }
+int overlay_bottom(int height) { return static_cast<int>(std::lround(0.075 * height)); }
+
+void compose_overlay(const Scene& scene, const render::Camera& camera, int width, int height, render::Overlay& o) {
+  o.clear();
+  const float unit = static_cast<float>(height) / 720.0f;
+  const float W = static_cast<float>(width), H = static_cast<float>(height);
+  const std::size_t n = scene.size();
+  if (n == 0) return;
+  const double now = scene.time();
+
+  // a common scale for both legs' plots, so that heights compare
+  double volume_max = 50;
+  for (std::size_t i = 0; i < n; ++i)
+    for (const Sample& s : scene.leg(i).history) volume_max = std::max(volume_max, s.calf_ml);
+  volume_max = std::ceil(volume_max / 50.0) * 50.0;
+
+  for (std::size_t i = 0; i < n; ++i) {
+    const LegRun& leg = scene.leg(i);
+    const auto vp = render::leg_viewport(width, height, i, n, overlay_top(height), overlay_bottom(height));
+    const float vx = static_cast<float>(vp[0]), vw = static_cast<float>(vp[2]);
+    // title, shrunk to fit its half but never below the smallest text size
+    const std::string& title = leg.scenario.title.empty() ? leg.scenario.name : leg.scenario.title;
+    float size = 30.0f * unit;
+    const float fit = (vw - 24.0f * unit) / std::max(1.0f, o.text_width(title, size, true)) * size;
+    size = std::max(kMinTextShare * H, std::min(size, fit));
+    o.text(vx + vw / 2, 12.0f * unit, size, title, kInk, Align::Center, true);
+    if (i + 1 < n) o.line(vx + vw, 60.0f * unit, vx + vw, H - 60.0f * unit, 1.0f * unit, kGrid);
+
+    const float px0 = vx + vw * 0.655f, px1 = vx + vw - 12.0f * unit;
+    plot(o, unit, px0, 0.14f * H, px1, 0.40f * H, {"Ankle vein pressure", "mmHg", 120.0, kPressure, &Sample::ankle_mmHg}, leg.history, now);
+    plot(o, unit, px0, 0.43f * H, px1, 0.69f * H, {"Blood in calf veins", "ml", volume_max, kVolume, &Sample::calf_ml}, leg.history, now);
+    o.text(px1, 0.69f * H + 4.0f * unit, 18.0f * unit, "last 10 seconds", kMuted, Align::Right);
+
+    const anatomy::LegPaths paths = anatomy::make_leg_paths(leg.leg);
+    if (i == 0) {
+      labels(o, unit, camera, vp,
+             {{"Gastrocnemius", body_point(leg, paths, "gastrocnemius-medial", 0.3)},
+              {"Soleus", body_point(leg, paths, "soleus", 0.8)},
+              {"Popliteal vein (deep)", vessel_point(leg, paths, "popliteal", 0.5)},
+              {"Great saphenous vein", vessel_point(leg, paths, "gsv", 0.36)},
+              {"One-way valve", vessel_point(leg, paths, "gsv", 0.25)}},
+             vx + 12.0f * unit, true);
+    } else {
+      // what differs: the saphenous valves no longer close
+      bool leaky = false;
+      for (double inc : leg.scenario.condition.valve_incompetence) leaky = leaky || inc > 0;
+      if (leaky)
+        labels(o, unit, camera, vp, {{"Leaky valves:", vessel_point(leg, paths, "gsv", 0.45)}, {"blood falls back", vessel_point(leg, paths, "gsv", 0.3)}},
+               vx + 12.0f * unit, true);
+    }
+  }
+
+  // legend: between the legs when there are two (the second leg's label column), else bottom left
+  {
+    const auto vp = render::leg_viewport(width, height, n - 1, n, overlay_top(height), overlay_bottom(height));
+    const float x = (n >= 2 ? static_cast<float>(vp[0]) : 0.0f) + 12.0f * unit, size = 18.5f * unit, row = 27.0f * unit;
+    const float sw = 26.0f * unit, bar = 150.0f * unit;
+    float y = n >= 2 ? 0.57f * H : 0.70f * H;
+    o.text(x, y, size, "Blood colour", kInk, Align::Left, true);
+    y += row;
+    o.rect_gradient_h(x, y + 2.0f * unit, x + bar, y + size - 4.0f * unit, rgba(242, 31, 26), rgba(97, 10, 56));
+    y += row - 6.0f * unit;
+    o.text(x, y, size, "fresh", kMuted);
+    o.text(x + bar, y, size, "1 min in leg", kMuted, Align::Right);
+    y += row + 6.0f * unit;
+    o.rect(x, y + 3.0f * unit, x + sw, y + size - 3.0f * unit, rgba(89, 128, 242, 200));
+    o.text(x + sw + 8.0f * unit, y, size, "Vein wall", kInk);
+    y += row;
+    o.rect(x, y + 3.0f * unit, x + sw, y + size - 3.0f * unit, rgba(184, 61, 56));
+    o.text(x + sw + 8.0f * unit, y, size, "Calf muscle", kInk);
+  }
+
+  // caption and clock
+  const float caption = 21.0f * unit;
+  o.text(W / 2, H - caption - 14.0f * unit, caption,
+         "Each step, the calf muscles squeeze the deep veins; one-way valves keep the blood going up.", kInk, Align::Center);
+  o.text(W - 12.0f * unit, H - caption - 14.0f * unit - 30.0f * unit, 19.0f * unit, fmt::format("t = {:.1f} s", now), kMuted, Align::Right);
+}
+
+}  // namespace calfpump::app

@@ -1,0 +1,23 @@
+#pragma once
+// What a comparison frame says besides the legs: a title over each leg, labels with leader lines,
+// live plots of ankle pressure and calf venous volume, a legend and a caption. Sizes scale with
+// the frame height; no text is smaller than 2.5% of it.
+
+#include "render/overlay.hpp"
+#include "render/renderer.hpp"
+#include "scene.hpp"
+
+namespace calfpump::app {
+
+/// The smallest text, as a share of the frame height (projector legibility).
+inline constexpr float kMinTextShare = 0.025f;
+
+/// The frame's bands above and below the legs (pixels) for titles and the caption.
+int overlay_top(int height);
+int overlay_bottom(int height);
+
+/// Fills `out` (cleared first) with the overlay of a frame of `scene` seen through `camera`, the
+/// legs drawn between overlay_top() and overlay_bottom().
+void compose_overlay(const Scene& scene, const render::Camera& camera, int width, int height, render::Overlay& out);
+
+}  // namespace calfpump::app

@@ -1,0 +1,34 @@
+#version 450
+// Overlay colour: solid (u < 0), or text from a signed-distance atlas, regular (0 <= u < 1) or
+// bold (u >= 2). Coverage comes from the distance in screen pixels, so text is sharp at any size.
+
+layout(set = 0, binding = 0) uniform sampler2D regular_atlas;
+layout(set = 0, binding = 1) uniform sampler2D bold_atlas;
+
+layout(push_constant) uniform Push {
+  vec2 frame_size;
+  float px_range_regular;  // atlas pixels that the sampled 0..1 spans
+  float px_range_bold;
+} push;
+
+layout(location = 0) in vec2 in_uv;
+layout(location = 1) in vec4 in_color;
+
+layout(location = 0) out vec4 out_color;
+
+void main() {
+  // derivatives and samples before any branch (implicit derivatives need uniform control flow)
+  bool solid = in_uv.x < -0.5;
+  bool bold = in_uv.x >= 1.5;
+  vec2 uv = vec2(bold ? in_uv.x - 2.0 : in_uv.x, in_uv.y);
+  vec2 duv = fwidth(uv);
+  float s_regular = textureLod(regular_atlas, uv, 0.0).r;
+  float s_bold = textureLod(bold_atlas, uv, 0.0).r;
+  float s = bold ? s_bold : s_regular;
+  vec2 atlas_size = vec2(bold ? textureSize(bold_atlas, 0) : textureSize(regular_atlas, 0));
+  float range = bold ? push.px_range_bold : push.px_range_regular;
+  // the atlas' distance range in screen pixels: atlas pixels times screen pixels per atlas pixel
+  float screen_range = max(0.5 * dot(vec2(range) / atlas_size, 1.0 / max(duv, vec2(1e-7))), 1.0);
+  float coverage = solid ? 1.0 : clamp(screen_range * (s - 0.5) + 0.5, 0.0, 1.0);
+  out_color = vec4(in_color.rgb, in_color.a * coverage);
+}
