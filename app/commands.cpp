@@ -10,6 +10,7 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <memory>
 #include <sstream>
 #include <cstdlib>
 
@@ -322,51 +323,68 @@ int cmd_bench_render(const BenchRenderOptions& o) {
   });
 }
 
+namespace {
+
+// renders a still of one or two legs at a time to a PNG; returns the scene for its figures
+std::unique_ptr<Scene> render_still(const ScreenshotOptions& o, std::string& device_name) {
+  const auto [w, h] = parse_size(o.size);
+  std::vector<std::string> names{o.scenario};
+  if (!o.compare.empty()) names.push_back(o.compare);
+  auto scene = std::make_unique<Scene>(names);
+  for (std::size_t i = 0; i < scene->size(); ++i)
+    if (o.time_s > scene->leg(i).scenario.duration_s)
+      throw ConfigError("--time", 0, 0, "",
+                        fmt::format("{} s is past the end of '{}' ({} s)", o.time_s, scene->leg(i).scenario.name, scene->leg(i).scenario.duration_s));
+  const LegGeometry rest = read_leg_glb(default_leg_mesh());
+  // fonts before the GPU work: a missing font fails fast
+  std::unique_ptr<render::FontAtlas> regular, bold;
+  if (!o.plain) {
+    regular = std::make_unique<render::FontAtlas>(render::load_font(render::default_font_path(false)));
+    bold = std::make_unique<render::FontAtlas>(render::load_font(render::default_font_path(true)));
+  }
+  render::RenderOptions ro;
+  ro.width = w;
+  ro.height = h;
+  ro.device = o.device;
+  const char* validation = std::getenv("CALFPUMP_VALIDATION");
+  ro.validation = validation && std::string(validation) == "1";
+  render::Renderer renderer(ro);
+  scene->attach(renderer, rest);
+  // the particles need a history: they start 3 s earlier, spread by volume
+  constexpr double kWarmup_s = 3.0;
+  scene->run_until(std::max(0.0, o.time_s - (o.particles > 0 ? kWarmup_s : 0.0)));
+  scene->seed_particles(renderer, o.particles);
+  scene->run_until(o.time_s, &renderer);
+  render::Image img;
+  render::FrameOptions fo;
+  std::unique_ptr<render::Overlay> overlay;
+  if (!o.plain) {
+    renderer.set_fonts(*regular, *bold);
+    overlay = std::make_unique<render::Overlay>(regular.get(), bold.get());
+    compose_overlay(*scene, render::Camera{}, w, h, *overlay);
+    fo.overlay = overlay.get();
+    fo.leg_top = overlay_top(h);
+    fo.leg_bottom = overlay_bottom(h);
+  }
+  renderer.render(scene->states(), render::Camera{}, fo, img);
+  if (renderer.validation_messages() > 0)
+    fmt::print(stderr, "calfpump: {} Vulkan validation messages; the first: {}\n", renderer.validation_messages(),
+               renderer.first_validation_message());
+  render::write_png(img, o.out);
+  device_name = renderer.device_name();
+  return scene;
+}
+
+}  // namespace
+
 int cmd_screenshot(const ScreenshotOptions& o) {
   return guarded([&] {
-    const auto [w, h] = parse_size(o.size);
-    std::vector<std::string> names{o.scenario};
-    if (!o.compare.empty()) names.push_back(o.compare);
-    Scene scene(names);
-    for (std::size_t i = 0; i < scene.size(); ++i)
-      if (o.time_s > scene.leg(i).scenario.duration_s)
-        throw ConfigError("--time", 0, 0, "",
-                          fmt::format("{} s is past the end of '{}' ({} s)", o.time_s, scene.leg(i).scenario.name, scene.leg(i).scenario.duration_s));
-    const LegGeometry rest = read_leg_glb(default_leg_mesh());
-    render::RenderOptions ro;
-    ro.width = w;
-    ro.height = h;
-    ro.device = o.device;
-    const char* validation = std::getenv("CALFPUMP_VALIDATION");
-    ro.validation = validation && std::string(validation) == "1";
-    render::Renderer renderer(ro);
-    scene.attach(renderer, rest);
-    // the particles need a history: they start 3 s earlier, spread by volume
-    constexpr double kWarmup_s = 3.0;
-    scene.run_until(std::max(0.0, o.time_s - (o.particles > 0 ? kWarmup_s : 0.0)));
-    scene.seed_particles(renderer, o.particles);
-    scene.run_until(o.time_s, &renderer);
-    render::Image img;
-    render::FrameOptions fo;
-    const render::FontAtlas regular = render::load_font(render::default_font_path(false));
-    const render::FontAtlas bold = render::load_font(render::default_font_path(true));
-    render::Overlay overlay(&regular, &bold);
-    if (!o.plain) {
-      renderer.set_fonts(regular, bold);
-      compose_overlay(scene, render::Camera{}, w, h, overlay);
-      fo.overlay = &overlay;
-      fo.leg_top = overlay_top(h);
-      fo.leg_bottom = overlay_bottom(h);
-    }
-    renderer.render(scene.states(), render::Camera{}, fo, img);
-    render::write_png(img, o.out);
-    fmt::print("{} ({}x{}, {}, t = {:.3f} s", o.out, w, h, renderer.device_name(), o.time_s);
-    for (std::size_t i = 0; i < scene.size(); ++i)
-      fmt::print("; {}: ankle {:.1f} mmHg", scene.leg(i).scenario.name, scene.leg(i).history.back().ankle_mmHg);
+    std::string device;
+    const auto scene = render_still(o, device);
+    fmt::print("{} ({}, {}, t = {:.3f} s", o.out, o.size, device, o.time_s);
+    for (std::size_t i = 0; i < scene->size(); ++i)
+      fmt::print("; {}: ankle {:.1f} mmHg", scene->leg(i).scenario.name, scene->leg(i).history.back().ankle_mmHg);
     fmt::print(")\n");
-    if (renderer.validation_messages() > 0)
-      fmt::print(stderr, "calfpump: {} Vulkan validation messages; the first: {}\n", renderer.validation_messages(),
-                 renderer.first_validation_message());
     return 0;
   });
 }
@@ -466,21 +484,36 @@ int cmd_bench_sim(const BenchOptions& o) {
   });
 }
 
-int cmd_report(bool as_json) {
+int cmd_report(const ReportOptions& o) {
   return guarded([&] {
     const Loaded a = load("healthy-walking");
     const Loaded b = load("gsv-reflux-walking");
+    // the picture first: 20 s into the walk scenarios (10 s standing, then 10 s of walking)
+    std::string device;
+    if (!o.out.empty()) {
+      ScreenshotOptions shot;
+      shot.scenario = "healthy-walking";
+      shot.compare = "gsv-reflux-walking";
+      shot.time_s = 20.0;
+      shot.size = o.size;
+      shot.device = o.device;
+      shot.particles = o.particles;
+      shot.out = o.out;
+      render_still(shot, device);
+    }
     const Model ma = build_model(a.leg, a.scenario.condition);
     const Model mb = build_model(b.leg, b.scenario.condition);
     const RunSummary sa = run_scenario(ma, a.scenario), sb = run_scenario(mb, b.scenario);
     const AvpResult va = run_avp(a.leg, a.scenario), vb = run_avp(b.leg, b.scenario);
-    if (as_json) {
-      fmt::print("{}\n", json{{"legs", {{{"simulation", summary_json(a.scenario, sa)}, {"avp", avp_json(a.scenario, va)}},
-                                        {{"simulation", summary_json(b.scenario, sb)}, {"avp", avp_json(b.scenario, vb)}}}}}
-                             .dump(2));
+    if (o.json) {
+      json j{{"legs", {{{"simulation", summary_json(a.scenario, sa)}, {"avp", avp_json(a.scenario, va)}},
+                       {{"simulation", summary_json(b.scenario, sb)}, {"avp", avp_json(b.scenario, vb)}}}}};
+      if (!o.out.empty()) j["image"] = {{"file", o.out}, {"size", o.size}, {"time_s", 20.0}, {"device", device}};
+      fmt::print("{}\n", j.dump(2));
       return 0;
     }
     fmt::print("CalfPump: the calf muscle pump, healthy leg and leg with great saphenous reflux, walking\n\n");
+    if (!o.out.empty()) fmt::print("Picture: {} ({}, 20 s into the scenarios, rendered on {})\n\n", o.out, o.size, device);
     fmt::print("{:<36}{:>18}{:>22}\n", "", a.scenario.name, b.scenario.name);
     auto row = [](const char* what, double x, double y, const char* unit) {
       fmt::print("{:<36}{:>14.1f} {:<5}{:>16.1f} {:<5}\n", what, x, unit, y, unit);

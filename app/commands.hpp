@@ -2,6 +2,7 @@
 // The calfpump sub-commands. Each returns the process exit code: 0 success, 2 bad input (a file,
 // name or value), 3 a simulation that diverged, 1 anything else.
 
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -71,7 +72,17 @@ struct BenchRenderOptions {
 };
 
 int cmd_bench_render(const BenchRenderOptions& o);
-/// The default job: the healthy and the great-saphenous-reflux leg, walking, side by side.
-int cmd_report(bool json);
+/// Options of `report`, the default job.
+struct ReportOptions {
+  bool json = false;
+  std::string out = "calfpump-comparison.png";  ///< the picture; empty: figures only
+  std::string size = "1280x720";
+  std::string device;
+  std::size_t particles = 200000;
+};
+
+/// The default job: the healthy and the great-saphenous-reflux leg, walking, side by side: a
+/// rendered picture and the clinical figures.
+int cmd_report(const ReportOptions& o);
 
 }  // namespace calfpump::app

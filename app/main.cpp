@@ -66,9 +66,15 @@ int main(int argc, char** argv) {
   screenshot->add_option("--out", shot.out, "PNG file to write")->required();
   screenshot->add_option("--particles", shot.particles, "Blood particles (0: none)")->check(CLI::Range(0, 16000000));
 
-  bool report_json = false;
-  auto* report = app.add_subcommand("report", "Healthy and great-saphenous-reflux legs walking, compared (default)");
-  report->add_flag("--json", report_json, "Print one JSON object");
+  ReportOptions rep;
+  bool no_image = false;
+  auto* report = app.add_subcommand("report", "Healthy and great-saphenous-reflux legs walking: a picture and the clinical figures (default)");
+  report->add_flag("--json", rep.json, "Print one JSON object");
+  report->add_option("--out", rep.out, "PNG file for the picture");
+  report->add_flag("--no-image", no_image, "Figures only, no picture");
+  report->add_option("--size", rep.size, "Picture size WxH");
+  report->add_option("--device", rep.device, "Use the Vulkan device whose name contains this");
+  report->add_option("--particles", rep.particles, "Blood particles per leg (0: none)")->check(CLI::Range(0, 16000000));
 
   try {
     app.parse(argc, argv);
@@ -88,5 +94,6 @@ int main(int argc, char** argv) {
     }
     return cmd_bench_sim(bench);
   }
-  return cmd_report(report_json);
+  if (no_image) rep.out.clear();
+  return cmd_report(rep);
 }

@@ -101,9 +101,37 @@ TEST_CASE("bad input: a clear message naming file, line and key, exit code 2, no
 }
 
 TEST_CASE("the default job compares the healthy and the refluxing leg", "[cli]") {
-  const Result r = run("report --json");
+  const fs::path png = tmp("report.png");
+  fs::remove(png);
+  const Result r = run("report --json --size 640x360 --particles 20000 --out " + png.string());
+  INFO(r.out);
   CHECK(r.code == 0);
-  CHECK_THAT(r.out, Catch::Contains("healthy-walking") && Catch::Contains("gsv-reflux-walking"));
+  CHECK_THAT(r.out, Catch::Contains("healthy-walking") && Catch::Contains("gsv-reflux-walking") && Catch::Contains(png.string()));
+  CHECK(fs::exists(png));
+  CHECK(fs::file_size(png) > 20000);
+  const Result f = run("report --no-image");
+  CHECK(f.code == 0);
+  CHECK_THAT(f.out, Catch::Contains("ankle venous pressure, walking"));
+  CHECK_THAT(f.out, !Catch::Contains("Picture:"));
+}
+
+TEST_CASE("screenshot compares two legs and refuses bad input with exit code 2", "[cli][gpu]") {
+  const fs::path png = tmp("compare.png");
+  fs::remove(png);
+  const Result r = run("screenshot healthy-walking --compare gsv-reflux-walking --time 12 --size 640x360 --particles 5000 --out " + png.string());
+  INFO(r.out);
+  CHECK(r.code == 0);
+  CHECK(fs::exists(png));
+  CHECK_THAT(r.out, Catch::Contains("gsv-reflux-walking: ankle"));
+  const fs::path bad = tmp("bad.png");
+  fs::remove(bad);
+  const Result u = run("screenshot healthy-walking --compare no-such-scenario --time 1 --out " + bad.string());
+  CHECK(u.code == 2);
+  CHECK_THAT(u.out, Catch::Contains("no-such-scenario"));
+  const Result t = run("screenshot healthy-walking --compare healthy-tiptoe --time 500 --out " + bad.string());
+  CHECK(t.code == 2);
+  CHECK_THAT(t.out, Catch::Contains("--time"));
+  CHECK_FALSE(fs::exists(bad));
 }
 
 TEST_CASE("anatomy lists the structures and exports the leg in four formats", "[cli][geometry]") {
