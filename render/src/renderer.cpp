@@ -1324,6 +1324,16 @@ std::vector<float> Renderer::particle_positions(std::size_t slot) const {
   return d.read_back(l.pbuf[Impl::pPositions], static_cast<VkDeviceSize>(l.particle_count) * 16);
 }
 
+std::vector<std::uint32_t> Renderer::particle_segments(std::size_t slot) const {
+  Impl& d = *impl_;
+  const Impl::Leg& l = d.leg(slot, "particle_segments");
+  if (l.particle_count == 0) return {};
+  const std::vector<float> raw = d.read_back(l.pbuf[Impl::pParticles], static_cast<VkDeviceSize>(l.particle_count) * 16);
+  std::vector<std::uint32_t> out(l.particle_count);
+  for (std::size_t i = 0; i < out.size(); ++i) std::memcpy(&out[i], &raw[4 * i], 4);  // (segment, f, age, id)
+  return out;
+}
+
 std::vector<float> Renderer::deformed_positions(std::size_t slot) const {
   Impl& d = *impl_;
   const Impl::Leg& l = d.leg(slot, "deformed_positions");

@@ -13,6 +13,8 @@
 #include "anatomy/geometry_vtk.hpp"
 #include "anatomy/scenario.hpp"
 #include "anatomy/simulation.hpp"
+#include "anatomy/units.hpp"
+#include "render/overlay.hpp"
 #include "render/renderer.hpp"
 
 using namespace calfpump;
@@ -157,4 +159,206 @@ TEST_CASE("asking for a device that is not there is a clear error", "[gpu][rende
   } catch (const render::RenderError& e) {
     CHECK_THAT(e.what(), Catch::Contains("no-such-gpu-name") && Catch::Contains("devices:"));
   }
+}
+
+namespace {
+
+// GPU particle hand-overs through one edge between two read-backs: forward (a -> b) and backward
+struct Crossings {
+  std::int64_t forward = 0, backward = 0;
+};
+
+void count_crossings(const Edge& e, const std::vector<std::uint32_t>& before, const std::vector<std::uint32_t>& after, Crossings& c) {
+  const auto a = static_cast<std::uint32_t>(e.a), b = static_cast<std::uint32_t>(e.b);
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    if (before[i] == a && after[i] == b) ++c.forward;
+    if (before[i] == b && after[i] == a) ++c.backward;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("over one raise the GPU particles through the popliteal vein carry the ejected volume", "[gpu][particles]") {
+  const Scene s;
+  render::Renderer r(validating(64, 64));
+  const Scenario sc = load_scenario(resolve_scenario("healthy-tiptoe"), s.leg);
+  const Model m = build_model(s.leg, sc.condition);
+  r.set_leg(m, s.rest);
+  Simulation sim(m, sc.schedule());
+  sim.run_until(19.0);
+  constexpr std::size_t kCount = 200000;
+  r.set_particles(sim.state(), kCount);
+  double total = 0;
+  for (double v : sim.state().volume_m3) total += v;
+  const double per_particle = total / static_cast<double>(kCount);
+  const Edge& edge = m.edges[std::size_t(m.valves[std::size_t(m.valve_index("popliteal-1"))].edge)];
+  const int edge_index = m.valves[std::size_t(m.valve_index("popliteal-1"))].edge;
+  // settle for a second, then count over one raise (20 s to 21 s), a particle step every two
+  // simulation steps
+  while (sim.state().time_s < 20.0 - 1e-9) {
+    sim.step();
+    if (sim.state().steps % 2 == 0) r.advance_particles(sim.state(), 2 * sim.dt());
+  }
+  Crossings c;
+  double simulated = 0;
+  std::vector<std::uint32_t> before = r.particle_segments();
+  while (sim.state().time_s < 21.0 - 1e-9) {
+    sim.step();
+    simulated += sim.state().edge_flow_m3_s[std::size_t(edge_index)] * sim.dt();
+    if (sim.state().steps % 2 != 0) continue;
+    r.advance_particles(sim.state(), 2 * sim.dt());
+    std::vector<std::uint32_t> after = r.particle_segments();
+    count_crossings(edge, before, after, c);
+    before.swap(after);
+  }
+  const double carried = static_cast<double>(c.forward - c.backward) * per_particle;
+  INFO("simulated " << m3_to_ml(simulated) << " ml, GPU particles " << m3_to_ml(carried) << " ml");
+  CHECK(simulated > ml_to_m3(20.0));
+  CHECK(carried == Approx(simulated).epsilon(0.10));
+  INFO(r.first_validation_message());
+  CHECK(r.validation_messages() == 0);
+}
+
+TEST_CASE("no GPU particle crosses a closed competent valve downward but some fall back through leaky ones", "[gpu][particles][valve]") {
+  const Scene s;
+  auto run = [&](const char* name) {
+    render::Renderer r(validating(64, 64));
+    const Scenario sc = load_scenario(resolve_scenario(name), s.leg);
+    const Model m = build_model(s.leg, sc.condition);
+    r.set_leg(m, s.rest);
+    Simulation sim(m, sc.schedule());
+    sim.run_until(9.0);
+    r.set_particles(sim.state(), 50000);
+    std::int64_t through_closed = 0, closed_steps = 0, through_gsv = 0;
+    std::vector<std::uint32_t> before = r.particle_segments();
+    std::vector<char> closed(m.valves.size(), 1);
+    while (sim.state().time_s < 16.0 - 1e-9) {
+      sim.step();
+      // closed during the whole particle step: at every simulation step in it
+      for (std::size_t k = 0; k < m.valves.size(); ++k) closed[k] = closed[k] && sim.state().valve_state[k] == 0.0;
+      if (sim.state().steps % 4 != 0) continue;
+      r.advance_particles(sim.state(), 4 * sim.dt());
+      const std::vector<std::uint32_t> after = r.particle_segments();
+      for (std::size_t k = 0; k < m.valves.size(); ++k) {
+        Crossings c;
+        count_crossings(m.edges[std::size_t(m.valves[k].edge)], before, after, c);
+        if (m.leg.vessels[std::size_t(m.valves[k].vessel)].name == "gsv") through_gsv += c.backward;
+        if (m.valves[k].incompetence == 0.0 && closed[k]) {
+          ++closed_steps;
+          through_closed += c.backward;
+        }
+        closed[k] = 1;
+      }
+      before = after;
+    }
+    INFO(name << ": " << closed_steps << " closed valve-steps");
+    CHECK(closed_steps > 500);
+    CHECK(through_closed == 0);
+    CHECK(r.validation_messages() == 0);
+    return through_gsv;
+  };
+  const std::int64_t healthy = run("healthy-walking"), leaky = run("gsv-reflux-walking");
+  INFO("GPU particles falling back through the great saphenous valves: healthy " << healthy << ", leaky " << leaky);
+  CHECK(leaky > 20);
+  CHECK(leaky > 5 * healthy);
+}
+
+TEST_CASE("an open valve and a closed one look different where the valve is, and only there", "[gpu][render][valve]") {
+  const Scene s;
+  render::Renderer r(validating(320, 240));
+  const Scenario sc = load_scenario(resolve_scenario("healthy-walking"), s.leg);
+  const Model m = build_model(s.leg, sc.condition);
+  r.set_leg(m, s.rest);
+  const Valve& valve = m.valves[std::size_t(m.valve_index("popliteal-1"))];
+  // close up on the valve, from behind the knee
+  render::Camera cam;
+  const std::array<float, 3> at{static_cast<float>(valve.position[0]), static_cast<float>(valve.position[1]), static_cast<float>(valve.position[2])};
+  cam.target = at;
+  cam.eye = {at[0] - 0.02f, at[1] - 0.06f, at[2] + 0.01f};
+  cam.fov_deg = 20.0f;
+  State st = state_at(m, sc, 12.0);
+  const auto k = std::size_t(m.valve_index("popliteal-1"));
+  st.valve_state[k] = 1.0;
+  const render::Image open = r.render(st, cam);
+  st.valve_state[k] = 0.0;
+  const render::Image closed = r.render(st, cam);
+  // the valve's neighbourhood on screen: a box around its projection
+  const auto c = render::project(cam, at, {0, 0, 320, 240});
+  double inside = 0, outside = 0;
+  int n_in = 0, n_out = 0;
+  for (int y = 0; y < 240; ++y)
+    for (int x = 0; x < 320; ++x) {
+      const std::size_t i = (static_cast<std::size_t>(y) * 320 + static_cast<std::size_t>(x)) * 4;
+      double d = 0;
+      for (int ch = 0; ch < 3; ++ch) d += std::abs(int(open.rgba[i + std::size_t(ch)]) - int(closed.rgba[i + std::size_t(ch)]));
+      const bool near = std::abs(float(x) - c[0]) < 60 && std::abs(float(y) - c[1]) < 60;
+      (near ? inside : outside) += d;
+      (near ? n_in : n_out) += 1;
+    }
+  INFO("valve at pixel " << c[0] << ", " << c[1] << "; mean difference near it " << inside / n_in << ", elsewhere " << outside / n_out);
+  CHECK(inside / n_in > 1.0);
+  CHECK(outside == 0.0);
+  CHECK(r.validation_messages() == 0);
+}
+
+TEST_CASE("a comparison frame shows two legs, titles and plots, competent and leaky legs differ", "[gpu][render][overlay]") {
+  const Scene s;
+  render::Renderer r(validating(640, 360));
+  const Scenario a = load_scenario(resolve_scenario("healthy-walking"), s.leg);
+  const Scenario b = load_scenario(resolve_scenario("gsv-reflux-walking"), s.leg);
+  const Model ma = build_model(s.leg, a.condition), mb = build_model(s.leg, b.condition);
+  r.set_leg(ma, s.rest, 0);
+  r.set_leg(mb, s.rest, 1);
+  const State sa = state_at(ma, a, 15.0), sb = state_at(mb, b, 15.0);
+  r.set_particles(sa, 20000, 0);
+  r.set_particles(sb, 20000, 1);
+  const render::FontAtlas regular = render::load_font(render::default_font_path(false));
+  const render::FontAtlas bold = render::load_font(render::default_font_path(true));
+  r.set_fonts(regular, bold);
+  render::Overlay overlay(&regular, &bold);
+  overlay.text(320, 4, 24, "Healthy | Leaky", render::rgba(0, 0, 0), render::Align::Center, true);
+  render::FrameOptions fo;
+  fo.overlay = &overlay;
+  fo.leg_top = 36;
+  fo.particle_dt = 1.0 / 30.0;
+  const State* states[2] = {&sa, &sb};
+  render::Image framed;
+  r.render(states, render::Camera{}, fo, framed);
+  // the title band has dark text pixels; each half has a leg (non-background pixels)
+  auto dark = [&](int x0, int x1, int y0, int y1) {
+    int count = 0;
+    for (int y = y0; y < y1; ++y)
+      for (int x = x0; x < x1; ++x)
+        if (framed.rgba[(static_cast<std::size_t>(y) * 640 + static_cast<std::size_t>(x)) * 4] < 100) ++count;
+    return count;
+  };
+  CHECK(dark(200, 440, 0, 34) > 100);
+  CHECK(dark(0, 320, 40, 360) > 1000);
+  CHECK(dark(320, 640, 40, 360) > 1000);
+  // the same healthy state in both slots against the two legs: the leaky leg's half differs
+  fo.particle_dt = 0;
+  fo.overlay = nullptr;
+  render::Image one, two;
+  const State* same[2] = {&sa, &sa};
+  r.set_leg(ma, s.rest, 1);
+  r.render(same, render::Camera{}, fo, one);
+  r.set_leg(mb, s.rest, 1);
+  r.set_particles(sb, 0, 1);
+  const State* both[2] = {&sa, &sb};
+  r.render(both, render::Camera{}, fo, two);
+  double left = 0, right = 0;
+  for (int y = 0; y < 360; ++y)
+    for (int x = 0; x < 640; ++x) {
+      const std::size_t i = (static_cast<std::size_t>(y) * 640 + static_cast<std::size_t>(x)) * 4;
+      (x < 320 ? left : right) += std::abs(int(one.rgba[i]) - int(two.rgba[i]));
+    }
+  INFO("left half difference " << left << ", right half " << right);
+  CHECK(left == 0.0);    // the healthy leg is the same in both frames
+  CHECK(right > 1000.0); // the leaky leg's veins (wider, fuller, valves apart) show
+  // identical input, identical frame
+  render::Image again;
+  r.render(both, render::Camera{}, fo, again);
+  CHECK(again.rgba == two.rgba);
+  INFO(r.first_validation_message());
+  CHECK(r.validation_messages() == 0);
 }

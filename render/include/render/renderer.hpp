@@ -120,6 +120,10 @@ class Renderer {
   /// Particle positions of the last advance (xyz, age per particle; waiting ones far below the floor).
   std::vector<float> particle_positions(std::size_t slot = 0) const;
 
+  /// Each particle's segment after the last advance (0xffffffff: waiting at the heart), for checks
+  /// of the transport against the simulated flows; a read-back, never needed for drawing.
+  std::vector<std::uint32_t> particle_segments(std::size_t slot = 0) const;
+
   /// The deformed vertex positions of the last frame (xyz per vertex, structures in order).
   std::vector<float> deformed_positions(std::size_t slot = 0) const;
 
