@@ -278,6 +278,10 @@ int cmd_bench_render(const BenchRenderOptions& o) {
     scene.attach(renderer, rest);
     scene.run_until(20.0);  // walking
     scene.seed_particles(renderer, o.particles);
+    const render::FontAtlas regular = render::load_font(render::default_font_path(false));
+    const render::FontAtlas bold = render::load_font(render::default_font_path(true));
+    renderer.set_fonts(regular, bold);
+    render::Overlay overlay(&regular, &bold);
     // frames at 30 per second of model time: 8 simulation steps per leg, then one submission that
     // moves the particles, deforms, draws and reads back
     using clock = std::chrono::steady_clock;
@@ -286,12 +290,17 @@ int cmd_bench_render(const BenchRenderOptions& o) {
     render::Image image;
     render::FrameOptions fo;
     fo.particle_dt = frame_dt;
+    fo.overlay = &overlay;
+    fo.leg_top = overlay_top(h);
+    fo.leg_bottom = overlay_bottom(h);
+    compose_overlay(scene, render::Camera{}, w, h, overlay);
     renderer.render(scene.states(), render::Camera{}, fo, image);  // warm-up (first-use costs)
     double t_sim = 0, t_frame = 0;
     render::FrameTimings gpu;
     for (int f = 0; f < o.frames; ++f) {
       const auto a = clock::now();
       scene.run_until(scene.time() + frame_dt);
+      compose_overlay(scene, render::Camera{}, w, h, overlay);
       const auto b = clock::now();
       renderer.render(scene.states(), render::Camera{}, fo, image);
       const auto c = clock::now();
@@ -306,7 +315,7 @@ int cmd_bench_render(const BenchRenderOptions& o) {
     const double n = o.frames, total = (t_sim + t_frame) / n;
     if (o.json) {
       fmt::print("{}\n", json{{"device", renderer.device_name()}, {"width", w}, {"height", h}, {"legs", scene.size()},
-                              {"particles_per_leg", o.particles}, {"frames", o.frames}, {"simulation_ms", t_sim / n},
+                              {"particles_per_leg", o.particles}, {"frames", o.frames}, {"simulation_and_overlay_ms", t_sim / n},
                               {"particle_compute_ms", gpu.particles_ms / n}, {"deformation_ms", gpu.deform_ms / n},
                               {"drawing_ms", gpu.draw_ms / n}, {"readback_ms", gpu.readback_ms / n},
                               {"frame_ms", total}, {"fps", 1000.0 / total}}
@@ -314,7 +323,7 @@ int cmd_bench_render(const BenchRenderOptions& o) {
     } else {
       fmt::print("bench render: {} at {}x{}, {} legs with {} particles each, {} frames\n", renderer.device_name(), w, h, scene.size(),
                  o.particles, o.frames);
-      fmt::print("  simulation {:.2f} ms (CPU); particle compute {:.2f} ms, deformation {:.2f} ms, drawing {:.2f} ms, "
+      fmt::print("  simulation and overlay {:.2f} ms (CPU); particle compute {:.2f} ms, deformation {:.2f} ms, drawing {:.2f} ms, "
                  "read-back {:.2f} ms (GPU timestamps)\n",
                  t_sim / n, gpu.particles_ms / n, gpu.deform_ms / n, gpu.draw_ms / n, gpu.readback_ms / n);
       fmt::print("  {:.1f} ms per frame, {:.1f} frames per second\n", total, 1000.0 / total);
