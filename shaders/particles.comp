@@ -1,4 +1,6 @@
 #version 450
+#extension GL_KHR_shader_subgroup_arithmetic : require
+#extension GL_KHR_shader_subgroup_basic : require
 // GPU particle transport: the rules of the CPU reference (anatomy/src/particles.cpp) for every
 // particle in parallel. A particle moves along its segment with the local mean velocity Q/A, passes
 // at a segment's end into an edge carrying blood out of it (chosen in proportion to the flows),
@@ -103,8 +105,7 @@ bool pass_on(inout Particle p, bool proximal, uint salt) {
     u -= out_q;
     if (u > 0.0 && k + 1u < port_start[p.segment + 1u]) continue;
     if (q.other < 0) {
-      p.segment = 0xffffffffu;
-      atomicAdd(counters[0], 1u);
+      p.segment = 0xffffffffu;  // counted as waiting at the end of main
       return false;
     }
     p.segment = uint(q.other);
@@ -147,18 +148,16 @@ vec2 vein_section(float theta, float area, float area_ref) {
     return vec2(r * cos(theta), r * sin(theta));
   }
   float r0 = sqrt(area_ref / kPi);
-  float poly = 0.0;
-  for (float k = 0.0; k < n; k += 1.0) {
-    vec2 a = collapse_shape(2.0 * kPi * k / n, alpha), b = collapse_shape(2.0 * kPi * (k + 1.0) / n, alpha);
-    poly += 0.5 * (a.x * b.y - b.x * a.y);
-  }
+  // the ring polygon's area of the unit collapse shape, in closed form (as in deform.comp)
+  float widen = 1.0 + 0.45 * (1.0 - alpha);
+  float pinch = clamp((0.5 - alpha) / 0.5, 0.0, 0.85);
+  float poly = 0.5 * widen * n * sin(2.0 * kPi / n) * (1.0 - 0.75 * pinch);
   vec2 p = collapse_shape(theta, alpha);
   return vec2(r0 * p.x, r0 * (area / (r0 * r0 * poly)) * p.y);
 }
 
-void main() {
-  uint i = gl_GlobalInvocationID.x;
-  if (i >= push.count) return;
+// the particle's new state and drawing position; waiting ones are drawn far below the floor
+void step(uint i) {
   Particle p = particles[i];
   if (p.segment == 0xffffffffu) {
     // waiting at the heart: re-enter with this frame's share of the arterial inflow
@@ -171,9 +170,7 @@ void main() {
       p.f = hash01(p.id, push.frame * 4u + 3u);
       p.age = 0.0;
     } else {
-      atomicAdd(counters[0], 1u);
-      particles[i] = p;
-      positions[i] = vec4(0, 0, -10, 0);  // far below the floor: not drawn
+      positions[i] = vec4(0, 0, -10, 0);
       return;
     }
   }
@@ -218,4 +215,16 @@ void main() {
   float rho = 0.75 * sqrt(hash01(p.id, 11u));
   vec2 off = vein_section(theta, seg.y, seg.z) * rho;
   positions[i] = vec4(centre + fr.n.xyz * off.x + fr.b.xyz * off.y, p.age);
+}
+
+void main() {
+  uint i = gl_GlobalInvocationID.x;
+  bool waiting = false;
+  if (i < push.count) {
+    step(i);
+    waiting = particles[i].segment == 0xffffffffu;
+  }
+  // one atomic per subgroup for the waiting count (one per particle serialises on a CPU device)
+  uint n = subgroupAdd(waiting ? 1u : 0u);
+  if (subgroupElect() && n > 0u) atomicAdd(counters[0], n);
 }

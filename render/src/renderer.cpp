@@ -175,6 +175,7 @@ struct Renderer::Impl {
   VkCommandBuffer cmd = VK_NULL_HANDLE;
   VkFence fence = VK_NULL_HANDLE;
   VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_1_BIT;
+  bool large_points = false;  // points larger than a pixel (particles as point sprites)
   std::string device_name;
   ValidationLog validation;
   // GPU timestamps around the passes of a frame (bench render reads them)
@@ -191,7 +192,7 @@ struct Renderer::Impl {
   VkRenderPass render_pass = VK_NULL_HANDLE;
   VkFramebuffer framebuffer = VK_NULL_HANDLE;
   VkPipelineLayout layout = VK_NULL_HANDLE;
-  VkPipeline opaque = VK_NULL_HANDLE, translucent = VK_NULL_HANDLE;
+  VkPipeline opaque = VK_NULL_HANDLE, opaque_closed = VK_NULL_HANDLE, translucent = VK_NULL_HANDLE;
 
   // A buffer. Small tables the host rewrites every frame are host-visible and persistently mapped;
   // the large ones (meshes, particles, deformed vertices) live in device-local memory, mapped too
@@ -411,6 +412,7 @@ struct Renderer::Impl {
       if (descriptor_pool) vkDestroyDescriptorPool(device, descriptor_pool, nullptr);
       if (set_layout) vkDestroyDescriptorSetLayout(device, set_layout, nullptr);
       if (opaque) vkDestroyPipeline(device, opaque, nullptr);
+      if (opaque_closed) vkDestroyPipeline(device, opaque_closed, nullptr);
       if (translucent) vkDestroyPipeline(device, translucent, nullptr);
       if (layout) vkDestroyPipelineLayout(device, layout, nullptr);
       if (framebuffer) vkDestroyFramebuffer(device, framebuffer, nullptr);
@@ -517,7 +519,13 @@ struct Renderer::Impl {
     particle_compute = compute_pipeline("particles.comp.spv", particle_layout);
     draw_layout = pipeline_layout(&draw_set_layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 96);
     const VkPipelineVertexInputStateCreateInfo none{VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
-    particle_draw = graphics_pipeline("particles.vert.spv", "particles.frag.spv", none, draw_layout, true, false);
+    // one point per particle where the device draws large points (a sixth of the vertex work of
+    // squares), else squares of two triangles
+    const VkBool32 points = large_points ? VK_TRUE : VK_FALSE;
+    const VkSpecializationMapEntry entry{0, 0, sizeof(VkBool32)};
+    VkSpecializationInfo spec{1, &entry, sizeof(VkBool32), &points};
+    particle_draw = graphics_pipeline("particles.vert.spv", "particles.frag.spv", none, draw_layout, true, false, true, VK_CULL_MODE_NONE,
+                                      large_points ? VK_PRIMITIVE_TOPOLOGY_POINT_LIST : VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST, &spec);
   }
 
   void create_overlay_pipeline() {
@@ -710,7 +718,21 @@ struct Renderer::Impl {
     CP_VK(vkEnumerateDeviceExtensionProperties(physical, nullptr, &ec, exts.data()));
     for (const auto& e : exts)
       if (std::strcmp(e.extensionName, "VK_KHR_portability_subset") == 0) extensions.push_back("VK_KHR_portability_subset");
+    // the particle shader sums its waiting count per subgroup
+    VkPhysicalDeviceSubgroupProperties subgroup{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
+    VkPhysicalDeviceProperties2 props2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
+    props2.pNext = &subgroup;
+    vkGetPhysicalDeviceProperties2(physical, &props2);
+    if (!(subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) || !(subgroup.supportedOperations & VK_SUBGROUP_FEATURE_ARITHMETIC_BIT))
+      throw RenderError(fmt::format("{} lacks subgroup arithmetic in compute shaders, which the particle system needs", device_name));
+    VkPhysicalDeviceFeatures supported{}, enabled{};
+    vkGetPhysicalDeviceFeatures(physical, &supported);
+    VkPhysicalDeviceProperties chosen;
+    vkGetPhysicalDeviceProperties(physical, &chosen);
+    large_points = supported.largePoints == VK_TRUE && chosen.limits.pointSizeRange[1] >= 64.0f;
+    enabled.largePoints = large_points ? VK_TRUE : VK_FALSE;
     VkDeviceCreateInfo info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
+    info.pEnabledFeatures = &enabled;
     info.queueCreateInfoCount = 1;
     info.pQueueCreateInfos = &q;
     info.enabledExtensionCount = static_cast<std::uint32_t>(extensions.size());
@@ -832,9 +854,13 @@ struct Renderer::Impl {
   // a graphics pipeline for the target: two stages, triangle lists, no culling (leaflets are sheets;
   // translucent layers show their inside), depth tested; depth written and/or alpha-blended
   VkPipeline graphics_pipeline(const char* vert, const char* frag, const VkPipelineVertexInputStateCreateInfo& vi,
-                               VkPipelineLayout pipeline_layout, bool depth_write, bool blended, bool depth_test = true) {
+                               VkPipelineLayout pipeline_layout, bool depth_write, bool blended, bool depth_test = true,
+                               VkCullModeFlags cull = VK_CULL_MODE_NONE, VkPrimitiveTopology topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST,
+                               const VkSpecializationInfo* specialization = nullptr) {
     VkShaderModule vs = shader(vert), fs = shader(frag);
     VkPipelineShaderStageCreateInfo stages[2]{};
+    stages[0].pSpecializationInfo = specialization;
+    stages[1].pSpecializationInfo = specialization;
     stages[0].sType = stages[1].sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
     stages[0].stage = VK_SHADER_STAGE_VERTEX_BIT;
     stages[0].module = vs;
@@ -843,7 +869,7 @@ struct Renderer::Impl {
     stages[1].module = fs;
     stages[1].pName = "main";
     VkPipelineInputAssemblyStateCreateInfo ia{VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO};
-    ia.topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST;
+    ia.topology = topology;
     // viewport and scissor are set per leg while recording
     VkPipelineViewportStateCreateInfo vps{VK_STRUCTURE_TYPE_PIPELINE_VIEWPORT_STATE_CREATE_INFO};
     vps.viewportCount = 1;
@@ -854,7 +880,7 @@ struct Renderer::Impl {
     dyn.pDynamicStates = dynamic;
     VkPipelineRasterizationStateCreateInfo rs{VK_STRUCTURE_TYPE_PIPELINE_RASTERIZATION_STATE_CREATE_INFO};
     rs.polygonMode = VK_POLYGON_MODE_FILL;
-    rs.cullMode = VK_CULL_MODE_NONE;
+    rs.cullMode = cull;
     rs.frontFace = VK_FRONT_FACE_COUNTER_CLOCKWISE;
     rs.lineWidth = 1.0f;
     VkPipelineMultisampleStateCreateInfo ms{VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO};
@@ -934,6 +960,9 @@ struct Renderer::Impl {
     vi.vertexAttributeDescriptionCount = 2;
     vi.pVertexAttributeDescriptions = attrs;
     opaque = graphics_pipeline("mesh.vert.spv", "mesh.frag.spv", vi, layout, true, false);
+    // closed, outward-wound surfaces (bone, muscle, tendon): their back faces are never seen.
+    // Counter-clockwise in leg coordinates turns clockwise on screen: the projection flips y.
+    opaque_closed = graphics_pipeline("mesh.vert.spv", "mesh.frag.spv", vi, layout, true, false, true, VK_CULL_MODE_BACK_BIT);
     // translucent: blended over, depth-tested against the opaque tissue but not written
     translucent = graphics_pipeline("mesh.vert.spv", "mesh.frag.spv", vi, layout, false, true);
   }
@@ -1037,8 +1066,9 @@ struct Renderer::Impl {
                                      (camera.target[2] - camera.eye[2]) * (camera.target[2] - camera.eye[2]));
         const float pixel = 2.0f * dist * std::tan(camera.fov_deg * 3.14159265f / 360.0f) / static_cast<float>(viewport[3]);
         pp.right[3] = std::max(0.0007f, 0.75f * pixel);
+        pp.up[3] = static_cast<float>(viewport[3]) / (2.0f * std::tan(camera.fov_deg * 3.14159265f / 360.0f));
         vkCmdPushConstants(cmd, draw_layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(pp), &pp);
-        vkCmdDraw(cmd, 6 * l.particle_count, 1, 0, 0);
+        vkCmdDraw(cmd, (large_points ? 1 : 6) * l.particle_count, 1, 0, 0);
       }
       vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pass == 0 ? opaque : translucent);
       vkCmdBindVertexBuffers(cmd, 0, 2, vbufs, voffs);
@@ -1047,6 +1077,10 @@ struct Renderer::Impl {
                                           anatomy::StructureKind::Valve, anatomy::StructureKind::Vein, anatomy::StructureKind::Skin}) {
         const TissueStyle style = default_style(kind);
         if ((style.color[3] < 1.0f) != (pass == 1)) continue;
+        if (pass == 0) {
+          const bool closed = kind == anatomy::StructureKind::Bone || kind == anatomy::StructureKind::Muscle || kind == anatomy::StructureKind::Tendon;
+          vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, closed ? opaque_closed : opaque);
+        }
         Push push{};
         std::memcpy(push.view_projection, view_projection.data(), sizeof(push.view_projection));
         std::memcpy(push.color, style.color.data(), sizeof(push.color));
