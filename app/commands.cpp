@@ -294,6 +294,8 @@ int cmd_bench_render(const BenchRenderOptions& o) {
     fo.leg_top = overlay_top(h);
     fo.leg_bottom = overlay_bottom(h);
     compose_overlay(scene, render::Camera{}, w, h, overlay);
+    const std::vector<render::Inset> insets = compose_insets(scene, w, h);
+    fo.insets = insets;
     renderer.render(scene.states(), render::Camera{}, fo, image);  // warm-up (first-use costs)
     double t_sim = 0, t_frame = 0;
     render::FrameTimings gpu;
@@ -367,11 +369,14 @@ std::unique_ptr<Scene> render_still(const ScreenshotOptions& o, std::string& dev
   render::Image img;
   render::FrameOptions fo;
   std::unique_ptr<render::Overlay> overlay;
+  std::vector<render::Inset> insets;
   if (!o.plain) {
     renderer.set_fonts(*regular, *bold);
     overlay = std::make_unique<render::Overlay>(regular.get(), bold.get());
     compose_overlay(*scene, render::Camera{}, w, h, *overlay);
     fo.overlay = overlay.get();
+    insets = compose_insets(*scene, w, h);
+    fo.insets = insets;
     fo.leg_top = overlay_top(h);
     fo.leg_bottom = overlay_bottom(h);
   }

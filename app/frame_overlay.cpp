@@ -110,7 +110,50 @@ void labels(render::Overlay& o, float unit, const render::Camera& camera, const 
   }
 }
 
+// the valve the close-ups show: in the great saphenous vein at the knee, superficial, so that it
+// is seen through the skin alone; it is one of the valves that leak in the reflux leg
+constexpr const char* kInsetValve = "gsv-knee";
+
+anatomy::Point3 valve_position(const LegRun& leg) {
+  const int k = leg.model->valve_index(kInsetValve);
+  return k < 0 ? anatomy::Point3{0, 0, 0} : leg.model->valves[static_cast<std::size_t>(k)].position;
+}
+
+render::Camera inset_camera(const LegRun& leg) {
+  const anatomy::Point3 at = valve_position(leg);
+  // from the medial side and a little behind, 2.8 cm away: the vein runs up the picture
+  const double d[3] = {-0.9, -0.4, 0.05};
+  const double len = std::sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+  render::Camera c;
+  c.target = {static_cast<float>(at[0]), static_cast<float>(at[1]), static_cast<float>(at[2])};
+  for (int k = 0; k < 3; ++k) c.eye[std::size_t(k)] = c.target[std::size_t(k)] + static_cast<float>(0.028 * d[k] / len);
+  c.fov_deg = 30.0f;
+  return c;
+}
+
+// metres per pixel at a camera's target
+float pixel_size(const render::Camera& c, int viewport_height) {
+  float d = 0;
+  for (int k = 0; k < 3; ++k) d += (c.target[std::size_t(k)] - c.eye[std::size_t(k)]) * (c.target[std::size_t(k)] - c.eye[std::size_t(k)]);
+  return 2.0f * std::sqrt(d) * std::tan(c.fov_deg * 3.14159265f / 360.0f) / static_cast<float>(viewport_height);
+}
+
 }  // namespace
+
+std::vector<render::Inset> compose_insets(const Scene& scene, int width, int height) {
+  std::vector<render::Inset> out;
+  const float H = static_cast<float>(height), unit = H / 720.0f;
+  for (std::size_t i = 0; i < scene.size(); ++i) {
+    if (scene.leg(i).model->valve_index(kInsetValve) < 0) continue;
+    const auto vp = render::leg_viewport(width, height, i, scene.size(), overlay_top(height), overlay_bottom(height));
+    const float vx = static_cast<float>(vp[0]), vw = static_cast<float>(vp[2]);
+    const int x0 = static_cast<int>(vx + vw * 0.655f), x1 = static_cast<int>(vx + vw - 12.0f * unit);
+    const int y0 = static_cast<int>(0.735f * H), y1 = static_cast<int>(0.905f * H);
+    if (x1 - x0 < 32 || y1 - y0 < 32) continue;
+    out.push_back({i, inset_camera(scene.leg(i)), {x0, y0, x1 - x0, y1 - y0}});
+  }
+  return out;
+}
 
 int overlay_top(int height) { return static_cast<int>(std::lround(0.075 * height)); }
 int overlay_bottom(int height) { return static_cast<int>(std::lround(0.075 * height)); }
@@ -183,6 +226,35 @@ void compose_overlay(const Scene& scene, const render::Camera& camera, int width
     y += row;
     o.rect(x, y + 3.0f * unit, x + sw, y + size - 3.0f * unit, rgba(184, 61, 56));
     o.text(x + sw + 8.0f * unit, y, size, "Calf muscle", kInk);
+  }
+
+  // the close-ups: a frame, what they show and how much larger, and where in the leg
+  for (const render::Inset& inset : compose_insets(scene, width, height)) {
+    const auto& v = inset.viewport;
+    const float x0 = static_cast<float>(v[0]), y0 = static_cast<float>(v[1]), x1 = x0 + static_cast<float>(v[2]), y1 = y0 + static_cast<float>(v[3]);
+    const std::uint32_t edge = rgba(60, 66, 80);
+    o.line(x0, y0, x1, y0, 1.5f * unit, edge);
+    o.line(x1, y0, x1, y1, 1.5f * unit, edge);
+    o.line(x1, y1, x0, y1, 1.5f * unit, edge);
+    o.line(x0, y1, x0, y0, 1.5f * unit, edge);
+    const auto main_vp = render::leg_viewport(width, height, inset.slot, n, overlay_top(height), overlay_bottom(height));
+    const float zoom = pixel_size(camera, main_vp[3]) / pixel_size(inset.camera, v[3]);
+    const std::string what = fmt::format("Valve close-up ({:.0f}x)", zoom);
+    const float size = 18.5f * unit;
+    o.rect(x0 + 2.0f * unit, y0 + 2.0f * unit, x0 + o.text_width(what, size) + 10.0f * unit, y0 + size + 6.0f * unit, rgba(255, 255, 255, 200));
+    o.text(x0 + 6.0f * unit, y0 + 4.0f * unit, size, what, kInk);
+    // the valve in the main view: a ring, joined to the close-up
+    const anatomy::Point3 at = valve_position(scene.leg(inset.slot));
+    const auto p = render::project(camera, {static_cast<float>(at[0]), static_cast<float>(at[1]), static_cast<float>(at[2])}, main_vp);
+    if (p[2] >= 0 && p[2] <= 1) {
+      std::vector<std::array<float, 2>> ring;
+      for (int k = 0; k <= 24; ++k) {
+        const float a = 2.0f * 3.14159265f * static_cast<float>(k) / 24.0f;
+        ring.push_back({p[0] + 9.0f * unit * std::cos(a), p[1] + 9.0f * unit * std::sin(a)});
+      }
+      o.polyline(ring, 2.0f * unit, edge);
+      o.line(p[0] + 9.0f * unit, p[1], x0, y0 + static_cast<float>(v[3]) / 2, 1.0f * unit, rgba(60, 66, 80, 150));
+    }
   }
 
   // caption and clock

@@ -3,6 +3,8 @@
 // live plots of ankle pressure and calf venous volume, a legend and a caption. Sizes scale with
 // the frame height; no text is smaller than 2.5% of it.
 
+#include <vector>
+
 #include "render/overlay.hpp"
 #include "render/renderer.hpp"
 #include "scene.hpp"
@@ -15,6 +17,9 @@ inline constexpr float kMinTextShare = 0.025f;
 /// The frame's bands above and below the legs (pixels) for titles and the caption.
 int overlay_top(int height);
 int overlay_bottom(int height);
+
+/// The close-ups a frame shows: per leg, one of a great saphenous valve, in the plot column.
+std::vector<render::Inset> compose_insets(const Scene& scene, int width, int height);
 
 /// Fills `out` (cleared first) with the overlay of a frame of `scene` seen through `camera`, the
 /// legs drawn between overlay_top() and overlay_bottom().

@@ -76,7 +76,16 @@ struct Push {
   float material[4];
 };
 
-constexpr float kNear = 0.05f, kFar = 5.0f;  // m: the leg is about 1 m long, seen from under 2 m
+constexpr float kFar = 5.0f;  // m: the leg is about 1 m long, seen from under 2 m
+
+// the near plane: a quarter of the way to the target, at most 5 cm (close-ups of a valve stand a
+// few centimetres off), at least 1 mm
+float near_plane(const Camera& c) {
+  float d = 0;
+  for (std::size_t k = 0; k < 3; ++k) d += (c.target[k] - c.eye[k]) * (c.target[k] - c.eye[k]);
+  return std::clamp(0.25f * std::sqrt(d), 0.001f, 0.05f);
+}
+
 
 // column-major 4x4 helpers for the camera (leg coordinates -> Vulkan clip space)
 using Mat4 = std::array<float, 16>;
@@ -1041,7 +1050,7 @@ struct Renderer::Impl {
     vkCmdSetViewport(cmd, 0, 1, &vp);
     vkCmdSetScissor(cmd, 0, 1, &scissor);
     const Mat4 view_projection =
-        multiply(perspective(camera.fov_deg, static_cast<float>(viewport[2]) / static_cast<float>(viewport[3]), kNear, kFar), look_at(camera));
+        multiply(perspective(camera.fov_deg, static_cast<float>(viewport[2]) / static_cast<float>(viewport[3]), near_plane(camera), kFar), look_at(camera));
     VkBuffer vbufs[2] = {l.buffers[kOut].buffer, l.buffers[kOut].buffer};
     VkDeviceSize voffs[2] = {0, static_cast<VkDeviceSize>(l.vertex_count) * 16};
     for (int pass = 0; pass < 2; ++pass) {
@@ -1059,13 +1068,13 @@ struct Renderer::Impl {
           pp.right[k] = basis[0][std::size_t(k)];
           pp.up[k] = basis[1][std::size_t(k)];
         }
-        // sphere radius: 0.7 mm shows the stream inside a 2-4 mm vein when close; from afar at
+        // sphere radius: 0.45 mm shows the stream inside a 2-6 mm vein, and the valve in it, when close; from afar at
         // least a pixel and a half, so that the blood stays visible on a projector
         const float dist = std::sqrt((camera.target[0] - camera.eye[0]) * (camera.target[0] - camera.eye[0]) +
                                      (camera.target[1] - camera.eye[1]) * (camera.target[1] - camera.eye[1]) +
                                      (camera.target[2] - camera.eye[2]) * (camera.target[2] - camera.eye[2]));
         const float pixel = 2.0f * dist * std::tan(camera.fov_deg * 3.14159265f / 360.0f) / static_cast<float>(viewport[3]);
-        pp.right[3] = std::max(0.0007f, 0.75f * pixel);
+        pp.right[3] = std::max(0.00045f, 0.75f * pixel);
         pp.up[3] = static_cast<float>(viewport[3]) / (2.0f * std::tan(camera.fov_deg * 3.14159265f / 360.0f));
         vkCmdPushConstants(cmd, draw_layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(pp), &pp);
         vkCmdDraw(cmd, (large_points ? 1 : 6) * l.particle_count, 1, 0, 0);
@@ -1396,7 +1405,7 @@ std::array<int, 4> leg_viewport(int width, int height, std::size_t index, std::s
 }
 
 std::array<float, 3> project(const Camera& camera, const std::array<float, 3>& point, const std::array<int, 4>& viewport) {
-  const Mat4 vp = multiply(perspective(camera.fov_deg, static_cast<float>(viewport[2]) / static_cast<float>(viewport[3]), kNear, kFar), look_at(camera));
+  const Mat4 vp = multiply(perspective(camera.fov_deg, static_cast<float>(viewport[2]) / static_cast<float>(viewport[3]), near_plane(camera), kFar), look_at(camera));
   float clip[4];
   for (int r = 0; r < 4; ++r)
     clip[r] = vp[std::size_t(r)] * point[0] + vp[std::size_t(4 + r)] * point[1] + vp[std::size_t(8 + r)] * point[2] + vp[std::size_t(12 + r)];
@@ -1468,6 +1477,22 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
   rp.pClearValues = clear;
   vkCmdBeginRenderPass(d.cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
   for (std::size_t i = 0; i < d.leg_count; ++i) d.record_leg_draw(d.legs[i], camera, leg_viewport(d.options.width, d.options.height, i, d.leg_count, frame.leg_top, frame.leg_bottom));
+  for (const Inset& inset : frame.insets) {
+    if (inset.slot >= d.leg_count) throw RenderError(fmt::format("render: an inset shows leg {}, but there are {} legs", inset.slot, d.leg_count));
+    const auto& v = inset.viewport;
+    if (v[2] <= 0 || v[3] <= 0 || v[0] < 0 || v[1] < 0 || v[0] + v[2] > d.options.width || v[1] + v[3] > d.options.height)
+      throw RenderError(fmt::format("render: inset box {}x{} at ({}, {}) is outside the {}x{} frame", v[2], v[3], v[0], v[1], d.options.width, d.options.height));
+    // its own background and depth
+    VkClearAttachment clears[2]{};
+    clears[0].aspectMask = VK_IMAGE_ASPECT_COLOR_BIT;
+    clears[0].colorAttachment = 0;
+    clears[0].clearValue.color = {{0.985f, 0.985f, 0.99f, 1.0f}};
+    clears[1].aspectMask = VK_IMAGE_ASPECT_DEPTH_BIT;
+    clears[1].clearValue.depthStencil = {1.0f, 0};
+    const VkClearRect rect{{{v[0], v[1]}, {static_cast<std::uint32_t>(v[2]), static_cast<std::uint32_t>(v[3])}}, 0, 1};
+    vkCmdClearAttachments(d.cmd, 2, clears, 1, &rect);
+    d.record_leg_draw(d.legs[inset.slot], inset.camera, v);
+  }
   if (frame.overlay) d.record_overlay(*frame.overlay);
   vkCmdEndRenderPass(d.cmd);
   d.stamp(3);

@@ -207,7 +207,7 @@ TEST_CASE("bold text selects the second atlas through u", "[overlay]") {
   CHECK_THROWS_AS(Overlay(nullptr), std::invalid_argument);
 }
 
-TEST_CASE("UTF-8 decodes to the baked glyphs; bad input draws '?'", "[overlay]") {
+TEST_CASE("UTF-8 decodes to the baked glyphs and bad input draws '?'", "[overlay]") {
   const FontAtlas& a = regular();
   const Glyph* question = a.find(U'?');
   REQUIRE(question);

@@ -70,12 +70,20 @@ struct FrameTimings {
   double readback_ms = 0;   ///< copy of the image into host memory
 };
 
+/// A second view of one leg in a box of the frame, e.g. a close-up of a valve.
+struct Inset {
+  std::size_t slot = 0;            ///< which leg
+  Camera camera;
+  std::array<int, 4> viewport{};   ///< x, y, width, height in pixels
+};
+
 /// What a frame draws besides the legs.
 struct FrameOptions {
   double particle_dt = 0;           ///< s of model time to move the particles first (0: they stay)
   const Overlay* overlay = nullptr; ///< 2D text and plots over the frame, in pixels
   int leg_top = 0;                  ///< pixels above the legs kept for titles
   int leg_bottom = 0;               ///< pixels below the legs kept for captions
+  std::span<const Inset> insets;    ///< close-ups, drawn over the legs and under the overlay
 };
 
 /// The most legs one frame shows side by side.
