@@ -336,9 +336,32 @@ int cmd_bench_render(const BenchRenderOptions& o) {
 
 namespace {
 
+// the named views: the default camera's distance and height, turned around the leg
+render::Camera view_camera(const std::string& name) {
+  render::Camera c;
+  struct View {
+    const char* name;
+    float x, y;  // horizontal direction from the leg to the eye (medial is -x, anterior is +y)
+  };
+  constexpr View kViews[] = {{"posteromedial", -0.505f, -0.863f}, {"posterior", 0.0f, -1.0f}, {"medial", -1.0f, 0.0f},
+                             {"lateral", 1.0f, 0.0f}, {"anterior", 0.0f, 1.0f}};
+  std::string names;
+  for (const View& v : kViews) {
+    names += (names.empty() ? "" : ", ") + std::string(v.name);
+    if (name != v.name) continue;
+    const float dx = c.eye[0] - c.target[0], dy = c.eye[1] - c.target[1];
+    const float horizontal = std::sqrt(dx * dx + dy * dy);
+    c.eye[0] = c.target[0] + v.x * horizontal;
+    c.eye[1] = c.target[1] + v.y * horizontal;
+    return c;
+  }
+  throw ConfigError("--view", 0, 0, "", fmt::format("'{}' is not a view; expected one of {}", name, names));
+}
+
 // renders a still of one or two legs at a time to a PNG; returns the scene for its figures
 std::unique_ptr<Scene> render_still(const ScreenshotOptions& o, std::string& device_name) {
   const auto [w, h] = parse_size(o.size);
+  const render::Camera camera = view_camera(o.view);
   std::vector<std::string> names{o.scenario};
   if (!o.compare.empty()) names.push_back(o.compare);
   auto scene = std::make_unique<Scene>(names);
@@ -373,14 +396,14 @@ std::unique_ptr<Scene> render_still(const ScreenshotOptions& o, std::string& dev
   if (!o.plain) {
     renderer.set_fonts(*regular, *bold);
     overlay = std::make_unique<render::Overlay>(regular.get(), bold.get());
-    compose_overlay(*scene, render::Camera{}, w, h, *overlay);
+    compose_overlay(*scene, camera, w, h, *overlay);
     fo.overlay = overlay.get();
     insets = compose_insets(*scene, w, h);
     fo.insets = insets;
     fo.leg_top = overlay_top(h);
     fo.leg_bottom = overlay_bottom(h);
   }
-  renderer.render(scene->states(), render::Camera{}, fo, img);
+  renderer.render(scene->states(), camera, fo, img);
   if (renderer.validation_messages() > 0)
     fmt::print(stderr, "calfpump: {} Vulkan validation messages; the first: {}\n", renderer.validation_messages(),
                renderer.first_validation_message());

@@ -226,8 +226,8 @@ struct Renderer::Impl {
     Buffer buffers[kSlots];
     std::vector<DrawRange> draws;
     std::uint32_t vertex_count = 0;
-    std::uint32_t first_moving = 0;  // vertices before this one are bone: deformed once, at upload
-    std::vector<std::uint32_t> structure_base, structure_end;  // each structure's vertices, in the geometry's order
+    std::uint32_t first_moving = 0;  // vertices before this one never move: deformed once, at upload
+    std::vector<std::uint32_t> vertex_slot;  // each vertex of the geometry (structures in order): its place in the buffers
     VkDescriptorSet deform_set = VK_NULL_HANDLE, particle_set = VK_NULL_HANDLE, draw_set = VK_NULL_HANDLE;
     Buffer pbuf[pSlots];
     std::uint32_t particle_count = 0;
@@ -1178,48 +1178,64 @@ void Renderer::set_leg(const anatomy::Model& model, const anatomy::LegGeometry& 
   l.paths = anatomy::make_leg_paths(model.leg);
   d.leg_count = std::max(d.leg_count, slot + 1);
 
-  // all structures in one vertex array and one index array, bones first: they never move, so their
-  // deformed copy is written here once and the per-frame passes start after them
+  // all structures in one vertex array and one index array
   struct VertexIn {
     float position[4], normal[4], a[8];
   };
   std::vector<VertexIn> verts;
-  std::vector<float> out;  // the deformed buffer's start: rest positions, then rest normals
   std::vector<std::uint32_t> indices;
-  std::vector<std::array<std::uint32_t, 4>> triangles;
-  l.structure_base.assign(rest.structures.size(), 0);
-  l.structure_end.assign(rest.structures.size(), 0);
-  for (int bones = 1; bones >= 0; --bones)
-    for (std::size_t si = 0; si < rest.structures.size(); ++si) {
-      const auto& s = rest.structures[si];
-      if ((s.kind == anatomy::StructureKind::Bone) != (bones == 1)) continue;
-      const auto base = static_cast<std::uint32_t>(verts.size());
-      l.structure_base[si] = base;
-      for (std::size_t v = 0; v < s.vertex_count(); ++v) {
-        VertexIn vi{};
-        for (int k = 0; k < 3; ++k) {
-          vi.position[k] = s.positions[3 * v + std::size_t(k)];
-          vi.normal[k] = s.normals[3 * v + std::size_t(k)];
-        }
-        vi.position[3] = static_cast<float>(s.kind);
-        for (int k = 0; k < anatomy::kAttributeCount; ++k) vi.a[k] = s.attributes[v * anatomy::kAttributeCount + std::size_t(k)];
-        verts.push_back(vi);
+  for (std::size_t si = 0; si < rest.structures.size(); ++si) {
+    const auto& s = rest.structures[si];
+    const auto base = static_cast<std::uint32_t>(verts.size());
+    for (std::size_t v = 0; v < s.vertex_count(); ++v) {
+      VertexIn vi{};
+      for (int k = 0; k < 3; ++k) {
+        vi.position[k] = s.positions[3 * v + std::size_t(k)];
+        vi.normal[k] = s.normals[3 * v + std::size_t(k)];
       }
-      l.structure_end[si] = static_cast<std::uint32_t>(verts.size());
-      Impl::DrawRange r;
-      r.first_index = static_cast<std::uint32_t>(indices.size());
-      r.index_count = static_cast<std::uint32_t>(s.indices.size());
-      r.kind = s.kind;
-      l.draws.push_back(r);
-      for (std::size_t t = 0; t < s.triangle_count(); ++t) {
-        const std::array<std::uint32_t, 4> tri = {base + s.indices[3 * t], base + s.indices[3 * t + 1], base + s.indices[3 * t + 2], 0};
-        triangles.push_back(tri);
-        indices.insert(indices.end(), {tri[0], tri[1], tri[2]});
-      }
-      if (bones == 1) l.first_moving = static_cast<std::uint32_t>(verts.size());
+      vi.position[3] = static_cast<float>(s.kind);
+      for (int k = 0; k < anatomy::kAttributeCount; ++k) vi.a[k] = s.attributes[v * anatomy::kAttributeCount + std::size_t(k)];
+      verts.push_back(vi);
     }
+    Impl::DrawRange r;
+    r.first_index = static_cast<std::uint32_t>(indices.size());
+    r.index_count = static_cast<std::uint32_t>(s.indices.size());
+    r.kind = s.kind;
+    l.draws.push_back(r);
+    for (std::uint32_t i : s.indices) indices.push_back(base + i);
+  }
   l.vertex_count = static_cast<std::uint32_t>(verts.size());
-  out.resize(static_cast<std::size_t>(l.vertex_count) * 8);
+
+  // Vertices that never move go first: bone, and skin that no muscle pushes (weight 0) whose
+  // triangles are all such, so that its normal never changes either. Their deformed copy is written
+  // here once; the per-frame passes start after them.
+  std::vector<char> still(l.vertex_count, 0);
+  for (std::uint32_t v = 0; v < l.vertex_count; ++v) {
+    const auto kind = static_cast<anatomy::StructureKind>(static_cast<int>(verts[v].position[3] + 0.5f));
+    still[v] = kind == anatomy::StructureKind::Bone || (kind == anatomy::StructureKind::Skin && verts[v].a[6] <= 0.0f);
+  }
+  std::vector<char> fixed = still;
+  for (std::size_t t = 0; t + 2 < indices.size(); t += 3) {
+    const bool all = still[indices[t]] && still[indices[t + 1]] && still[indices[t + 2]];
+    if (!all)
+      for (int k = 0; k < 3; ++k) fixed[indices[t + std::size_t(k)]] = 0;
+  }
+  std::vector<std::uint32_t> slot_of(l.vertex_count);  // geometry order -> buffer order
+  std::uint32_t next = 0;
+  for (int pass = 1; pass >= 0; --pass)
+    for (std::uint32_t v = 0; v < l.vertex_count; ++v)
+      if ((fixed[v] != 0) == (pass == 1)) slot_of[v] = next++;
+  l.first_moving = 0;
+  for (std::uint32_t v = 0; v < l.vertex_count; ++v) l.first_moving += fixed[v] ? 1u : 0u;
+  std::vector<VertexIn> ordered(verts.size());
+  for (std::uint32_t v = 0; v < l.vertex_count; ++v) ordered[slot_of[v]] = verts[v];
+  verts.swap(ordered);
+  for (std::uint32_t& i : indices) i = slot_of[i];
+  l.vertex_slot = std::move(slot_of);
+  std::vector<std::array<std::uint32_t, 4>> triangles;
+  triangles.reserve(indices.size() / 3);
+  for (std::size_t t = 0; t + 2 < indices.size(); t += 3) triangles.push_back({indices[t], indices[t + 1], indices[t + 2], 0});
+  std::vector<float> out(static_cast<std::size_t>(l.vertex_count) * 8);  // the deformed buffer: rest positions, then rest normals
   for (std::uint32_t v = 0; v < l.vertex_count; ++v)
     for (int k = 0; k < 4; ++k) {
       out[4 * v + std::size_t(k)] = k < 3 ? verts[v].position[k] : 1.0f;
@@ -1381,15 +1397,10 @@ std::vector<float> Renderer::deformed_positions(std::size_t slot) const {
   Impl& d = *impl_;
   const Impl::Leg& l = d.leg(slot, "deformed_positions");
   const std::vector<float> all = d.read_back(l.buffers[Impl::kOut], static_cast<VkDeviceSize>(l.vertex_count) * 16);
-  // back into the structures' order
-  std::vector<float> out;
-  out.reserve(static_cast<std::size_t>(l.vertex_count) * 3);
-  for (std::size_t si = 0; si < l.structure_base.size(); ++si) {
-    const std::uint32_t begin = l.structure_base[si];
-    const std::uint32_t end = l.structure_end[si];
-    for (std::uint32_t v = begin; v < end; ++v)
-      for (int k = 0; k < 3; ++k) out.push_back(all[4 * v + std::size_t(k)]);
-  }
+  // back into the geometry's order
+  std::vector<float> out(static_cast<std::size_t>(l.vertex_count) * 3);
+  for (std::size_t v = 0; v < l.vertex_slot.size(); ++v)
+    for (std::size_t k = 0; k < 3; ++k) out[3 * v + k] = all[4 * std::size_t(l.vertex_slot[v]) + k];
   return out;
 }
 
