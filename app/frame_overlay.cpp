@@ -257,11 +257,40 @@ void compose_overlay(const Scene& scene, const render::Camera& camera, int width
     }
   }
 
-  // caption and clock
+  // caption: what the first leg is doing, in plain words; with a leaky second leg, what differs
   const float caption = 21.0f * unit;
-  o.text(W / 2, H - caption - 14.0f * unit, caption,
-         "Each step, the calf muscles squeeze the deep veins; one-way valves keep the blood going up.", kInk, Align::Center);
-  o.text(W - 12.0f * unit, H - caption - 14.0f * unit - 30.0f * unit, 19.0f * unit, fmt::format("t = {:.1f} s", now), kMuted, Align::Right);
+  const anatomy::Scenario& first = scene.leg(0).scenario;
+  const bool active = now >= first.activity_start_s;
+  std::string line1;
+  switch (active ? first.activity.kind : anatomy::ActivityKind::Still) {
+    case anatomy::ActivityKind::Walking:
+      line1 = "Each step, the calf muscles squeeze the deep veins; one-way valves keep the blood going up.";
+      break;
+    case anatomy::ActivityKind::Tiptoe:
+      line1 = "Rising on the toes, the calf muscles squeeze the deep veins; one-way valves keep the blood going up.";
+      break;
+    case anatomy::ActivityKind::AnklePumps:
+      line1 = "Each ankle pump squeezes the deep veins of the calf; one-way valves keep the blood going up.";
+      break;
+    case anatomy::ActivityKind::Still:
+      line1 = "Standing still, nothing squeezes the veins: the weight of the blood column rests on the ankle.";
+      break;
+  }
+  std::string line2;
+  if (n >= 2) {
+    bool leaky = false;
+    for (double inc : scene.leg(1).scenario.condition.valve_incompetence) leaky = leaky || inc > 0;
+    if (leaky) line2 = "Right: leaky valves let blood fall back down, so the ankle vein pressure stays high.";
+  }
+  const float bottom = H - 8.0f * unit - caption;
+  if (!line2.empty()) {
+    o.text(W / 2, bottom - caption - 4.0f * unit, caption, line1, kInk, Align::Center);
+    o.text(W / 2, bottom, caption, line2, kInk, Align::Center);
+  } else {
+    o.text(W / 2, bottom, caption, line1, kInk, Align::Center);
+  }
+  // the clock, bottom left, under the legend's column
+  o.text(12.0f * unit, 0.885f * H, 19.0f * unit, fmt::format("t = {:.1f} s", now), kMuted);
 }
 
 }  // namespace calfpump::app
