@@ -118,6 +118,26 @@ Mat4 look_at(const Camera& cam) {
   return {s[0], -u[0], f[0], 0, s[1], -u[1], f[1], 0, s[2], -u[2], f[2], 0, -dot(s, cam.eye), dot(u, cam.eye), -dot(f, cam.eye), 1};
 }
 
+// whether a box lies wholly outside the view (all eight corners beyond one clip plane): close-ups
+// then skip the structures they cannot see
+bool outside(const std::array<float, 16>& m, const std::array<float, 6>& box) {
+  int beyond[6] = {0, 0, 0, 0, 0, 0};
+  for (int c = 0; c < 8; ++c) {
+    const float p[3] = {box[(c & 1) ? 3 : 0], box[(c & 2) ? 4 : 1], box[(c & 4) ? 5 : 2]};
+    float clip[4];
+    for (std::size_t r = 0; r < 4; ++r) clip[r] = m[r] * p[0] + m[4 + r] * p[1] + m[8 + r] * p[2] + m[12 + r];
+    beyond[0] += clip[0] < -clip[3];
+    beyond[1] += clip[0] > clip[3];
+    beyond[2] += clip[1] < -clip[3];
+    beyond[3] += clip[1] > clip[3];
+    beyond[4] += clip[2] < 0.0f;
+    beyond[5] += clip[2] > clip[3];
+  }
+  for (int b : beyond)
+    if (b == 8) return true;
+  return false;
+}
+
 // the camera's right and up directions in leg coordinates (matching look_at)
 std::array<std::array<float, 3>, 2> camera_basis(const Camera& cam) {
   std::array<float, 3> f{cam.target[0] - cam.eye[0], cam.target[1] - cam.eye[1], cam.target[2] - cam.eye[2]};
@@ -218,6 +238,7 @@ struct Renderer::Impl {
   struct DrawRange {
     std::uint32_t first_index = 0, index_count = 0;
     anatomy::StructureKind kind{};
+    std::array<float, 6> bounds{};  // rest bounding box (min, max), padded for the deformation
   };
   // one leg: its model, meshes, per-frame tables, particles and descriptor sets
   struct Leg {
@@ -1099,7 +1120,7 @@ struct Renderer::Impl {
         push.material[3] = camera.eye[2];
         vkCmdPushConstants(cmd, layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(Push), &push);
         for (const auto& r : l.draws)
-          if (r.kind == kind) vkCmdDrawIndexed(cmd, r.index_count, 1, r.first_index, 0, 0);
+          if (r.kind == kind && !outside(view_projection, r.bounds)) vkCmdDrawIndexed(cmd, r.index_count, 1, r.first_index, 0, 0);
       }
     }
   }
@@ -1201,6 +1222,15 @@ void Renderer::set_leg(const anatomy::Model& model, const anatomy::LegGeometry& 
     r.first_index = static_cast<std::uint32_t>(indices.size());
     r.index_count = static_cast<std::uint32_t>(s.indices.size());
     r.kind = s.kind;
+    // 3 cm covers what the deformation can move a surface: muscles thicken, veins fill, the skin
+    // follows the muscles
+    constexpr float kPad = 0.03f;
+    r.bounds = {1e9f, 1e9f, 1e9f, -1e9f, -1e9f, -1e9f};
+    for (std::size_t v = 0; v < s.vertex_count(); ++v)
+      for (std::size_t k = 0; k < 3; ++k) {
+        r.bounds[k] = std::min(r.bounds[k], s.positions[3 * v + k] - kPad);
+        r.bounds[3 + k] = std::max(r.bounds[3 + k], s.positions[3 * v + k] + kPad);
+      }
     l.draws.push_back(r);
     for (std::uint32_t i : s.indices) indices.push_back(base + i);
   }
