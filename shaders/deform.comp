@@ -1,4 +1,5 @@
 #version 450
+#extension GL_GOOGLE_include_directive : require
 // GPU deformation of the leg: the same maps as the CPU reference (anatomy/src/deform.cpp), one
 // invocation per vertex. Pass 0 moves the vertices; pass 1 recomputes smooth normals from the
 // triangles around each vertex (no atomics: a vertex -> triangles table built once).
@@ -43,23 +44,7 @@ layout(push_constant) uniform Push {
 
 const float kPi = 3.14159265358979;
 
-PathFrame frame_at(uint path, float s) {
-  uvec2 p = paths[path];
-  float x = clamp(s, 0.0, 1.0) * float(p.y - 1u);
-  uint i = min(uint(x), p.y - 2u);
-  float u = x - float(i);
-  PathFrame a = frames[p.x + i], b = frames[p.x + i + 1u];
-  PathFrame f;
-  f.c = mix(a.c, b.c, u);
-  vec3 t = normalize(mix(a.t.xyz, b.t.xyz, u));
-  vec3 n = normalize(mix(a.n.xyz, b.n.xyz, u));
-  n = normalize(n - t * dot(n, t));
-  f.t = vec4(t, 0);
-  f.n = vec4(n, 0);
-  f.b = vec4(cross(t, n), 0);
-  f.r = mix(a.r, b.r, u);
-  return f;
-}
+#include "vessel.glsl"
 
 vec3 path_point(uint path, float s, float u, float v, float w) {
   PathFrame f = frame_at(path, s);
@@ -72,54 +57,6 @@ vec3 muscle_point(vec4 a0, vec4 a1, bool deformed) {
   float l = deformed ? bodies[body].a.x : 1.0;
   float k = 1.0 / sqrt(l);
   return path_point(path, a0.z * l, a0.w * k, a1.x * k, a1.y * l);
-}
-
-vec2 collapse_shape(float theta, float alpha) {
-  float widen = 1.0 + 0.45 * (1.0 - alpha);
-  float pinch = clamp((0.5 - alpha) / 0.5, 0.0, 0.85);
-  float c = cos(theta), s = sin(theta);
-  return vec2(widen * c, s * (1.0 - pinch * (1.0 - c * c)));
-}
-
-vec2 vein_section(float theta, float area, float area_ref) {
-  float alpha = area / area_ref;
-  float n = float(push.ring);
-  if (alpha >= 1.0) {
-    float poly = 0.5 * n * sin(2.0 * kPi / n);
-    float r = sqrt(area / poly);
-    return vec2(r * cos(theta), r * sin(theta));
-  }
-  float r0 = sqrt(area_ref / kPi);
-  // area of the ring polygon of the unit collapse shape, in closed form: the sum over the ring of
-  // the cross products reduces to this for rings of five or more vertices (the CPU reference sums it)
-  float widen = 1.0 + 0.45 * (1.0 - alpha);
-  float pinch = clamp((0.5 - alpha) / 0.5, 0.0, 0.85);
-  float poly = 0.5 * widen * n * sin(2.0 * kPi / n) * (1.0 - 0.75 * pinch);
-  vec2 p = collapse_shape(theta, alpha);
-  float depth = area / (r0 * r0 * poly);
-  return vec2(r0 * p.x, r0 * depth * p.y);
-}
-
-// per-vein area and reference area of a vessel at fraction t: linear between segment centres
-vec2 vessel_area(uint vessel, float t) {
-  uvec4 v = vessels[vessel];
-  uint first = v.x, count = v.y;
-  uint k = 0u;
-  while (k + 1u < count && segments[first + k + 1u].x < t) ++k;
-  if (k + 1u >= count || t <= segments[first].x) {
-    uint only = t <= segments[first].x ? first : first + k;
-    return segments[only].yz;
-  }
-  vec4 a = segments[first + k], b = segments[first + k + 1u];
-  float u = clamp((t - a.x) / (b.x - a.x), 0.0, 1.0);
-  return mix(a.yz, b.yz, u);
-}
-
-vec3 tube_center(PathFrame f, uint count, uint tube) {
-  if (count <= 1u) return f.c.xyz;
-  float r = f.r.x * (count == 2u ? 1.25 : 1.35);
-  float phi = 2.0 * kPi * float(tube) / float(count);
-  return f.c.xyz + f.n.xyz * (r * cos(phi)) + f.b.xyz * (r * sin(phi));
 }
 
 vec3 leaflet_point(PathFrame f, vec3 centre, float radius, uint leaflet, float u, float v, float zeta, float incompetence) {
@@ -175,7 +112,7 @@ void main() {
     uvec4 v = vessels[vessel];
     PathFrame f = frame_at(v.w, r.a0.y);
     vec2 area = vessel_area(vessel, r.a0.y);
-    vec2 off = vein_section(r.a0.z, area.x, area.y);
+    vec2 off = vein_section(r.a0.z, area.x, area.y, float(push.ring));
     vec3 c = tube_center(f, v.z, uint(r.a0.w + 0.5));
     float radial = r.a1.x;
     p = c + f.n.xyz * (radial * off.x) + f.b.xyz * (radial * off.y);

@@ -1,4 +1,5 @@
 #version 450
+#extension GL_GOOGLE_include_directive : require
 #extension GL_KHR_shader_subgroup_arithmetic : require
 #extension GL_KHR_shader_subgroup_basic : require
 // GPU particle transport: the rules of the CPU reference (anatomy/src/particles.cpp) for every
@@ -80,6 +81,41 @@ float flow_along(uint s, float f) {
   return enter + added_before + f * (leave - enter - added);
 }
 
+const float kJunctionStep = 1e-6;  // past a junction, distally (anatomy/particles.hpp)
+
+// a junction part-way along: a branch taking blood out of the segment there takes the particle
+// with probability q_out / (q_out + q_through); returns false when the particle left
+bool pass_junction(inout Particle p, float at, bool upward, uint salt) {
+  float out_total = 0.0;
+  for (uint k = port_start[p.segment]; k < port_start[p.segment + 1u]; ++k) {
+    Port q = ports[k];
+    if (((q.flags >> 1) & 3u) != 2u || q.at_f != at) continue;
+    float out_q = flows[q.edge] * (((q.flags & 1u) != 0u) ? 1.0 : -1.0);
+    if (out_q > 0.0) out_total += out_q;
+  }
+  float past = upward ? at : max(0.0, at - kJunctionStep);
+  float through = max(0.0, (upward ? 1.0 : -1.0) * flow_along(p.segment, past));
+  p.f = past;
+  if (out_total <= 0.0) return true;
+  float u = hash01(p.id, salt) * (out_total + through);
+  for (uint k = port_start[p.segment]; k < port_start[p.segment + 1u]; ++k) {
+    Port q = ports[k];
+    if (((q.flags >> 1) & 3u) != 2u || q.at_f != at) continue;
+    float out_q = flows[q.edge] * (((q.flags & 1u) != 0u) ? 1.0 : -1.0);
+    if (out_q <= 0.0) continue;
+    u -= out_q;
+    if (u > 0.0) continue;
+    if (q.other < 0) {
+      p.segment = 0xffffffffu;
+      return false;
+    }
+    p.segment = uint(q.other);
+    p.f = q.entry_f;
+    return true;
+  }
+  return true;  // on past the junction
+}
+
 // returns false when the particle is held or left
 bool pass_on(inout Particle p, bool proximal, uint salt) {
   uint end = proximal ? 1u : 0u;
@@ -87,7 +123,7 @@ bool pass_on(inout Particle p, bool proximal, uint salt) {
   for (uint k = port_start[p.segment]; k < port_start[p.segment + 1u]; ++k) {
     Port q = ports[k];
     uint e = (q.flags >> 1) & 3u;
-    if (e != end && e != 2u) continue;
+    if (e != end) continue;
     float out_q = flows[q.edge] * (((q.flags & 1u) != 0u) ? 1.0 : -1.0);
     if (out_q > 0.0) total += out_q;
   }
@@ -99,7 +135,7 @@ bool pass_on(inout Particle p, bool proximal, uint salt) {
   for (uint k = port_start[p.segment]; k < port_start[p.segment + 1u]; ++k) {
     Port q = ports[k];
     uint e = (q.flags >> 1) & 3u;
-    if (e != end && e != 2u) continue;
+    if (e != end) continue;
     float out_q = flows[q.edge] * (((q.flags & 1u) != 0u) ? 1.0 : -1.0);
     if (out_q <= 0.0) continue;
     u -= out_q;
@@ -115,46 +151,7 @@ bool pass_on(inout Particle p, bool proximal, uint salt) {
   return false;
 }
 
-PathFrame frame_at(uint path, float s) {
-  uvec2 p = paths[path];
-  float x = clamp(s, 0.0, 1.0) * float(p.y - 1u);
-  uint i = min(uint(x), p.y - 2u);
-  float u = x - float(i);
-  PathFrame a = frames[p.x + i], b = frames[p.x + i + 1u];
-  PathFrame fr;
-  fr.c = mix(a.c, b.c, u);
-  vec3 t = normalize(mix(a.t.xyz, b.t.xyz, u));
-  vec3 n = normalize(mix(a.n.xyz, b.n.xyz, u));
-  n = normalize(n - t * dot(n, t));
-  fr.t = vec4(t, 0);
-  fr.n = vec4(n, 0);
-  fr.b = vec4(cross(t, n), 0);
-  fr.r = mix(a.r, b.r, u);
-  return fr;
-}
-
-vec2 collapse_shape(float theta, float alpha) {
-  float widen = 1.0 + 0.45 * (1.0 - alpha);
-  float pinch = clamp((0.5 - alpha) / 0.5, 0.0, 0.85);
-  float c = cos(theta), s = sin(theta);
-  return vec2(widen * c, s * (1.0 - pinch * (1.0 - c * c)));
-}
-
-vec2 vein_section(float theta, float area, float area_ref) {
-  float alpha = area / area_ref;
-  float n = push.ring;
-  if (alpha >= 1.0) {
-    float r = sqrt(area / (0.5 * n * sin(2.0 * kPi / n)));
-    return vec2(r * cos(theta), r * sin(theta));
-  }
-  float r0 = sqrt(area_ref / kPi);
-  // the ring polygon's area of the unit collapse shape, in closed form (as in deform.comp)
-  float widen = 1.0 + 0.45 * (1.0 - alpha);
-  float pinch = clamp((0.5 - alpha) / 0.5, 0.0, 0.85);
-  float poly = 0.5 * widen * n * sin(2.0 * kPi / n) * (1.0 - 0.75 * pinch);
-  vec2 p = collapse_shape(theta, alpha);
-  return vec2(r0 * p.x, r0 * (area / (r0 * r0 * poly)) * p.y);
-}
+#include "vessel.glsl"
 
 // the particle's new state and drawing position; waiting ones are drawn far below the floor
 void step(uint i) {
@@ -176,21 +173,36 @@ void step(uint i) {
   }
   p.age += push.dt;
   float left = push.dt;
-  for (uint hop = 0u; hop < 8u && left > 0.0; ++hop) {
+  for (uint hop = 0u; hop < 16u && left > 0.0; ++hop) {
     vec4 info = segment_info[p.segment];
     uvec4 v = vessels[uint(info.x + 0.5)];
     float area = segments[p.segment].y * float(v.z);
     float vel = flow_along(p.segment, p.f) / max(area, 1e-12);
     if (vel == 0.0) break;
-    float span = vel > 0.0 ? (1.0 - p.f) * info.w : p.f * info.w;
-    float to_end = span / abs(vel);
-    if (to_end > left) {
+    // the next place where something happens: a junction part-way along, or the segment's end
+    float target = vel > 0.0 ? 1.0 : 0.0;
+    bool junction = false;
+    for (uint k = port_start[p.segment]; k < port_start[p.segment + 1u]; ++k) {
+      Port q = ports[k];
+      if (((q.flags >> 1) & 3u) != 2u) continue;
+      if (vel > 0.0 ? (q.at_f > p.f && q.at_f <= target) : (q.at_f < p.f && q.at_f >= target)) {
+        target = q.at_f;
+        junction = true;
+      }
+    }
+    float to_target = abs(target - p.f) * info.w / abs(vel);
+    if (to_target > left) {
       p.f = clamp(p.f + vel * left / info.w, 0.0, 1.0);
       break;
     }
-    left -= to_end;
-    p.f = vel > 0.0 ? 1.0 : 0.0;
-    if (!pass_on(p, vel > 0.0, push.frame * 16u + hop)) break;
+    left -= to_target;
+    uint salt = push.frame * 32u + hop;
+    if (junction) {
+      if (!pass_junction(p, target, vel > 0.0, salt)) break;
+      continue;
+    }
+    p.f = target;
+    if (!pass_on(p, vel > 0.0, salt)) break;
   }
   particles[i] = p;
   if (p.segment == 0xffffffffu) {
@@ -203,17 +215,12 @@ void step(uint i) {
   uvec4 v = vessels[vessel];
   float t = mix(info.y, info.z, p.f);
   PathFrame fr = frame_at(v.w, t);
-  uint tube = p.id % v.z;
-  vec3 centre = fr.c.xyz;
-  if (v.z > 1u) {
-    float r = fr.r.x * (v.z == 2u ? 1.25 : 1.35);
-    float phi = 2.0 * kPi * float(tube) / float(v.z);
-    centre += fr.n.xyz * (r * cos(phi)) + fr.b.xyz * (r * sin(phi));
-  }
-  vec4 seg = segments[p.segment];
+  vec3 centre = tube_center(fr, v.z, p.id % v.z);
+  // spread over the vein's section there (the area between segment centres, as the wall is drawn)
+  vec2 area = vessel_area(vessel, t);
   float theta = 2.0 * kPi * hash01(p.id, 7u);
   float rho = 0.75 * sqrt(hash01(p.id, 11u));
-  vec2 off = vein_section(theta, seg.y, seg.z) * rho;
+  vec2 off = vein_section(theta, area.x, area.y, push.ring) * rho;
   positions[i] = vec4(centre + fr.n.xyz * off.x + fr.b.xyz * off.y, p.age);
 }
 

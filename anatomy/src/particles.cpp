@@ -101,7 +101,9 @@ std::vector<Particle> initial_particles(const State& st, std::size_t count) {
     Particle& p = out[i];
     p.id = static_cast<std::uint32_t>(i);
     p.segment = static_cast<int>(seg);
-    p.f = static_cast<float>(std::clamp((at - below) / st.volume_m3[seg], 0.0, 1.0));
+    // jittered within its share of the volume, so that no rows show where the blood stands still
+    const double jitter = (hash01(i, 0x7177e7) - 0.5) * per;
+    p.f = static_cast<float>(std::clamp((at - below + jitter) / st.volume_m3[seg], 0.0, 1.0));
     // the blood already in the leg has been there a while: ages spread over two minutes
     p.age_s = static_cast<float>(120.0 * hash01(i, 0x5eed));
   }
@@ -162,14 +164,28 @@ void ParticleTransport::inject(const State& st, double dt) {
   }
 }
 
+void ParticleTransport::take(Particle& p, const ParticlePort& port) {
+  if (port.forward) ++crossings_[static_cast<std::size_t>(port.edge)];
+  else {
+    --crossings_[static_cast<std::size_t>(port.edge)];
+    ++backward_[static_cast<std::size_t>(port.edge)];
+  }
+  if (port.other < 0) {
+    p.segment = -1;  // out through the outlet: waits at the heart
+    waiting_.push_back(p.id);
+    return;
+  }
+  p.segment = port.other;
+  p.f = port.entry_f;
+}
+
 bool ParticleTransport::pass_on(Particle& p, const State& st, bool at_proximal_end, std::uint64_t step) {
-  // the edges carrying blood out of this segment at the end reached (or part-way along it),
-  // weighted by that flow
+  // the edges carrying blood out of this segment at the end reached, weighted by that flow
   const std::span<const ParticlePort> ports(network_.ports.data() + network_.start[static_cast<std::size_t>(p.segment)],
                                             network_.ports.data() + network_.start[static_cast<std::size_t>(p.segment) + 1]);
   const int end = at_proximal_end ? 1 : 0;
   auto outflow = [&](const ParticlePort& port) {
-    if (port.end != end && port.end != -1) return 0.0;
+    if (port.end != end) return 0.0;
     const double q = st.edge_flow_m3_s[static_cast<std::size_t>(port.edge)] * (port.forward ? 1.0 : -1.0);
     return q > 0 ? q : 0.0;
   };
@@ -185,21 +201,38 @@ bool ParticleTransport::pass_on(Particle& p, const State& st, bool at_proximal_e
     if (q <= 0) continue;
     u -= q;
     if (u > 0) continue;
-    if (port.forward) ++crossings_[static_cast<std::size_t>(port.edge)];
-    else {
-      --crossings_[static_cast<std::size_t>(port.edge)];
-      ++backward_[static_cast<std::size_t>(port.edge)];
-    }
-    if (port.other < 0) {
-      p.segment = -1;  // out through the outlet: waits at the heart
-      waiting_.push_back(p.id);
-      return false;
-    }
-    p.segment = port.other;
-    p.f = port.entry_f;
-    return true;
+    take(p, port);
+    return p.segment >= 0;
   }
   return false;
+}
+
+bool ParticleTransport::pass_junction(Particle& p, const State& st, float at, bool upward, std::uint64_t step) {
+  // A junction part-way along: a branch there takes its share of the blood arriving, q_out /
+  // (q_out + q_through), where q_through is what flows on past the junction; the rest goes on.
+  const std::span<const ParticlePort> ports(network_.ports.data() + network_.start[static_cast<std::size_t>(p.segment)],
+                                            network_.ports.data() + network_.start[static_cast<std::size_t>(p.segment) + 1]);
+  auto outflow = [&](const ParticlePort& port) {
+    if (port.end != -1 || port.at_f != at) return 0.0;
+    const double q = st.edge_flow_m3_s[static_cast<std::size_t>(port.edge)] * (port.forward ? 1.0 : -1.0);
+    return q > 0 ? q : 0.0;
+  };
+  double out = 0;
+  for (const ParticlePort& port : ports) out += outflow(port);
+  const float past = upward ? at : std::max(0.0f, at - kJunctionStep);
+  const double through = std::max(0.0, (upward ? 1.0 : -1.0) * flow_along(st, p.segment, past));
+  p.f = past;
+  if (out <= 0) return true;
+  double u = hash01(p.id, step * 2 + 9) * (out + through);
+  for (const ParticlePort& port : ports) {
+    const double q = outflow(port);
+    if (q <= 0) continue;
+    u -= q;
+    if (u > 0) continue;
+    take(p, port);
+    return p.segment >= 0;
+  }
+  return true;  // on past the junction
 }
 
 void ParticleTransport::advance(const State& st, double dt) {
@@ -218,19 +251,34 @@ void ParticleTransport::advance(const State& st, double dt) {
     if (p.segment < 0) continue;
     p.age_s += static_cast<float>(dt);
     double left = dt;
-    for (int hops = 0; hops < 8 && left > 0; ++hops) {
+    for (int hops = 0; hops < kMaxHops && left > 0; ++hops) {
       const Segment& s = model_.segments[static_cast<std::size_t>(p.segment)];
       const double v = flow_along(st, p.segment, p.f) / std::max(st.area_m2[static_cast<std::size_t>(p.segment)], 1e-12);
       if (v == 0.0) break;
-      const double span = v > 0 ? (1.0 - p.f) * s.length_m : p.f * s.length_m;
-      const double time_to_end = span / std::abs(v);
-      if (time_to_end > left) {
+      // the next place where something happens: a junction part-way along, or the segment's end
+      float target = v > 0 ? 1.0f : 0.0f;
+      bool junction = false;
+      for (std::uint32_t k = network_.start[static_cast<std::size_t>(p.segment)]; k < network_.start[static_cast<std::size_t>(p.segment) + 1]; ++k) {
+        const float at = network_.ports[k].at_f;
+        if (network_.ports[k].end != -1) continue;
+        if (v > 0 ? (at > p.f && at <= target) : (at < p.f && at >= target)) {
+          target = at;
+          junction = true;
+        }
+      }
+      const double time_to = std::abs(target - p.f) * s.length_m / std::abs(v);
+      if (time_to > left) {
         p.f = static_cast<float>(std::clamp(p.f + v * left / s.length_m, 0.0, 1.0));
         break;
       }
-      left -= time_to_end;
-      p.f = v > 0 ? 1.0f : 0.0f;
-      if (!pass_on(p, st, v > 0, step_ * 16 + static_cast<std::uint64_t>(hops))) break;
+      left -= time_to;
+      const std::uint64_t salt = step_ * 32 + static_cast<std::uint64_t>(hops);
+      if (junction) {
+        if (!pass_junction(p, st, target, v > 0, salt)) break;
+        continue;
+      }
+      p.f = target;
+      if (!pass_on(p, st, v > 0, salt)) break;
     }
   }
 }

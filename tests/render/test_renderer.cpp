@@ -5,6 +5,9 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <string>
+
+#include <fmt/format.h>
 
 #include <vtkImplicitPolyDataDistance.h>
 
@@ -133,6 +136,7 @@ TEST_CASE("blood particles stay inside the veins and show in the picture", "[gpu
   }
   const std::vector<float> p = r.particle_positions();
   int checked = 0, outside = 0;
+  std::string first_outside;
   for (std::size_t i = 0; i < p.size() / 4; i += 17) {
     if (p[4 * i + 2] < -1.0f) continue;  // waiting at the heart
     double x[3] = {p[4 * i], p[4 * i + 1], p[4 * i + 2]};
@@ -142,8 +146,13 @@ TEST_CASE("blood particles stay inside the veins and show in the picture", "[gpu
     for (auto& d : veins) inside = inside || d->EvaluateFunction(x) < 1e-4;
     ++checked;
     outside += inside ? 0 : 1;
+    if (!inside && first_outside.empty()) {
+      double best = 1e9;
+      for (auto& d : veins) best = std::min(best, d->EvaluateFunction(x));
+      first_outside = fmt::format("first outside at ({:.4f}, {:.4f}, {:.4f}) m, {:.2f} mm from the nearest vein wall", x[0], x[1], x[2], best * 1000);
+    }
   }
-  INFO(outside << " of " << checked << " sampled particles outside every vein");
+  INFO(outside << " of " << checked << " sampled particles outside every vein; " << first_outside);
   CHECK(checked > 500);
   CHECK(outside == 0);
   INFO(r.first_validation_message());
@@ -361,4 +370,35 @@ TEST_CASE("a comparison frame shows two legs, titles and plots, competent and le
   CHECK(again.rgba == two.rgba);
   INFO(r.first_validation_message());
   CHECK(r.validation_messages() == 0);
+}
+
+TEST_CASE("GPU particles fill each vein as the simulation does, leaky saphenous vein included", "[gpu][particles]") {
+  const Scene s;
+  for (const char* name : {"healthy-walking", "gsv-reflux-walking"}) {
+    render::Renderer r(validating(64, 64));
+    const Scenario sc = load_scenario(resolve_scenario(name), s.leg);
+    const Model m = build_model(s.leg, sc.condition);
+    r.set_leg(m, s.rest);
+    Simulation sim(m, sc.schedule());
+    sim.run_until(17.0);
+    constexpr std::size_t kCount = 100000;
+    r.set_particles(sim.state(), kCount);
+    double total = 0;
+    for (double v : sim.state().volume_m3) total += v;
+    // three seconds of walking, a particle step per video frame (1/30 s)
+    while (sim.state().time_s < 20.0 - 1e-9) {
+      sim.step();
+      if (sim.state().steps % 8 == 0) r.advance_particles(sim.state(), 8 * sim.dt());
+    }
+    std::vector<double> carried(m.leg.vessels.size(), 0.0), simulated(m.leg.vessels.size(), 0.0);
+    for (std::uint32_t seg : r.particle_segments())
+      if (seg != 0xffffffffu) carried[std::size_t(m.segments[seg].vessel)] += total / kCount;
+    for (std::size_t i = 0; i < m.segments.size(); ++i) simulated[std::size_t(m.segments[i].vessel)] += sim.state().volume_m3[i];
+    for (std::size_t v = 0; v < simulated.size(); ++v) {
+      if (simulated[v] < ml_to_m3(5.0)) continue;  // the larger veins: a few particles more or less matter little
+      INFO(name << ", " << m.leg.vessels[v].name << ": simulated " << m3_to_ml(simulated[v]) << " ml, particles " << m3_to_ml(carried[v]) << " ml");
+      CHECK(carried[v] == Approx(simulated[v]).epsilon(0.2));
+    }
+    CHECK(r.validation_messages() == 0);
+  }
 }

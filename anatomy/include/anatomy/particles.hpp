@@ -6,6 +6,10 @@
 // distal end, plus what tributaries add (or branches take) before that place, plus a uniform share
 // of the remainder (capillary inflow and the change of stored volume), so that it ends at what
 // leaves at the proximal end.
+// At a junction part-way along (a tributary joining, a perforator leaving) a branch that takes blood
+// out of the segment takes each passing particle with probability q_out / (q_out + q_through), so
+// that it receives its share of what arrives; blood flowing back from a deep vein into a leaky
+// saphenous vein is carried this way.
 // At a segment's end it passes into one of the edges carrying blood out of the segment, chosen in
 // proportion to their flows, so branching follows the simulated flows: a closed competent valve
 // carries nothing and stops particles, a leaky one lets them fall back through. Particles leaving
@@ -21,6 +25,12 @@
 #include "anatomy/state.hpp"
 
 namespace calfpump::anatomy {
+
+/// Segment ends and junctions a particle may pass in one advance.
+inline constexpr int kMaxHops = 16;
+/// How far past a junction (fraction of the segment) a particle moving distally is put, so that it
+/// counts as below it.
+inline constexpr float kJunctionStep = 1e-6f;
 
 /// One particle.
 struct Particle {
@@ -82,6 +92,8 @@ class ParticleTransport {
   void respawn(Particle& p, std::uint64_t step);
   void inject(const State& st, double dt);
   bool pass_on(Particle& p, const State& st, bool forward_end, std::uint64_t step);
+  bool pass_junction(Particle& p, const State& st, float at, bool upward, std::uint64_t step);
+  void take(Particle& p, const ParticlePort& port);
 
   const Model& model_;
   ParticleNetwork network_;
