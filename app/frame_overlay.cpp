@@ -36,11 +36,12 @@ struct PlotSpec {
 void plot(render::Overlay& o, float unit, float x0, float y0, float x1, float y1, const PlotSpec& spec, const std::vector<Sample>& history,
           double now_s) {
   constexpr double kWindow_s = 10.0;
-  const float text = 19.0f * unit, value_size = 25.0f * unit, pad = 8.0f * unit;
+  const float text = 19.5f * unit, value_size = 26.0f * unit, pad = 8.0f * unit;
   o.rect(x0, y0, x1, y1, kPanel);
-  o.text(x0 + pad, y0 + pad, text, spec.title, kMuted);
+  o.text(x0 + pad, y0 + pad, text, spec.title, kInk);
   const double current = history.empty() ? 0.0 : history.back().*spec.field;
-  o.text(x1 - pad, y0 + pad + text, value_size, fmt::format("{:.0f} {}", current, spec.unit), spec.colour, Align::Right, true);
+  // the value in ink: a number is not good or bad by its colour
+  o.text(x1 - pad, y0 + pad + text, value_size, fmt::format("{:.0f} {}", current, spec.unit), kInk, Align::Right, true);
   // the graph: time across (the last 10 s), the quantity up from 0
   const float gx0 = x0 + pad + o.text_width("000", text), gx1 = x1 - pad;
   const float gy0 = y0 + pad + text + value_size + 4.0f * unit, gy1 = y1 - pad;
@@ -50,6 +51,7 @@ void plot(render::Overlay& o, float unit, float x0, float y0, float x1, float y1
     o.line(gx0, y, gx1, y, 1.0f * unit, kGrid);
   }
   o.text(gx0 - 4.0f * unit, gy1 - 0.6f * text, text, "0", kMuted, Align::Right);
+  o.text(gx0 - 4.0f * unit, (gy0 + gy1) / 2 - 0.5f * text, text, fmt::format("{:.0f}", spec.y_max / 2), kMuted, Align::Right);
   o.text(gx0 - 4.0f * unit, gy0 - 0.4f * text, text, fmt::format("{:.0f}", spec.y_max), kMuted, Align::Right);
   std::vector<std::array<float, 2>> points;
   for (const Sample& s : history) {
@@ -81,7 +83,7 @@ anatomy::Point3 body_point(const LegRun& leg, const anatomy::LegPaths& paths, co
 // labels stacked in a column beside the leg, each joined to its point by a leader line
 void labels(render::Overlay& o, float unit, const render::Camera& camera, const std::array<int, 4>& viewport, std::vector<Anchor> anchors,
             float column_x, bool column_left) {
-  const float size = 19.5f * unit, gap = 30.0f * unit;
+  const float size = 21.0f * unit, gap = 31.0f * unit;
   struct Placed {
     std::string text;
     float ax, ay, y;
@@ -120,13 +122,19 @@ anatomy::Point3 valve_position(const LegRun& leg) {
 }
 
 render::Camera inset_camera(const LegRun& leg) {
-  const anatomy::Point3 at = valve_position(leg);
-  // from the medial side and a little behind, 2.8 cm away: the vein runs up the picture
-  const double d[3] = {-0.9, -0.4, 0.05};
-  const double len = std::sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+  // looking across the vein along the leaflets' line of closure, so that the gap between them
+  // shows when they do not meet; the vein runs up the picture, 2.2 cm away
+  const int k = leg.model->valve_index(kInsetValve);
   render::Camera c;
-  c.target = {static_cast<float>(at[0]), static_cast<float>(at[1]), static_cast<float>(at[2])};
-  for (int k = 0; k < 3; ++k) c.eye[std::size_t(k)] = c.target[std::size_t(k)] + static_cast<float>(0.028 * d[k] / len);
+  if (k < 0) return c;
+  const anatomy::Valve& valve = leg.model->valves[static_cast<std::size_t>(k)];
+  const anatomy::LegPaths paths = anatomy::make_leg_paths(leg.leg);
+  const anatomy::PathFrame f = paths.vessels[static_cast<std::size_t>(valve.vessel)].at(valve.at);
+  for (std::size_t i = 0; i < 3; ++i) {
+    c.target[i] = static_cast<float>(f.c[i]);
+    c.eye[i] = static_cast<float>(f.c[i] - 0.022 * f.n[i]);
+    c.up[i] = static_cast<float>(f.t[i]);
+  }
   c.fov_deg = 30.0f;
   return c;
 }
@@ -136,6 +144,26 @@ float pixel_size(const render::Camera& c, int viewport_height) {
   float d = 0;
   for (int k = 0; k < 3; ++k) d += (c.target[std::size_t(k)] - c.eye[std::size_t(k)]) * (c.target[std::size_t(k)] - c.eye[std::size_t(k)]);
   return 2.0f * std::sqrt(d) * std::tan(c.fov_deg * 3.14159265f / 360.0f) / static_cast<float>(viewport_height);
+}
+
+// which way the blood goes through the close-up's valve now: up (toward the heart) or down
+// (reflux), an arrow beside the valve in the main view; none while it barely moves
+void flow_arrow(render::Overlay& o, float unit, const render::Camera& camera, const std::array<int, 4>& viewport, const LegRun& leg) {
+  const int k = leg.model->valve_index(kInsetValve);
+  if (k < 0) return;
+  const double q_ml_s = leg.sim->state().valve_flow_m3_s[static_cast<std::size_t>(k)] * 1e6;
+  if (std::abs(q_ml_s) < 0.05) return;
+  const anatomy::Point3 at = valve_position(leg);
+  const auto p = render::project(camera, {static_cast<float>(at[0]), static_cast<float>(at[1]), static_cast<float>(at[2])}, viewport);
+  if (p[2] < 0 || p[2] > 1) return;
+  const bool up = q_ml_s > 0;
+  const std::uint32_t colour = up ? rgba(30, 120, 200) : rgba(215, 40, 30);
+  const float x = p[0] + 20.0f * unit, len = 26.0f * unit, head = 9.0f * unit;
+  const float tip = up ? p[1] - len / 2 : p[1] + len / 2, tail = up ? p[1] + len / 2 : p[1] - len / 2;
+  const float back = up ? head : -head;
+  o.line(x, tail, x, tip + back * 0.5f, 4.0f * unit, colour);
+  o.line(x, tip, x - head, tip + back, 4.0f * unit, colour);
+  o.line(x, tip, x + head, tip + back, 4.0f * unit, colour);
 }
 
 }  // namespace
@@ -150,7 +178,10 @@ std::vector<render::Inset> compose_insets(const Scene& scene, int width, int hei
     const int x0 = static_cast<int>(vx + vw * 0.655f), x1 = static_cast<int>(vx + vw - 12.0f * unit);
     const int y0 = static_cast<int>(0.735f * H), y1 = static_cast<int>(0.905f * H);
     if (x1 - x0 < 32 || y1 - y0 < 32) continue;
-    out.push_back({i, inset_camera(scene.leg(i)), {x0, y0, x1 - x0, y1 - y0}});
+    // the veins, their valves and the blood only: nothing in front of or behind the valve
+    // small blood spheres (0.2 mm), so that the leaflets show through the stream
+    out.push_back({i, inset_camera(scene.leg(i)), {x0, y0, x1 - x0, y1 - y0},
+                   render::tissue_bit(anatomy::StructureKind::Vein) | render::tissue_bit(anatomy::StructureKind::Valve), 0.0002f});
   }
   return out;
 }
@@ -186,34 +217,37 @@ void compose_overlay(const Scene& scene, const render::Camera& camera, int width
 
     const float px0 = vx + vw * 0.655f, px1 = vx + vw - 12.0f * unit;
     plot(o, unit, px0, 0.14f * H, px1, 0.40f * H, {"Ankle vein pressure", "mmHg", 120.0, kPressure, &Sample::ankle_mmHg}, leg.history, now);
-    plot(o, unit, px0, 0.43f * H, px1, 0.69f * H, {"Blood in calf veins", "ml", volume_max, kVolume, &Sample::calf_ml}, leg.history, now);
-    o.text(px1, 0.69f * H + 4.0f * unit, 18.0f * unit, "last 10 seconds", kMuted, Align::Right);
+    plot(o, unit, px0, 0.43f * H, px1, 0.69f * H, {"Blood left in calf veins", "ml", volume_max, kVolume, &Sample::calf_ml}, leg.history, now);
+    o.text(px1, 0.69f * H + 3.0f * unit, 19.0f * unit, "last 10 seconds", kMuted, Align::Right);
 
     const anatomy::LegPaths paths = anatomy::make_leg_paths(leg.leg);
+    bool leaky = false;
+    for (double inc : leg.scenario.condition.valve_incompetence) leaky = leaky || inc > 0;
     if (i == 0) {
       labels(o, unit, camera, vp,
              {{"Gastrocnemius", body_point(leg, paths, "gastrocnemius-medial", 0.3)},
               {"Soleus", body_point(leg, paths, "soleus", 0.8)},
               {"Popliteal vein (deep)", vessel_point(leg, paths, "popliteal", 0.5)},
-              {"Great saphenous vein", vessel_point(leg, paths, "gsv", 0.36)},
-              {"One-way valve", vessel_point(leg, paths, "gsv", 0.25)}},
+              {"Great saphenous vein", vessel_point(leg, paths, "gsv", 0.25)},
+              {leaky ? "Leaky valve" : "One-way valve", valve_position(leg)}},
              vx + 12.0f * unit, true);
-    } else {
-      // what differs: the saphenous valves no longer close
-      bool leaky = false;
-      for (double inc : leg.scenario.condition.valve_incompetence) leaky = leaky || inc > 0;
-      if (leaky)
-        labels(o, unit, camera, vp, {{"Leaky valves:", vessel_point(leg, paths, "gsv", 0.45)}, {"blood falls back", vessel_point(leg, paths, "gsv", 0.3)}},
-               vx + 12.0f * unit, true);
+    } else if (leaky) {
+      // what differs: the saphenous valves no longer close, and the veins below stretch
+      labels(o, unit, camera, vp,
+             {{"Leaky valve", valve_position(leg)},
+              {"Blood falls back", vessel_point(leg, paths, "gsv", 0.3)},
+              {"Stretched veins", vessel_point(leg, paths, "posterior-arch", 0.5)}},
+             vx + 12.0f * unit, true);
     }
+    flow_arrow(o, unit, camera, vp, leg);
   }
 
   // legend: between the legs when there are two (the second leg's label column), else bottom left
   {
     const auto vp = render::leg_viewport(width, height, n - 1, n, overlay_top(height), overlay_bottom(height));
-    const float x = (n >= 2 ? static_cast<float>(vp[0]) : 0.0f) + 12.0f * unit, size = 18.5f * unit, row = 27.0f * unit;
+    const float x = (n >= 2 ? static_cast<float>(vp[0]) : 0.0f) + 12.0f * unit, size = 19.5f * unit, row = 28.0f * unit;
     const float sw = 26.0f * unit, bar = 150.0f * unit;
-    float y = n >= 2 ? 0.57f * H : 0.70f * H;
+    float y = n >= 2 ? 0.655f * H : 0.70f * H;
     o.text(x, y, size, "Blood colour", kInk, Align::Left, true);
     y += row;
     o.rect_gradient_h(x, y + 2.0f * unit, x + bar, y + size - 4.0f * unit, rgba(242, 31, 26), rgba(97, 10, 56));
@@ -221,10 +255,10 @@ void compose_overlay(const Scene& scene, const render::Camera& camera, int width
     o.text(x, y, size, "fresh", kMuted);
     o.text(x + bar, y, size, "1 min in leg", kMuted, Align::Right);
     y += row + 6.0f * unit;
-    o.rect(x, y + 3.0f * unit, x + sw, y + size - 3.0f * unit, rgba(89, 128, 242, 200));
+    o.rect(x, y + 3.0f * unit, x + sw, y + size - 3.0f * unit, rgba(150, 172, 240));  // the see-through wall as it looks
     o.text(x + sw + 8.0f * unit, y, size, "Vein wall", kInk);
     y += row;
-    o.rect(x, y + 3.0f * unit, x + sw, y + size - 3.0f * unit, rgba(184, 61, 56));
+    o.rect(x, y + 3.0f * unit, x + sw, y + size - 3.0f * unit, rgba(194, 97, 87));
     o.text(x + sw + 8.0f * unit, y, size, "Calf muscle", kInk);
   }
 
@@ -239,11 +273,11 @@ void compose_overlay(const Scene& scene, const render::Camera& camera, int width
     o.line(x0, y1, x0, y0, 1.5f * unit, edge);
     const auto main_vp = render::leg_viewport(width, height, inset.slot, n, overlay_top(height), overlay_bottom(height));
     const float zoom = pixel_size(camera, main_vp[3]) / pixel_size(inset.camera, v[3]);
-    const std::string what = fmt::format("Valve close-up ({:.0f}x)", zoom);
-    const float size = 18.5f * unit;
+    const std::string what = fmt::format("Ringed valve, {:.0f}x", zoom);
+    const float size = 19.5f * unit;
     o.rect(x0 + 2.0f * unit, y0 + 2.0f * unit, x0 + o.text_width(what, size) + 10.0f * unit, y0 + size + 6.0f * unit, rgba(255, 255, 255, 200));
     o.text(x0 + 6.0f * unit, y0 + 4.0f * unit, size, what, kInk);
-    // the valve in the main view: a ring, joined to the close-up
+    // the valve in the main view: a ring
     const anatomy::Point3 at = valve_position(scene.leg(inset.slot));
     const auto p = render::project(camera, {static_cast<float>(at[0]), static_cast<float>(at[1]), static_cast<float>(at[2])}, main_vp);
     if (p[2] >= 0 && p[2] <= 1) {
@@ -253,12 +287,11 @@ void compose_overlay(const Scene& scene, const render::Camera& camera, int width
         ring.push_back({p[0] + 9.0f * unit * std::cos(a), p[1] + 9.0f * unit * std::sin(a)});
       }
       o.polyline(ring, 2.0f * unit, edge);
-      o.line(p[0] + 9.0f * unit, p[1], x0, y0 + static_cast<float>(v[3]) / 2, 1.0f * unit, rgba(60, 66, 80, 150));
     }
   }
 
   // caption: what the first leg is doing, in plain words; with a leaky second leg, what differs
-  const float caption = 21.0f * unit;
+  const float caption = 21.5f * unit;
   const anatomy::Scenario& first = scene.leg(0).scenario;
   const bool active = now >= first.activity_start_s;
   std::string line1;
@@ -290,7 +323,7 @@ void compose_overlay(const Scene& scene, const render::Camera& camera, int width
     o.text(W / 2, bottom, caption, line1, kInk, Align::Center);
   }
   // the clock, bottom left, under the legend's column
-  o.text(12.0f * unit, 0.885f * H, 19.0f * unit, fmt::format("t = {:.1f} s", now), kMuted);
+  o.text(12.0f * unit, 0.885f * H, 19.5f * unit, fmt::format("t = {:.1f} s", now), kMuted);
 }
 
 }  // namespace calfpump::app

@@ -183,7 +183,7 @@ TissueStyle default_style(anatomy::StructureKind kind) {
   using K = anatomy::StructureKind;
   switch (kind) {
     case K::Bone: return {{0.91f, 0.87f, 0.77f, 1.0f}};
-    case K::Muscle: return {{0.72f, 0.24f, 0.22f, 1.0f}};
+    case K::Muscle: return {{0.76f, 0.38f, 0.34f, 1.0f}};  // lighter than the blood, which must stand out on it
     case K::Tendon: return {{0.88f, 0.84f, 0.74f, 1.0f}};
     case K::Skin: return {{0.93f, 0.76f, 0.66f, 0.16f}};
     case K::Vein: return {{0.35f, 0.50f, 0.95f, 0.30f}};  // see-through, so the blood shows
@@ -1064,7 +1064,8 @@ struct Renderer::Impl {
 
   // one leg into its viewport: opaque tissue, the blood, then translucent layers from the inside
   // out (valves, veins, skin)
-  void record_leg_draw(const Leg& l, const Camera& camera, const std::array<int, 4>& viewport) {
+  void record_leg_draw(const Leg& l, const Camera& camera, const std::array<int, 4>& viewport, std::uint32_t tissues = 0x3f,
+                       float blood_radius_m = 0) {
     const VkViewport vp{static_cast<float>(viewport[0]), static_cast<float>(viewport[1]), static_cast<float>(viewport[2]),
                         static_cast<float>(viewport[3]), 0, 1};
     const VkRect2D scissor{{viewport[0], viewport[1]}, {static_cast<std::uint32_t>(viewport[2]), static_cast<std::uint32_t>(viewport[3])}};
@@ -1095,7 +1096,7 @@ struct Renderer::Impl {
                                      (camera.target[1] - camera.eye[1]) * (camera.target[1] - camera.eye[1]) +
                                      (camera.target[2] - camera.eye[2]) * (camera.target[2] - camera.eye[2]));
         const float pixel = 2.0f * dist * std::tan(camera.fov_deg * 3.14159265f / 360.0f) / static_cast<float>(viewport[3]);
-        pp.right[3] = std::max(0.00045f, 0.75f * pixel);
+        pp.right[3] = blood_radius_m > 0 ? blood_radius_m : std::max(0.00045f, 0.75f * pixel);
         pp.up[3] = static_cast<float>(viewport[3]) / (2.0f * std::tan(camera.fov_deg * 3.14159265f / 360.0f));
         vkCmdPushConstants(cmd, draw_layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(pp), &pp);
         vkCmdDraw(cmd, (large_points ? 1 : 6) * l.particle_count, 1, 0, 0);
@@ -1106,7 +1107,7 @@ struct Renderer::Impl {
       for (anatomy::StructureKind kind : {anatomy::StructureKind::Bone, anatomy::StructureKind::Tendon, anatomy::StructureKind::Muscle,
                                           anatomy::StructureKind::Valve, anatomy::StructureKind::Vein, anatomy::StructureKind::Skin}) {
         const TissueStyle style = default_style(kind);
-        if ((style.color[3] < 1.0f) != (pass == 1)) continue;
+        if ((style.color[3] < 1.0f) != (pass == 1) || !(tissues & tissue_bit(kind))) continue;
         if (pass == 0) {
           const bool closed = kind == anatomy::StructureKind::Bone || kind == anatomy::StructureKind::Muscle || kind == anatomy::StructureKind::Tendon;
           vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, closed ? opaque_closed : opaque);
@@ -1532,7 +1533,7 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
     clears[1].clearValue.depthStencil = {1.0f, 0};
     const VkClearRect rect{{{v[0], v[1]}, {static_cast<std::uint32_t>(v[2]), static_cast<std::uint32_t>(v[3])}}, 0, 1};
     vkCmdClearAttachments(d.cmd, 2, clears, 1, &rect);
-    d.record_leg_draw(d.legs[inset.slot], inset.camera, v);
+    d.record_leg_draw(d.legs[inset.slot], inset.camera, v, inset.tissues, inset.blood_radius_m);
   }
   if (frame.overlay) d.record_overlay(*frame.overlay);
   vkCmdEndRenderPass(d.cmd);

@@ -75,7 +75,14 @@ struct Inset {
   std::size_t slot = 0;            ///< which leg
   Camera camera;
   std::array<int, 4> viewport{};   ///< x, y, width, height in pixels
+  /// Which tissues it draws: bit (1 << StructureKind) set; the blood is always drawn.
+  std::uint32_t tissues = 0x3f;
+  /// Radius of the blood spheres (m); 0: as in the main view (0.45 mm, at least about a pixel).
+  float blood_radius_m = 0;
 };
+
+/// The tissue bit of a structure kind, for Inset::tissues.
+constexpr std::uint32_t tissue_bit(anatomy::StructureKind kind) { return 1u << static_cast<unsigned>(kind); }
 
 /// What a frame draws besides the legs.
 struct FrameOptions {
