@@ -64,8 +64,12 @@ float hash01(uint a, uint b) {
   return float(h >> 8) * (1.0 / 16777216.0);
 }
 
-float flow_along(uint s, float f) {
+// the flow along segment s at fraction f, and the nearest junctions above and below f (-1, 2:
+// none), in one pass over its ports
+float scan_segment(uint s, float f, out float above, out float below) {
   float enter = 0.0, added_before = 0.0, added = 0.0, leave = 0.0;
+  above = 2.0;
+  below = -1.0;
   for (uint k = port_start[s]; k < port_start[s + 1u]; ++k) {
     Port p = ports[k];
     float q = flows[p.edge];
@@ -76,9 +80,16 @@ float flow_along(uint s, float f) {
     else {
       added += inflow_q;
       if (p.at_f <= f) added_before += inflow_q;
+      if (p.at_f > f) above = min(above, p.at_f);
+      if (p.at_f < f) below = max(below, p.at_f);
     }
   }
   return enter + added_before + f * (leave - enter - added);
+}
+
+float flow_along(uint s, float f) {
+  float above, below;
+  return scan_segment(s, f, above, below);
 }
 
 const float kJunctionStep = 1e-6;  // past a junction, distally (anatomy/particles.hpp)
@@ -177,19 +188,12 @@ void step(uint i) {
     vec4 info = segment_info[p.segment];
     uvec4 v = vessels[uint(info.x + 0.5)];
     float area = segments[p.segment].y * float(v.z);
-    float vel = flow_along(p.segment, p.f) / max(area, 1e-12);
+    float above, below;
+    float vel = scan_segment(p.segment, p.f, above, below) / max(area, 1e-12);
     if (vel == 0.0) break;
     // the next place where something happens: a junction part-way along, or the segment's end
-    float target = vel > 0.0 ? 1.0 : 0.0;
-    bool junction = false;
-    for (uint k = port_start[p.segment]; k < port_start[p.segment + 1u]; ++k) {
-      Port q = ports[k];
-      if (((q.flags >> 1) & 3u) != 2u) continue;
-      if (vel > 0.0 ? (q.at_f > p.f && q.at_f <= target) : (q.at_f < p.f && q.at_f >= target)) {
-        target = q.at_f;
-        junction = true;
-      }
-    }
+    bool junction = vel > 0.0 ? above <= 1.0 : below >= 0.0;
+    float target = junction ? (vel > 0.0 ? above : below) : (vel > 0.0 ? 1.0 : 0.0);
     float to_target = abs(target - p.f) * info.w / abs(vel);
     if (to_target > left) {
       p.f = clamp(p.f + vel * left / info.w, 0.0, 1.0);
