@@ -391,6 +391,7 @@ std::unique_ptr<Scene> render_still(const ScreenshotOptions& o, std::string& dev
   scene->run_until(o.time_s, &renderer);
   render::Image img;
   render::FrameOptions fo;
+  fo.skin_opacity = o.skin;
   std::unique_ptr<render::Overlay> overlay;
   std::vector<render::Inset> insets;
   if (!o.plain) {

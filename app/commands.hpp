@@ -49,6 +49,7 @@ struct ScreenshotOptions {
   std::string compare;  ///< a second scenario drawn beside the first; empty: one leg
   bool plain = false;   ///< the legs only, without titles, labels, plots and legend
   std::string view = "posteromedial";  ///< posteromedial, posterior, medial, lateral or anterior
+  float skin = 0.16f;   ///< skin opacity: 0 cut away, 1 opaque
   double time_s = 0;
   std::string size = "1280x720";
   std::string device;

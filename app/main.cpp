@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
   screenshot->add_option("scenario", shot.scenario, "Built-in scenario name or a scenario file")->required();
   screenshot->add_option("--compare", shot.compare, "A second scenario (name or file) drawn beside the first, same camera and clock");
   screenshot->add_option("--view", shot.view, "Camera: posteromedial (default), posterior, medial, lateral or anterior");
+  screenshot->add_option("--skin", shot.skin, "Skin opacity: 0 cuts it away, 1 is opaque (default 0.16)")->check(CLI::Range(0.0, 1.0));
   screenshot->add_flag("--plain", shot.plain, "The legs only: no titles, labels, plots or legend");
   screenshot->add_option("--time", shot.time_s, "Time in the scenario (s)")->required()->check(CLI::Range(0.0, 3600.0));
   screenshot->add_option("--size", shot.size, "Image size WxH");

@@ -1065,7 +1065,7 @@ struct Renderer::Impl {
   // one leg into its viewport: opaque tissue, the blood, then translucent layers from the inside
   // out (valves, veins, skin)
   void record_leg_draw(const Leg& l, const Camera& camera, const std::array<int, 4>& viewport, std::uint32_t tissues = 0x3f,
-                       float blood_radius_m = 0) {
+                       float blood_radius_m = 0, float skin_opacity = 0.16f) {
     const VkViewport vp{static_cast<float>(viewport[0]), static_cast<float>(viewport[1]), static_cast<float>(viewport[2]),
                         static_cast<float>(viewport[3]), 0, 1};
     const VkRect2D scissor{{viewport[0], viewport[1]}, {static_cast<std::uint32_t>(viewport[2]), static_cast<std::uint32_t>(viewport[3])}};
@@ -1106,7 +1106,11 @@ struct Renderer::Impl {
       vkCmdBindIndexBuffer(cmd, l.buffers[kIndices].buffer, 0, VK_INDEX_TYPE_UINT32);
       for (anatomy::StructureKind kind : {anatomy::StructureKind::Bone, anatomy::StructureKind::Tendon, anatomy::StructureKind::Muscle,
                                           anatomy::StructureKind::Valve, anatomy::StructureKind::Vein, anatomy::StructureKind::Skin}) {
-        const TissueStyle style = default_style(kind);
+        TissueStyle style = default_style(kind);
+        if (kind == anatomy::StructureKind::Skin) {
+          if (skin_opacity <= 0.0f) continue;  // cut away
+          style.color[3] = std::min(skin_opacity, 1.0f);
+        }
         if ((style.color[3] < 1.0f) != (pass == 1) || !(tissues & tissue_bit(kind))) continue;
         if (pass == 0) {
           const bool closed = kind == anatomy::StructureKind::Bone || kind == anatomy::StructureKind::Muscle || kind == anatomy::StructureKind::Tendon;
@@ -1518,7 +1522,11 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
   rp.clearValueCount = 3;
   rp.pClearValues = clear;
   vkCmdBeginRenderPass(d.cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
-  for (std::size_t i = 0; i < d.leg_count; ++i) d.record_leg_draw(d.legs[i], camera, leg_viewport(d.options.width, d.options.height, i, d.leg_count, frame.leg_top, frame.leg_bottom));
+  if (!(frame.skin_opacity >= 0.0f && frame.skin_opacity <= 1.0f))
+    throw RenderError(fmt::format("render: skin opacity {} is outside 0 to 1", frame.skin_opacity));
+  for (std::size_t i = 0; i < d.leg_count; ++i)
+    d.record_leg_draw(d.legs[i], camera, leg_viewport(d.options.width, d.options.height, i, d.leg_count, frame.leg_top, frame.leg_bottom), 0x3f, 0,
+                      frame.skin_opacity);
   for (const Inset& inset : frame.insets) {
     if (inset.slot >= d.leg_count) throw RenderError(fmt::format("render: an inset shows leg {}, but there are {} legs", inset.slot, d.leg_count));
     const auto& v = inset.viewport;

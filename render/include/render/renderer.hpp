@@ -91,6 +91,8 @@ struct FrameOptions {
   int leg_top = 0;                  ///< pixels above the legs kept for titles
   int leg_bottom = 0;               ///< pixels below the legs kept for captions
   std::span<const Inset> insets;    ///< close-ups, drawn over the legs and under the overlay
+  /// The skin: 0 cuts it away, 1 makes it opaque; between, see-through (default_style's 0.16).
+  float skin_opacity = 0.16f;
 };
 
 /// The most legs one frame shows side by side.
