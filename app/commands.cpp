@@ -286,7 +286,8 @@ int cmd_bench_render(const BenchRenderOptions& o) {
     // moves the particles, deforms, draws and reads back
     using clock = std::chrono::steady_clock;
     auto ms = [](clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
-    const double frame_dt = 1.0 / 30.0;
+    // frames of a 30 fps video; a time scale below 1 is slow motion
+    const double frame_dt = Scene::frame_step(30.0, o.time_scale);
     render::Image image;
     render::FrameOptions fo;
     fo.particle_dt = frame_dt;
@@ -317,14 +318,14 @@ int cmd_bench_render(const BenchRenderOptions& o) {
     const double n = o.frames, total = (t_sim + t_frame) / n;
     if (o.json) {
       fmt::print("{}\n", json{{"device", renderer.device_name()}, {"width", w}, {"height", h}, {"legs", scene.size()},
-                              {"particles_per_leg", o.particles}, {"frames", o.frames}, {"simulation_and_overlay_ms", t_sim / n},
+                              {"particles_per_leg", o.particles}, {"frames", o.frames}, {"model_ms_per_frame", frame_dt * 1000.0}, {"simulation_and_overlay_ms", t_sim / n},
                               {"particle_compute_ms", gpu.particles_ms / n}, {"deformation_ms", gpu.deform_ms / n},
                               {"drawing_ms", gpu.draw_ms / n}, {"readback_ms", gpu.readback_ms / n},
                               {"frame_ms", total}, {"fps", 1000.0 / total}}
                              .dump(2));
     } else {
-      fmt::print("bench render: {} at {}x{}, {} legs with {} particles each, {} frames\n", renderer.device_name(), w, h, scene.size(),
-                 o.particles, o.frames);
+      fmt::print("bench render: {} at {}x{}, {} legs with {} particles each, {} frames of {:.1f} ms model time\n", renderer.device_name(), w, h,
+                 scene.size(), o.particles, o.frames, frame_dt * 1000.0);
       fmt::print("  simulation and overlay {:.2f} ms (CPU); particle compute {:.2f} ms, deformation {:.2f} ms, drawing {:.2f} ms, "
                  "read-back {:.2f} ms (GPU timestamps)\n",
                  t_sim / n, gpu.particles_ms / n, gpu.deform_ms / n, gpu.draw_ms / n, gpu.readback_ms / n);

@@ -67,6 +67,7 @@ int cmd_bench_sim(const BenchOptions& o);
 /// Options of `bench render`.
 struct BenchRenderOptions {
   std::string size = "1280x720";
+  double time_scale = 1.0;  ///< model seconds per video second (0.25: four times slower)
   std::size_t particles = 200000;
   int frames = 30;
   std::string device;

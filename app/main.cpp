@@ -43,6 +43,8 @@ int main(int argc, char** argv) {
   benchc->add_option("--size", bench_render.size, "Image size WxH (render)");
   benchc->add_option("--particles", bench_render.particles, "Blood particles (render)")->check(CLI::Range(0, 16000000));
   benchc->add_option("--frames", bench_render.frames, "Frames to time (render)")->check(CLI::Range(1, 10000));
+  benchc->add_option("--time-scale", bench_render.time_scale, "Model seconds per video second, e.g. 0.25 for slow motion (render)")
+      ->check(CLI::Range(0.01, 10.0));
   benchc->add_option("--device", bench_render.device, "Vulkan device name to use (render)");
   benchc->add_flag("--json", bench.json, "Print one JSON object");
 

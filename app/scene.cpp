@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "anatomy/geometry_io.hpp"
 #include "anatomy/units.hpp"
@@ -60,6 +61,12 @@ void Scene::run_until(double t, render::Renderer* particles) {
         particles->advance_particles(l.sim->state(), kStepsPerParticleStep * l.sim->dt(), i);
     }
   }
+}
+
+double Scene::frame_step(double fps, double time_scale) {
+  if (!(fps > 0) || !(time_scale > 0) || time_scale > 10)
+    throw std::invalid_argument("the time scale must be above 0 and at most 10, and the frame rate above 0");
+  return time_scale / fps;
 }
 
 std::vector<const State*> Scene::states() const {

@@ -59,6 +59,11 @@ class Scene {
   /// Advances every leg to time t in whole steps, recording history; with a renderer, the
   /// particles move along (one GPU submission per particle step: for catching up, not for frames).
   void run_until(double t, render::Renderer* particles = nullptr);
+  /// The model time one video frame advances: time_scale / fps (time_scale < 1: slow motion).
+  /// The simulation and the particles move by this same model time, so the blood keeps pace with
+  /// the muscles at any speed. Throws std::invalid_argument outside 0 < time_scale <= 10.
+  static double frame_step(double fps, double time_scale);
+
   /// The current states, one per leg, in slot order.
   std::vector<const anatomy::State*> states() const;
 

@@ -203,7 +203,8 @@ TEST_CASE("over one raise the GPU particles through the popliteal vein carry the
   const Edge& edge = m.edges[std::size_t(m.valves[std::size_t(m.valve_index("popliteal-1"))].edge)];
   const int edge_index = m.valves[std::size_t(m.valve_index("popliteal-1"))].edge;
   // settle for a second, then count over one raise (20 s to 21 s), a particle step every two
-  // simulation steps
+  // simulation steps: 1/120 s of model time, a 30 fps video at a quarter speed (the fill test below
+  // steps 1/30 s, real time)
   while (sim.state().time_s < 20.0 - 1e-9) {
     sim.step();
     if (sim.state().steps % 2 == 0) r.advance_particles(sim.state(), 2 * sim.dt());
