@@ -252,6 +252,22 @@ int cmd_anatomy(const AnatomyOptions& o) {
 
 namespace {
 
+// the overlay's fonts; a missing or broken font file is bad input (exit code 2), named
+struct Fonts {
+  render::FontAtlas regular, bold;
+};
+
+std::unique_ptr<Fonts> load_fonts() {
+  try {
+    auto f = std::make_unique<Fonts>();
+    f->regular = render::load_font(render::default_font_path(false));
+    f->bold = render::load_font(render::default_font_path(true));
+    return f;
+  } catch (const std::runtime_error& e) {
+    throw render::RenderError(fmt::format("{} (the overlay's font; Debian: fonts-dejavu-core, or set CALFPUMP_FONT)", e.what()));
+  }
+}
+
 // "1280x720" -> (1280, 720), or a ConfigError naming --size
 std::pair<int, int> parse_size(const std::string& text) {
   int w = 0, h = 0;
@@ -278,10 +294,9 @@ int cmd_bench_render(const BenchRenderOptions& o) {
     scene.attach(renderer, rest);
     scene.run_until(20.0);  // walking
     scene.seed_particles(renderer, o.particles);
-    const render::FontAtlas regular = render::load_font(render::default_font_path(false));
-    const render::FontAtlas bold = render::load_font(render::default_font_path(true));
-    renderer.set_fonts(regular, bold);
-    render::Overlay overlay(&regular, &bold);
+    const std::unique_ptr<Fonts> fonts = load_fonts();
+    renderer.set_fonts(fonts->regular, fonts->bold);
+    render::Overlay overlay(&fonts->regular, &fonts->bold);
     // frames at 30 per second of model time: 8 simulation steps per leg, then one submission that
     // moves the particles, deforms, draws and reads back
     using clock = std::chrono::steady_clock;
@@ -372,11 +387,8 @@ std::unique_ptr<Scene> render_still(const ScreenshotOptions& o, std::string& dev
                         fmt::format("{} s is past the end of '{}' ({} s)", o.time_s, scene->leg(i).scenario.name, scene->leg(i).scenario.duration_s));
   const LegGeometry rest = read_leg_glb(default_leg_mesh());
   // fonts before the GPU work: a missing font fails fast
-  std::unique_ptr<render::FontAtlas> regular, bold;
-  if (!o.plain) {
-    regular = std::make_unique<render::FontAtlas>(render::load_font(render::default_font_path(false)));
-    bold = std::make_unique<render::FontAtlas>(render::load_font(render::default_font_path(true)));
-  }
+  std::unique_ptr<Fonts> fonts;
+  if (!o.plain) fonts = load_fonts();
   render::RenderOptions ro;
   ro.width = w;
   ro.height = h;
@@ -396,8 +408,8 @@ std::unique_ptr<Scene> render_still(const ScreenshotOptions& o, std::string& dev
   std::unique_ptr<render::Overlay> overlay;
   std::vector<render::Inset> insets;
   if (!o.plain) {
-    renderer.set_fonts(*regular, *bold);
-    overlay = std::make_unique<render::Overlay>(regular.get(), bold.get());
+    renderer.set_fonts(fonts->regular, fonts->bold);
+    overlay = std::make_unique<render::Overlay>(&fonts->regular, &fonts->bold);
     compose_overlay(*scene, camera, w, h, *overlay);
     fo.overlay = overlay.get();
     insets = compose_insets(*scene, w, h);

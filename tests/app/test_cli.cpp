@@ -18,14 +18,14 @@ struct Result {
   std::string out;  // stdout and stderr together
 };
 
-Result run(const std::string& args) {
+Result run(const std::string& args, const std::string& environment = "") {
   Result r;
   // Commands that draw load the Vulkan driver, which the loader unloads before LeakSanitizer
   // reports, so the driver's own leftovers show as leaks from an unknown module: leak detection is
   // off for those runs only (address and undefined-behaviour checks stay on), as for test_render.
   const bool draws = args.rfind("screenshot", 0) == 0 || (args.rfind("report", 0) == 0 && args.find("--no-image") == std::string::npos) ||
                      args.rfind("bench render", 0) == 0;
-  const std::string env = draws ? "ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 " : "";
+  const std::string env = environment + (draws ? " ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 " : " ");
   const std::string cmd = env + std::string(CALFPUMP_EXE) + " " + args + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   REQUIRE(p != nullptr);
@@ -140,6 +140,9 @@ TEST_CASE("screenshot compares two legs and refuses bad input with exit code 2",
   const Result v = run("screenshot healthy-walking --view above --time 1 --out " + bad.string());
   CHECK(v.code == 2);
   CHECK_THAT(v.out, Catch::Contains("--view") && Catch::Contains("posterior"));
+  const Result f = run("screenshot healthy-walking --time 1 --particles 0 --size 64x64 --out " + bad.string(), "CALFPUMP_FONT=/no/such/font.ttf");
+  CHECK(f.code == 2);
+  CHECK_THAT(f.out, Catch::Contains("/no/such/font.ttf"));
   CHECK_FALSE(fs::exists(bad));
 }
 
