@@ -403,3 +403,28 @@ TEST_CASE("GPU particles fill each vein as the simulation does, leaky saphenous 
     CHECK(r.validation_messages() == 0);
   }
 }
+
+TEST_CASE("four million particles move and draw", "[gpu][particles][scale]") {
+  const Scene s;
+  render::Renderer r(validating(160, 120));
+  const Scenario sc = load_scenario(resolve_scenario("healthy-walking"), s.leg);
+  const Model m = build_model(s.leg, sc.condition);
+  r.set_leg(m, s.rest);
+  Simulation sim(m, sc.schedule());
+  sim.run_until(15.0);
+  r.set_particles(sim.state(), 4'000'000);
+  for (int k = 0; k < 2; ++k) {
+    for (int i = 0; i < 8; ++i) sim.step();
+    r.advance_particles(sim.state(), 8 * sim.dt());
+  }
+  const render::Image img = r.render(sim.state(), render::Camera{});
+  const std::vector<float> p = r.particle_positions();
+  REQUIRE(p.size() == 4 * std::size_t(4'000'000));
+  std::size_t in_leg = 0;
+  for (std::size_t i = 0; i < p.size(); i += 4 * 997)
+    if (std::isfinite(p[i]) && std::isfinite(p[i + 1]) && std::isfinite(p[i + 2]) && p[i + 2] > -1.0f) ++in_leg;
+  CHECK(in_leg > 3000);  // of about 4000 sampled: nearly all in the leg, none lost to NaN
+  CHECK(img.width == 160);
+  INFO(r.first_validation_message());
+  CHECK(r.validation_messages() == 0);
+}
