@@ -112,19 +112,32 @@ void labels(render::Overlay& o, float unit, const render::Camera& camera, const 
   }
 }
 
-// the valve the close-ups show: in the great saphenous vein at the knee, superficial, so that it
-// is seen through the skin alone; it is one of the valves that leak in the reflux leg
-constexpr const char* kInsetValve = "gsv-knee";
+// The valve the close-ups show, the same in every leg so that they compare: the first of these
+// that leaks in any leg (superficial reflux: the great saphenous valve at the knee; deep reflux:
+// the popliteal valve), else the great saphenous one.
+std::string inset_valve(const Scene& scene) {
+  for (const char* name : {"gsv-knee", "popliteal-1", "femoral-1", "ptv-2"})
+    for (std::size_t i = 0; i < scene.size(); ++i) {
+      const int k = scene.leg(i).model->valve_index(name);
+      if (k >= 0 && scene.leg(i).model->valves[static_cast<std::size_t>(k)].incompetence > 0) return name;
+    }
+  return "gsv-knee";
+}
 
-anatomy::Point3 valve_position(const LegRun& leg) {
-  const int k = leg.model->valve_index(kInsetValve);
+bool valve_leaks(const LegRun& leg, const std::string& name) {
+  const int k = leg.model->valve_index(name);
+  return k >= 0 && leg.model->valves[static_cast<std::size_t>(k)].incompetence > 0;
+}
+
+anatomy::Point3 valve_position(const LegRun& leg, const std::string& name) {
+  const int k = leg.model->valve_index(name);
   return k < 0 ? anatomy::Point3{0, 0, 0} : leg.model->valves[static_cast<std::size_t>(k)].position;
 }
 
-render::Camera inset_camera(const LegRun& leg) {
+render::Camera inset_camera(const LegRun& leg, const std::string& name) {
   // looking across the vein along the leaflets' line of closure, so that the gap between them
   // shows when they do not meet; the vein runs up the picture, 2.2 cm away
-  const int k = leg.model->valve_index(kInsetValve);
+  const int k = leg.model->valve_index(name);
   render::Camera c;
   if (k < 0) return c;
   const anatomy::Valve& valve = leg.model->valves[static_cast<std::size_t>(k)];
@@ -148,12 +161,13 @@ float pixel_size(const render::Camera& c, int viewport_height) {
 
 // which way the blood goes through the close-up's valve now: up (toward the heart) or down
 // (reflux), an arrow beside the valve in the main view; none while it barely moves
-void flow_arrow(render::Overlay& o, float unit, const render::Camera& camera, const std::array<int, 4>& viewport, const LegRun& leg) {
-  const int k = leg.model->valve_index(kInsetValve);
+void flow_arrow(render::Overlay& o, float unit, const render::Camera& camera, const std::array<int, 4>& viewport, const LegRun& leg,
+                const std::string& name) {
+  const int k = leg.model->valve_index(name);
   if (k < 0) return;
   const double q_ml_s = leg.sim->state().valve_flow_m3_s[static_cast<std::size_t>(k)] * 1e6;
   if (std::abs(q_ml_s) < 0.05) return;
-  const anatomy::Point3 at = valve_position(leg);
+  const anatomy::Point3 at = valve_position(leg, name);
   const auto p = render::project(camera, {static_cast<float>(at[0]), static_cast<float>(at[1]), static_cast<float>(at[2])}, viewport);
   if (p[2] < 0 || p[2] > 1) return;
   const bool up = q_ml_s > 0;
@@ -171,8 +185,9 @@ void flow_arrow(render::Overlay& o, float unit, const render::Camera& camera, co
 std::vector<render::Inset> compose_insets(const Scene& scene, int width, int height) {
   std::vector<render::Inset> out;
   const float H = static_cast<float>(height), unit = H / 720.0f;
+  const std::string valve = inset_valve(scene);
   for (std::size_t i = 0; i < scene.size(); ++i) {
-    if (scene.leg(i).model->valve_index(kInsetValve) < 0) continue;
+    if (scene.leg(i).model->valve_index(valve) < 0) continue;
     const auto vp = render::leg_viewport(width, height, i, scene.size(), overlay_top(height), overlay_bottom(height));
     const float vx = static_cast<float>(vp[0]), vw = static_cast<float>(vp[2]);
     const int x0 = static_cast<int>(vx + vw * 0.655f), x1 = static_cast<int>(vx + vw - 12.0f * unit);
@@ -180,7 +195,7 @@ std::vector<render::Inset> compose_insets(const Scene& scene, int width, int hei
     if (x1 - x0 < 32 || y1 - y0 < 32) continue;
     // the veins, their valves and the blood only: nothing in front of or behind the valve
     // small blood spheres (0.2 mm), so that the leaflets show through the stream
-    out.push_back({i, inset_camera(scene.leg(i)), {x0, y0, x1 - x0, y1 - y0},
+    out.push_back({i, inset_camera(scene.leg(i), valve), {x0, y0, x1 - x0, y1 - y0},
                    render::tissue_bit(anatomy::StructureKind::Vein) | render::tissue_bit(anatomy::StructureKind::Valve), 0.0002f});
   }
   return out;
@@ -203,6 +218,7 @@ void compose_overlay(const Scene& scene, const render::Camera& camera, int width
     for (const Sample& s : scene.leg(i).history) volume_max = std::max(volume_max, s.calf_ml);
   volume_max = std::ceil(volume_max / 50.0) * 50.0;
 
+  const std::string valve = inset_valve(scene);
   for (std::size_t i = 0; i < n; ++i) {
     const LegRun& leg = scene.leg(i);
     const auto vp = render::leg_viewport(width, height, i, n, overlay_top(height), overlay_bottom(height));
@@ -221,25 +237,32 @@ void compose_overlay(const Scene& scene, const render::Camera& camera, int width
     o.text(px1, 0.69f * H + 3.0f * unit, 19.0f * unit, "last 10 seconds", kMuted, Align::Right);
 
     const anatomy::LegPaths paths = anatomy::make_leg_paths(leg.leg);
-    bool leaky = false;
-    for (double inc : leg.scenario.condition.valve_incompetence) leaky = leaky || inc > 0;
+    const bool leaks = valve_leaks(leg, valve);
     if (i == 0) {
       labels(o, unit, camera, vp,
              {{"Gastrocnemius", body_point(leg, paths, "gastrocnemius-medial", 0.3)},
               {"Soleus", body_point(leg, paths, "soleus", 0.8)},
               {"Popliteal vein (deep)", vessel_point(leg, paths, "popliteal", 0.5)},
               {"Great saphenous vein", vessel_point(leg, paths, "gsv", 0.25)},
-              {leaky ? "Leaky valve" : "One-way valve", valve_position(leg)}},
+              {leaks ? "Leaky valve" : "One-way valve", valve_position(leg, valve)}},
              vx + 12.0f * unit, true);
-    } else if (leaky) {
-      // what differs: the saphenous valves no longer close, and the veins below stretch
-      labels(o, unit, camera, vp,
-             {{"Leaky valve", valve_position(leg)},
-              {"Blood falls back", vessel_point(leg, paths, "gsv", 0.3)},
-              {"Stretched veins", vessel_point(leg, paths, "posterior-arch", 0.5)}},
-             vx + 12.0f * unit, true);
+    } else {
+      // what differs: the valve leaks, blood falls back below it, dilated veins stretch
+      std::vector<Anchor> anchors;
+      if (leaks) {
+        const int k = leg.model->valve_index(valve);
+        const anatomy::Valve& v = leg.model->valves[static_cast<std::size_t>(k)];
+        anchors.push_back({"Leaky valve", v.position});
+        anchors.push_back({"Blood falls back",
+                           anatomy::path_point(paths.vessels[static_cast<std::size_t>(v.vessel)], std::max(0.05, v.at - 0.15), 0, 0, 0)});
+      }
+      const auto& scale = leg.scenario.condition.vessel_diameter_scale;
+      const auto widest = std::max_element(scale.begin(), scale.end());
+      if (widest != scale.end() && *widest > 1.05)
+        anchors.push_back({"Stretched veins", anatomy::path_point(paths.vessels[static_cast<std::size_t>(widest - scale.begin())], 0.5, 0, 0, 0)});
+      if (!anchors.empty()) labels(o, unit, camera, vp, anchors, vx + 12.0f * unit, true);
     }
-    flow_arrow(o, unit, camera, vp, leg);
+    flow_arrow(o, unit, camera, vp, leg, valve);
   }
 
   // legend: between the legs when there are two (the second leg's label column), else bottom left
@@ -278,7 +301,7 @@ void compose_overlay(const Scene& scene, const render::Camera& camera, int width
     o.rect(x0 + 2.0f * unit, y0 + 2.0f * unit, x0 + o.text_width(what, size) + 10.0f * unit, y0 + size + 6.0f * unit, rgba(255, 255, 255, 200));
     o.text(x0 + 6.0f * unit, y0 + 4.0f * unit, size, what, kInk);
     // the valve in the main view: a ring
-    const anatomy::Point3 at = valve_position(scene.leg(inset.slot));
+    const anatomy::Point3 at = valve_position(scene.leg(inset.slot), valve);
     const auto p = render::project(camera, {static_cast<float>(at[0]), static_cast<float>(at[1]), static_cast<float>(at[2])}, main_vp);
     if (p[2] >= 0 && p[2] <= 1) {
       std::vector<std::array<float, 2>> ring;
