@@ -31,6 +31,8 @@ struct PlotSpec {
   double y_max;
   std::uint32_t colour;
   double Sample::*field;
+  double band_lo = 0, band_hi = 0;  ///< a shaded reference range (none when equal)
+  const char* band_label = nullptr;
 };
 
 void plot(render::Overlay& o, float unit, float x0, float y0, float x1, float y1, const PlotSpec& spec, const std::vector<Sample>& history,
@@ -46,6 +48,12 @@ void plot(render::Overlay& o, float unit, float x0, float y0, float x1, float y1
   const float gx0 = x0 + pad + o.text_width("000", text), gx1 = x1 - pad;
   const float gy0 = y0 + pad + text + value_size + 4.0f * unit, gy1 = y1 - pad;
   if (gy1 - gy0 < 10.0f * unit) return;
+  if (spec.band_hi > spec.band_lo) {
+    const auto y_of = [&](double v) { return gy1 - static_cast<float>(std::clamp(v / spec.y_max, 0.0, 1.0)) * (gy1 - gy0); };
+    o.rect(gx0, y_of(spec.band_hi), gx1, y_of(spec.band_lo), rgba(70, 170, 110, 70));
+    // named just below the band, where the curves seldom go
+    if (spec.band_label) o.text(gx1, y_of(spec.band_lo) + 0.5f * unit, 18.0f * unit, spec.band_label, rgba(30, 110, 65), Align::Right);
+  }
   for (double frac : {0.0, 0.5, 1.0}) {
     const float y = gy1 - static_cast<float>(frac) * (gy1 - gy0);
     o.line(gx0, y, gx1, y, 1.0f * unit, kGrid);
@@ -232,7 +240,10 @@ void compose_overlay(const Scene& scene, const render::Camera& camera, int width
     if (i + 1 < n) o.line(vx + vw, 60.0f * unit, vx + vw, H - 60.0f * unit, 1.0f * unit, kGrid);
 
     const float px0 = vx + vw * 0.655f, px1 = vx + vw - 12.0f * unit;
-    plot(o, unit, px0, 0.14f * H, px1, 0.40f * H, {"Ankle vein pressure", "mmHg", 120.0, kPressure, &Sample::ankle_mmHg}, leg.history, now);
+    // the normal range of the ankle vein pressure when walking: 15-30 mmHg (Nicolaides et al.,
+    // Circulation 2000;102:e126; data/CALIBRATION.md)
+    plot(o, unit, px0, 0.14f * H, px1, 0.40f * H,
+         {"Ankle vein pressure", "mmHg", 120.0, kPressure, &Sample::ankle_mmHg, 15.0, 30.0, "normal, walking"}, leg.history, now);
     plot(o, unit, px0, 0.43f * H, px1, 0.69f * H, {"Blood left in calf veins", "ml", volume_max, kVolume, &Sample::calf_ml}, leg.history, now);
     o.text(px1, 0.69f * H + 3.0f * unit, 19.0f * unit, "last 10 seconds", kMuted, Align::Right);
 
