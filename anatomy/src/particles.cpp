@@ -126,8 +126,7 @@ double ParticleTransport::vessel_t(const Particle& p) const {
 
 double ParticleTransport::flow_along(const State& st, int segment, double f) const {
   double enter = 0, added_before = 0, added = 0, leave = 0;
-  for (std::uint32_t k = network_.start[static_cast<std::size_t>(segment)]; k < network_.start[static_cast<std::size_t>(segment) + 1]; ++k) {
-    const ParticlePort& port = network_.ports[k];
+  for (const ParticlePort& port : ports_of(segment)) {
     const double q = st.edge_flow_m3_s[static_cast<std::size_t>(port.edge)];
     const double inflow = port.forward ? -q : q;  // into this segment through the port
     if (port.end == 0) enter += inflow;
@@ -179,60 +178,65 @@ void ParticleTransport::take(Particle& p, const ParticlePort& port) {
   p.f = port.entry_f;
 }
 
+namespace {
+
+// blood leaving a segment through a port (m^3/s; 0 when it enters or stands)
+double outflow_of(const State& st, const ParticlePort& port) {
+  const double q = st.edge_flow_m3_s[static_cast<std::size_t>(port.edge)] * (port.forward ? 1.0 : -1.0);
+  return q > 0 ? q : 0.0;
+}
+
+// the port in whose share of the outflows u falls (u from 0 to their sum), or none past them all
+template <class Outflow>
+const ParticlePort* pick_port(std::span<const ParticlePort> ports, Outflow outflow, double u) {
+  for (const ParticlePort& port : ports) {
+    const double q = outflow(port);
+    if (q <= 0) continue;
+    u -= q;
+    if (u <= 0) return &port;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::span<const ParticlePort> ParticleTransport::ports_of(int segment) const {
+  const auto s = static_cast<std::size_t>(segment);
+  return {network_.ports.data() + network_.start[s], network_.ports.data() + network_.start[s + 1]};
+}
+
 bool ParticleTransport::pass_on(Particle& p, const State& st, bool at_proximal_end, std::uint64_t step) {
   // the edges carrying blood out of this segment at the end reached, weighted by that flow
-  const std::span<const ParticlePort> ports(network_.ports.data() + network_.start[static_cast<std::size_t>(p.segment)],
-                                            network_.ports.data() + network_.start[static_cast<std::size_t>(p.segment) + 1]);
+  const std::span<const ParticlePort> ports = ports_of(p.segment);
   const int end = at_proximal_end ? 1 : 0;
-  auto outflow = [&](const ParticlePort& port) {
-    if (port.end != end) return 0.0;
-    const double q = st.edge_flow_m3_s[static_cast<std::size_t>(port.edge)] * (port.forward ? 1.0 : -1.0);
-    return q > 0 ? q : 0.0;
-  };
+  auto outflow = [&](const ParticlePort& port) { return port.end == end ? outflow_of(st, port) : 0.0; };
   double total = 0;
   for (const ParticlePort& port : ports) total += outflow(port);
   if (total <= 0) {  // nothing leaves: held at the end (a closed valve, a blind end)
     p.f = at_proximal_end ? 1.0f : 0.0f;
     return false;
   }
-  double u = hash01(p.id, step * 2 + 7) * total;
-  for (const ParticlePort& port : ports) {
-    const double q = outflow(port);
-    if (q <= 0) continue;
-    u -= q;
-    if (u > 0) continue;
-    take(p, port);
-    return p.segment >= 0;
-  }
-  return false;
+  const ParticlePort* chosen = pick_port(ports, outflow, hash01(p.id, step * 2 + 7) * total);
+  if (!chosen) return false;
+  take(p, *chosen);
+  return p.segment >= 0;
 }
 
 bool ParticleTransport::pass_junction(Particle& p, const State& st, float at, bool upward, std::uint64_t step) {
   // A junction part-way along: a branch there takes its share of the blood arriving, q_out /
   // (q_out + q_through), where q_through is what flows on past the junction; the rest goes on.
-  const std::span<const ParticlePort> ports(network_.ports.data() + network_.start[static_cast<std::size_t>(p.segment)],
-                                            network_.ports.data() + network_.start[static_cast<std::size_t>(p.segment) + 1]);
-  auto outflow = [&](const ParticlePort& port) {
-    if (port.end != -1 || port.at_f != at) return 0.0;
-    const double q = st.edge_flow_m3_s[static_cast<std::size_t>(port.edge)] * (port.forward ? 1.0 : -1.0);
-    return q > 0 ? q : 0.0;
-  };
+  const std::span<const ParticlePort> ports = ports_of(p.segment);
+  auto outflow = [&](const ParticlePort& port) { return port.end == -1 && port.at_f == at ? outflow_of(st, port) : 0.0; };
   double out = 0;
   for (const ParticlePort& port : ports) out += outflow(port);
   const float past = upward ? at : std::max(0.0f, at - kJunctionStep);
   const double through = std::max(0.0, (upward ? 1.0 : -1.0) * flow_along(st, p.segment, past));
   p.f = past;
   if (out <= 0) return true;
-  double u = hash01(p.id, step * 2 + 9) * (out + through);
-  for (const ParticlePort& port : ports) {
-    const double q = outflow(port);
-    if (q <= 0) continue;
-    u -= q;
-    if (u > 0) continue;
-    take(p, port);
-    return p.segment >= 0;
-  }
-  return true;  // on past the junction
+  const ParticlePort* chosen = pick_port(ports, outflow, hash01(p.id, step * 2 + 9) * (out + through));
+  if (!chosen) return true;  // on past the junction
+  take(p, *chosen);
+  return p.segment >= 0;
 }
 
 void ParticleTransport::advance(const State& st, double dt) {
@@ -258,9 +262,9 @@ void ParticleTransport::advance(const State& st, double dt) {
       // the next place where something happens: a junction part-way along, or the segment's end
       float target = v > 0 ? 1.0f : 0.0f;
       bool junction = false;
-      for (std::uint32_t k = network_.start[static_cast<std::size_t>(p.segment)]; k < network_.start[static_cast<std::size_t>(p.segment) + 1]; ++k) {
-        const float at = network_.ports[k].at_f;
-        if (network_.ports[k].end != -1) continue;
+      for (const ParticlePort& port : ports_of(p.segment)) {
+        const float at = port.at_f;
+        if (port.end != -1) continue;
         if (v > 0 ? (at > p.f && at <= target) : (at < p.f && at >= target)) {
           target = at;
           junction = true;

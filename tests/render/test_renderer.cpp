@@ -45,6 +45,18 @@ render::RenderOptions validating(int width, int height) {
   return o;
 }
 
+// a scenario on a renderer: its model in a slot, its simulation run to a time
+struct LegOnGpu {
+  Scenario sc;
+  Model m;
+  Simulation sim;
+  LegOnGpu(const Scene& s, render::Renderer& r, const char* name, double t)
+      : sc(load_scenario(resolve_scenario(name), s.leg)), m(build_model(s.leg, sc.condition)), sim(m, sc.schedule()) {
+    r.set_leg(m, s.rest);
+    sim.run_until(t);
+  }
+};
+
 double mean_abs_difference(const render::Image& a, const render::Image& b) {
   double d = 0;
   for (std::size_t i = 0; i < a.rgba.size(); ++i) d += std::abs(int(a.rgba[i]) - int(b.rgba[i]));
@@ -111,11 +123,9 @@ TEST_CASE("the GPU deformation agrees with the CPU reference within 0.5 mm", "[g
 TEST_CASE("blood particles stay inside the veins and show in the picture", "[gpu][render][particles]") {
   const Scene s;
   render::Renderer r(validating(320, 240));
-  const Scenario sc = load_scenario(resolve_scenario("healthy-walking"), s.leg);
-  const Model m = build_model(s.leg, sc.condition);
-  r.set_leg(m, s.rest);
-  Simulation sim(m, sc.schedule());
-  sim.run_until(28.0);
+  LegOnGpu leg(s, r, "healthy-walking", 28.0);
+  const Model& m = leg.m;
+  Simulation& sim = leg.sim;
   r.set_particles(sim.state(), 20000);
   const render::Image before = r.render(sim.state(), render::Camera{});
   while (sim.state().time_s < 30.0) {
@@ -190,11 +200,9 @@ void count_crossings(const Edge& e, const std::vector<std::uint32_t>& before, co
 TEST_CASE("over one raise the GPU particles through the popliteal vein carry the ejected volume", "[gpu][particles]") {
   const Scene s;
   render::Renderer r(validating(64, 64));
-  const Scenario sc = load_scenario(resolve_scenario("healthy-tiptoe"), s.leg);
-  const Model m = build_model(s.leg, sc.condition);
-  r.set_leg(m, s.rest);
-  Simulation sim(m, sc.schedule());
-  sim.run_until(19.0);
+  LegOnGpu leg(s, r, "healthy-tiptoe", 19.0);
+  const Model& m = leg.m;
+  Simulation& sim = leg.sim;
   constexpr std::size_t kCount = 200000;
   r.set_particles(sim.state(), kCount);
   double total = 0;
@@ -233,11 +241,9 @@ TEST_CASE("no GPU particle crosses a closed competent valve downward but some fa
   const Scene s;
   auto run = [&](const char* name) {
     render::Renderer r(validating(64, 64));
-    const Scenario sc = load_scenario(resolve_scenario(name), s.leg);
-    const Model m = build_model(s.leg, sc.condition);
-    r.set_leg(m, s.rest);
-    Simulation sim(m, sc.schedule());
-    sim.run_until(9.0);
+    LegOnGpu leg(s, r, name, 9.0);
+    const Model& m = leg.m;
+    Simulation& sim = leg.sim;
     r.set_particles(sim.state(), 50000);
     std::int64_t through_closed = 0, closed_steps = 0, through_gsv = 0;
     std::vector<std::uint32_t> before = r.particle_segments();
@@ -377,11 +383,9 @@ TEST_CASE("GPU particles fill each vein as the simulation does, leaky saphenous 
   const Scene s;
   for (const char* name : {"healthy-walking", "gsv-reflux-walking"}) {
     render::Renderer r(validating(64, 64));
-    const Scenario sc = load_scenario(resolve_scenario(name), s.leg);
-    const Model m = build_model(s.leg, sc.condition);
-    r.set_leg(m, s.rest);
-    Simulation sim(m, sc.schedule());
-    sim.run_until(17.0);
+    LegOnGpu leg(s, r, name, 17.0);
+    const Model& m = leg.m;
+    Simulation& sim = leg.sim;
     constexpr std::size_t kCount = 100000;
     r.set_particles(sim.state(), kCount);
     double total = 0;
@@ -407,11 +411,8 @@ TEST_CASE("GPU particles fill each vein as the simulation does, leaky saphenous 
 TEST_CASE("four million particles move and draw", "[gpu][particles][scale]") {
   const Scene s;
   render::Renderer r(validating(160, 120));
-  const Scenario sc = load_scenario(resolve_scenario("healthy-walking"), s.leg);
-  const Model m = build_model(s.leg, sc.condition);
-  r.set_leg(m, s.rest);
-  Simulation sim(m, sc.schedule());
-  sim.run_until(15.0);
+  LegOnGpu leg(s, r, "healthy-walking", 15.0);
+  Simulation& sim = leg.sim;
   r.set_particles(sim.state(), 4'000'000);
   for (int k = 0; k < 2; ++k) {
     for (int i = 0; i < 8; ++i) sim.step();

@@ -19,6 +19,7 @@
 // of particle index and step.
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "anatomy/model.hpp"
@@ -93,6 +94,7 @@ class ParticleTransport {
   void inject(const State& st, double dt);
   bool pass_on(Particle& p, const State& st, bool forward_end, std::uint64_t step);
   bool pass_junction(Particle& p, const State& st, float at, bool upward, std::uint64_t step);
+  std::span<const ParticlePort> ports_of(int segment) const;
   void take(Particle& p, const ParticlePort& port);
 
   const Model& model_;
