@@ -149,8 +149,7 @@ render::Camera inset_camera(const LegRun& leg, const std::string& name) {
   render::Camera c;
   if (k < 0) return c;
   const anatomy::Valve& valve = leg.model->valves[static_cast<std::size_t>(k)];
-  const anatomy::LegPaths paths = anatomy::make_leg_paths(leg.leg);
-  const anatomy::PathFrame f = paths.vessels[static_cast<std::size_t>(valve.vessel)].at(valve.at);
+  const anatomy::PathFrame f = leg.paths.vessels[static_cast<std::size_t>(valve.vessel)].at(valve.at);
   for (std::size_t i = 0; i < 3; ++i) {
     c.target[i] = static_cast<float>(f.c[i]);
     c.eye[i] = static_cast<float>(f.c[i] - 0.022 * f.n[i]);
@@ -247,7 +246,7 @@ void compose_overlay(const Scene& scene, const render::Camera& camera, int width
     plot(o, unit, px0, 0.43f * H, px1, 0.69f * H, {"Blood left in calf veins", "ml", volume_max, kVolume, &Sample::calf_ml}, leg.history, now);
     o.text(px1, 0.69f * H + 3.0f * unit, 19.0f * unit, "last 10 seconds", kMuted, Align::Right);
 
-    const anatomy::LegPaths paths = anatomy::make_leg_paths(leg.leg);
+    const anatomy::LegPaths& paths = leg.paths;
     const bool leaks = valve_leaks(leg, valve);
     if (i == 0) {
       labels(o, unit, camera, vp,

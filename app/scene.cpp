@@ -19,6 +19,7 @@ Scene::Scene(const std::vector<std::string>& scenarios) {
     l->scenario = load_scenario(resolve_scenario(name), l->leg);
     l->model = std::make_unique<Model>(build_model(l->leg, l->scenario.condition));
     l->sim = std::make_unique<Simulation>(*l->model, l->scenario.schedule());
+    l->paths = make_leg_paths(l->leg);
     record(*l);
     legs_.push_back(std::move(l));
   }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "anatomy/deform.hpp"
 #include "anatomy/description.hpp"
 #include "anatomy/geometry.hpp"
 #include "anatomy/model.hpp"
@@ -31,6 +32,7 @@ struct LegRun {
   anatomy::Scenario scenario;
   std::unique_ptr<anatomy::Model> model;
   std::unique_ptr<anatomy::Simulation> sim;
+  anatomy::LegPaths paths;      ///< the swept paths of bodies and vessels, for placing labels and close-ups
   std::vector<Sample> history;  ///< every kSampleInterval_s from the start
 };
 
