@@ -309,8 +309,8 @@ int cmd_bench_render(const BenchRenderOptions& o) {
     fo.overlay = &overlay;
     fo.leg_top = overlay_top(h);
     fo.leg_bottom = overlay_bottom(h);
-    compose_overlay(scene, render::Camera{}, w, h, overlay);
     const std::vector<render::Inset> insets = compose_insets(scene, w, h);
+    compose_overlay(scene, render::Camera{}, w, h, insets, overlay);
     fo.insets = insets;
     renderer.render(scene.states(), render::Camera{}, fo, image);  // warm-up (first-use costs)
     double t_sim = 0, t_frame = 0;
@@ -318,7 +318,7 @@ int cmd_bench_render(const BenchRenderOptions& o) {
     for (int f = 0; f < o.frames; ++f) {
       const auto a = clock::now();
       scene.run_until(scene.time() + frame_dt);
-      compose_overlay(scene, render::Camera{}, w, h, overlay);
+      compose_overlay(scene, render::Camera{}, w, h, insets, overlay);
       const auto b = clock::now();
       renderer.render(scene.states(), render::Camera{}, fo, image);
       const auto c = clock::now();
@@ -410,9 +410,9 @@ std::unique_ptr<Scene> render_still(const ScreenshotOptions& o, std::string& dev
   if (!o.plain) {
     renderer.set_fonts(fonts->regular, fonts->bold);
     overlay = std::make_unique<render::Overlay>(&fonts->regular, &fonts->bold);
-    compose_overlay(*scene, camera, w, h, *overlay);
-    fo.overlay = overlay.get();
     insets = compose_insets(*scene, w, h);
+    compose_overlay(*scene, camera, w, h, insets, *overlay);
+    fo.overlay = overlay.get();
     fo.insets = insets;
     fo.leg_top = overlay_top(h);
     fo.leg_bottom = overlay_bottom(h);

@@ -211,7 +211,8 @@ std::vector<render::Inset> compose_insets(const Scene& scene, int width, int hei
 int overlay_top(int height) { return static_cast<int>(std::lround(0.075 * height)); }
 int overlay_bottom(int height) { return static_cast<int>(std::lround(0.075 * height)); }
 
-void compose_overlay(const Scene& scene, const render::Camera& camera, int width, int height, render::Overlay& o) {
+void compose_overlay(const Scene& scene, const render::Camera& camera, int width, int height, std::span<const render::Inset> insets,
+                     render::Overlay& o) {
   o.clear();
   const float unit = static_cast<float>(height) / 720.0f;
   const float W = static_cast<float>(width), H = static_cast<float>(height);
@@ -296,7 +297,7 @@ void compose_overlay(const Scene& scene, const render::Camera& camera, int width
   }
 
   // the close-ups: a frame, what they show and how much larger, and where in the leg
-  for (const render::Inset& inset : compose_insets(scene, width, height)) {
+  for (const render::Inset& inset : insets) {
     const auto& v = inset.viewport;
     const float x0 = static_cast<float>(v[0]), y0 = static_cast<float>(v[1]), x1 = x0 + static_cast<float>(v[2]), y1 = y0 + static_cast<float>(v[3]);
     const std::uint32_t edge = rgba(60, 66, 80);

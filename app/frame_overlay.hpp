@@ -3,6 +3,7 @@
 // live plots of ankle pressure and calf venous volume, a legend and a caption. Sizes scale with
 // the frame height; no text is smaller than 2.5% of it.
 
+#include <span>
 #include <vector>
 
 #include "render/overlay.hpp"
@@ -22,7 +23,9 @@ int overlay_bottom(int height);
 std::vector<render::Inset> compose_insets(const Scene& scene, int width, int height);
 
 /// Fills `out` (cleared first) with the overlay of a frame of `scene` seen through `camera`, the
-/// legs drawn between overlay_top() and overlay_bottom().
-void compose_overlay(const Scene& scene, const render::Camera& camera, int width, int height, render::Overlay& out);
+/// legs drawn between overlay_top() and overlay_bottom(), with frames and markers for `insets`
+/// (from compose_insets).
+void compose_overlay(const Scene& scene, const render::Camera& camera, int width, int height, std::span<const render::Inset> insets,
+                     render::Overlay& out);
 
 }  // namespace calfpump::app

@@ -1024,14 +1024,21 @@ struct Renderer::Impl {
     timings.readback_ms = ms(3, 4);
   }
 
-  // particle transport over dt for one leg: its small tables into their mapped buffers, then the
-  // dispatch (recorded into the open command buffer)
+  // a state's deformation tables (muscle shortening, segment areas, valve states) into a leg's
+  // mapped buffers; deformation and particle transport both read them
+  void write_frame_tables(Leg& l, const anatomy::State& state) {
+    const anatomy::DeformFrame df = anatomy::deform_frame(*l.model, l.paths, state);
+    std::memcpy(l.buffers[kBodies].mapped, df.bodies.data(), df.bodies.size() * 32);
+    std::memcpy(l.buffers[kSegments].mapped, df.segments.data(), df.segments.size() * 16);
+    std::memcpy(l.buffers[kValves].mapped, df.valves.data(), df.valves.size() * 16);
+  }
+
+  // particle transport over dt for one leg (after write_frame_tables for the same state): its flow
+  // tables into their mapped buffers, then the dispatch (recorded into the open command buffer)
   void record_particles(Leg& l, const anatomy::State& state, double dt) {
     const anatomy::Model& m = *l.model;
     auto* flows = static_cast<float*>(l.pbuf[pFlows].mapped);
     for (std::size_t e = 0; e < m.edges.size(); ++e) flows[e] = static_cast<float>(state.edge_flow_m3_s[e]);
-    const anatomy::DeformFrame frame = anatomy::deform_frame(m, l.paths, state);
-    std::memcpy(l.buffers[kSegments].mapped, frame.segments.data(), frame.segments.size() * 16);
     auto* inflow = static_cast<float*>(l.pbuf[pInflow].mapped);
     double run = 0;
     for (std::size_t k = 0; k < m.inflows.size(); ++k) {
@@ -1396,6 +1403,7 @@ void Renderer::set_particles(const anatomy::State& state, std::size_t count, std
   d.write_set(l.draw_set, {l.pbuf[Impl::pPositions].buffer});
   // the positions of the first frame, before any transport
   d.begin_commands();
+  d.write_frame_tables(l, state);
   d.record_particles(l, state, 0.0);
   d.barrier(VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
   d.submit_and_wait();
@@ -1406,6 +1414,7 @@ void Renderer::advance_particles(const anatomy::State& state, double dt, std::si
   Impl::Leg& l = d.leg(slot, "advance_particles");
   if (l.particle_count == 0) return;
   d.begin_commands();
+  d.write_frame_tables(l, state);
   d.record_particles(l, state, dt);
   d.barrier(VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
   d.submit_and_wait();
@@ -1473,14 +1482,8 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
   if (states.size() != d.leg_count)
     throw RenderError(fmt::format("render: {} states for {} legs; one state per leg", states.size(), d.leg_count));
 
-  // this frame's small tables into their mapped buffers (nothing is allocated per frame)
-  for (std::size_t i = 0; i < d.leg_count; ++i) {
-    Impl::Leg& l = d.legs[i];
-    const anatomy::DeformFrame df = anatomy::deform_frame(*l.model, l.paths, *states[i]);
-    std::memcpy(l.buffers[Impl::kBodies].mapped, df.bodies.data(), df.bodies.size() * 32);
-    std::memcpy(l.buffers[Impl::kSegments].mapped, df.segments.data(), df.segments.size() * 16);
-    std::memcpy(l.buffers[Impl::kValves].mapped, df.valves.data(), df.valves.size() * 16);
-  }
+  // this frame's small tables into their mapped buffers (nothing is allocated on the GPU per frame)
+  for (std::size_t i = 0; i < d.leg_count; ++i) d.write_frame_tables(d.legs[i], *states[i]);
 
   d.begin_commands();
   d.stamp(0, true);

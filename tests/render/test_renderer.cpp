@@ -68,9 +68,9 @@ double mean_abs_difference(const render::Image& a, const render::Image& b) {
 TEST_CASE("the leg renders offscreen with no validation messages", "[gpu][render]") {
   const Scene s;
   render::Renderer r(validating(320, 240));
-  const Scenario sc = load_scenario(resolve_scenario("healthy-tiptoe"), s.leg);
-  const Model m = build_model(s.leg, sc.condition);
-  r.set_leg(m, s.rest);
+  const LegOnGpu leg(s, r, "healthy-tiptoe", 0.0);
+  const Scenario& sc = leg.sc;
+  const Model& m = leg.m;
   const State standing = state_at(m, sc, 19.9);
   const State raised = state_at(m, sc, 20.35);
   const render::Image a = r.render(standing, render::Camera{});
@@ -282,9 +282,9 @@ TEST_CASE("no GPU particle crosses a closed competent valve downward but some fa
 TEST_CASE("an open valve and a closed one look different where the valve is, and only there", "[gpu][render][valve]") {
   const Scene s;
   render::Renderer r(validating(320, 240));
-  const Scenario sc = load_scenario(resolve_scenario("healthy-walking"), s.leg);
-  const Model m = build_model(s.leg, sc.condition);
-  r.set_leg(m, s.rest);
+  const LegOnGpu leg(s, r, "healthy-walking", 0.0);
+  const Scenario& sc = leg.sc;
+  const Model& m = leg.m;
   const Valve& valve = m.valves[std::size_t(m.valve_index("popliteal-1"))];
   // close up on the valve, from behind the knee
   render::Camera cam;
