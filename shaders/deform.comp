@@ -1,10 +1,13 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
 // GPU deformation of the leg: the same maps as the CPU reference (anatomy/src/deform.cpp), one
-// invocation per vertex. Pass 0 moves the vertices; pass 1 recomputes smooth normals from the
-// triangles around each vertex (no atomics: a vertex -> triangles table built once).
+// invocation per vertex. The positions pass runs once per moving tissue kind (kStage = the kind,
+// vertices sorted by kind), so each dispatch carries only its own kind's code: a CPU device pays
+// for every branch a shader has. Then kStage = 0 recomputes smooth normals from the triangles
+// around each vertex (no atomics: a vertex -> triangles table built once).
 
 layout(local_size_x = 64) in;
+layout(constant_id = 0) const uint kStage = 0u;  // 0: normals; 1 muscle, 2 tendon, 3 skin, 4 vein, 5 valve: positions
 
 struct VertexIn {
   vec4 position;   // xyz, w = structure kind (0 bone, 1 muscle, 2 tendon, 3 skin, 4 vein, 5 valve)
@@ -37,9 +40,9 @@ layout(std430, set = 0, binding = 9) readonly buffer Triangles { uvec4 triangles
 
 layout(push_constant) uniform Push {
   uint vertex_count;
-  uint pass_index;
+  uint begin;  // this dispatch's vertices: [begin, end) (those that never move come first and are written once, at upload)
+  uint end;
   uint ring;   // vertices around a vein
-  uint first;  // the first vertex that moves (bones come first and are written once, at upload)
 } push;
 
 const float kPi = 3.14159265358979;
@@ -74,16 +77,11 @@ vec3 leaflet_point(PathFrame f, vec3 centre, float radius, uint leaflet, float u
 }
 
 void main() {
-  uint i = gl_GlobalInvocationID.x + push.first;
-  if (i >= push.vertex_count) return;
+  uint i = gl_GlobalInvocationID.x + push.begin;
+  if (i >= push.end) return;
   VertexIn r = rest[i];
-  uint kind = uint(r.position.w + 0.5);
-  if (push.pass_index == 1u) {
+  if (kStage == 0u) {
     // smooth normals from the deformed triangles around the vertex (area-weighted)
-    if (kind == 0u) {
-      out_position_normal[push.vertex_count + i] = vec4(r.normal.xyz, 0);
-      return;
-    }
     uint begin = adjacency[i], end = adjacency[i + 1u];
     vec3 sum = vec3(0);
     for (uint k = begin; k < end; ++k) {
@@ -96,18 +94,18 @@ void main() {
     return;
   }
   vec3 p = r.position.xyz;
-  if (kind == 1u) {
+  if (kStage == 1u) {
     p = muscle_point(r.a0, r.a1, true);
-  } else if (kind == 2u) {
+  } else if (kStage == 2u) {
     p += bodies[uint(r.a0.x + 0.5)].pull.xyz * (1.0 - clamp(r.a0.z, 0.0, 1.0));
-  } else if (kind == 3u) {
+  } else if (kStage == 3u) {
     float w = r.a1.z;
     if (w > 0.0) {
       vec3 m0 = muscle_point(r.a0, r.a1, false), m1 = muscle_point(r.a0, r.a1, true);
       float push_out = dot(m1 - m0, r.normal.xyz);
       if (push_out > 0.0) p += r.normal.xyz * (w * push_out);
     }
-  } else if (kind == 4u) {
+  } else if (kStage == 4u) {
     uint vessel = uint(r.a1.y + 0.5);
     uvec4 v = vessels[vessel];
     PathFrame f = frame_at(v.w, r.a0.y);
@@ -116,7 +114,7 @@ void main() {
     vec3 c = tube_center(f, v.z, uint(r.a0.w + 0.5));
     float radial = r.a1.x;
     p = c + f.n.xyz * (radial * off.x) + f.b.xyz * (radial * off.y);
-  } else if (kind == 5u) {
+  } else if (kStage == 5u) {
     vec4 valve = valves[uint(r.a0.x + 0.5)];
     uint vessel = uint(valve.w + 0.5);
     uvec4 v = vessels[vessel];

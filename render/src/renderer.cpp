@@ -17,6 +17,7 @@
 #include <fstream>
 
 #include <fmt/format.h>
+#include <meshoptimizer.h>
 #include <vulkan/vulkan.h>
 
 #ifndef CALFPUMP_SHADER_DIR
@@ -179,6 +180,25 @@ VKAPI_ATTR VkBool32 VKAPI_CALL on_validation(VkDebugUtilsMessageSeverityFlagBits
 
 }  // namespace
 
+// A structure's surface with fewer triangles, for views where a millimetre is under a pixel:
+// meshoptimizer's edge collapses, each within kLodErrorM of the surface, borders kept (the vein
+// ends). Valve leaflets are small and keep every triangle. The simplified surface uses a subset
+// of the structure's vertices, so the same deformation moves it.
+constexpr float kLodErrorM = 0.001f;
+// drawn where kLodErrorM is at most this many pixels
+constexpr float kLodMaxPixels = 1.0f;
+
+std::vector<std::uint32_t> simplified(const anatomy::StructureMesh& s) {
+  if (s.kind == anatomy::StructureKind::Valve || s.indices.size() < 3 * 200) return s.indices;
+  std::vector<std::uint32_t> out(s.indices.size());
+  const float scale = meshopt_simplifyScale(s.positions.data(), s.vertex_count(), 3 * sizeof(float));
+  float error = 0;
+  const std::size_t n = meshopt_simplify(out.data(), s.indices.data(), s.indices.size(), s.positions.data(), s.vertex_count(), 3 * sizeof(float),
+                                         s.indices.size() / 50, kLodErrorM / scale, meshopt_SimplifyLockBorder, &error);
+  out.resize(n);
+  return n >= 3 ? out : s.indices;
+}
+
 TissueStyle default_style(anatomy::StructureKind kind) {
   using K = anatomy::StructureKind;
   switch (kind) {
@@ -233,10 +253,12 @@ struct Renderer::Impl {
     void* mapped = nullptr;
     VkDeviceSize size = 0;
   };
+  static constexpr std::size_t kKinds = 6;  // anatomy::StructureKind: bone ... valve
   enum BufferSlot { kRest, kOut, kFrames, kPaths, kVessels, kBodies, kSegments, kValves, kAdjacency, kTriangles, kIndices, kSlots };
   enum ParticleSlot { pParticles, pPositions, pSegmentInfo, pPortStart, pPorts, pFlows, pInflow, pCounters, pSlots };
   struct DrawRange {
     std::uint32_t first_index = 0, index_count = 0;
+    std::uint32_t lod_first_index = 0, lod_index_count = 0;  // the simplified surface for views where a millimetre is under a pixel
     anatomy::StructureKind kind{};
     std::array<float, 6> bounds{};  // rest bounding box (min, max), padded for the deformation
   };
@@ -248,6 +270,8 @@ struct Renderer::Impl {
     std::vector<DrawRange> draws;
     std::uint32_t vertex_count = 0;
     std::uint32_t first_moving = 0;  // vertices before this one never move: deformed once, at upload
+    // the moving vertices sorted by tissue kind: kind k's are [kind_begin[k], kind_begin[k + 1])
+    std::array<std::uint32_t, kKinds + 1> kind_begin{};
     std::vector<std::uint32_t> vertex_slot;  // each vertex of the geometry (structures in order): its place in the buffers
     VkDescriptorSet deform_set = VK_NULL_HANDLE, particle_set = VK_NULL_HANDLE, draw_set = VK_NULL_HANDLE;
     Buffer pbuf[pSlots];
@@ -273,7 +297,9 @@ struct Renderer::Impl {
   VkDescriptorSetLayout set_layout = VK_NULL_HANDLE;
   VkDescriptorPool descriptor_pool = VK_NULL_HANDLE;
   VkPipelineLayout compute_layout = VK_NULL_HANDLE;
-  VkPipeline compute = VK_NULL_HANDLE;
+  // the deformation: one pipeline per tissue kind that moves (a CPU device runs every branch of a
+  // shader for every vertex, so one shader for all kinds paid for all of them), then the normals
+  std::array<VkPipeline, kKinds + 1> deform_pipelines{};  // [0]: normals, [k]: positions of kind k
   VkDescriptorSetLayout particle_set_layout = VK_NULL_HANDLE, draw_set_layout = VK_NULL_HANDLE;
   VkPipelineLayout particle_layout = VK_NULL_HANDLE, draw_layout = VK_NULL_HANDLE;
   VkPipeline particle_compute = VK_NULL_HANDLE, particle_draw = VK_NULL_HANDLE;
@@ -437,7 +463,8 @@ struct Renderer::Impl {
         if (l) vkDestroyPipelineLayout(device, l, nullptr);
       for (VkDescriptorSetLayout l : {particle_set_layout, draw_set_layout})
         if (l) vkDestroyDescriptorSetLayout(device, l, nullptr);
-      if (compute) vkDestroyPipeline(device, compute, nullptr);
+      for (VkPipeline p : deform_pipelines)
+        if (p) vkDestroyPipeline(device, p, nullptr);
       if (compute_layout) vkDestroyPipelineLayout(device, compute_layout, nullptr);
       if (descriptor_pool) vkDestroyDescriptorPool(device, descriptor_pool, nullptr);
       if (set_layout) vkDestroyDescriptorSetLayout(device, set_layout, nullptr);
@@ -632,7 +659,11 @@ struct Renderer::Impl {
     set_layout = storage_layout(kIndices, VK_SHADER_STAGE_COMPUTE_BIT);
     for (Leg& l : legs) l.deform_set = allocate_set(set_layout);
     compute_layout = pipeline_layout(&set_layout, VK_SHADER_STAGE_COMPUTE_BIT, 16);
-    compute = compute_pipeline("deform.comp.spv", compute_layout);
+    for (std::uint32_t stage = 0; stage < deform_pipelines.size(); ++stage) {
+      const VkSpecializationMapEntry entry{0, 0, sizeof(std::uint32_t)};
+      const VkSpecializationInfo spec{1, &entry, sizeof(std::uint32_t), &stage};
+      deform_pipelines[stage] = compute_pipeline("deform.comp.spv", compute_layout, &spec);  // bones (kind 0) never move: 0 is the normals
+    }
   }
 
   void create_instance() {
@@ -953,13 +984,14 @@ struct Renderer::Impl {
     return pipeline;
   }
 
-  VkPipeline compute_pipeline(const char* name, VkPipelineLayout pipeline_layout) {
+  VkPipeline compute_pipeline(const char* name, VkPipelineLayout pipeline_layout, const VkSpecializationInfo* specialization = nullptr) {
     VkShaderModule cs = shader(name);
     VkComputePipelineCreateInfo ci{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
     ci.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
     ci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
     ci.stage.module = cs;
     ci.stage.pName = "main";
+    ci.stage.pSpecializationInfo = specialization;
     ci.layout = pipeline_layout;
     VkPipeline pipeline;
     CP_VK(vkCreateComputePipelines(device, VK_NULL_HANDLE, 1, &ci, nullptr, &pipeline));
@@ -1072,7 +1104,7 @@ struct Renderer::Impl {
   // one leg into its viewport: opaque tissue, the blood, then translucent layers from the inside
   // out (valves, veins, skin)
   void record_leg_draw(const Leg& l, const Camera& camera, const std::array<int, 4>& viewport, std::uint32_t tissues = 0x3f,
-                       float blood_radius_m = 0, float skin_opacity = 0.16f) {
+                       float blood_radius_m = 0, float skin_opacity = 0.16f, bool lod = false) {
     const VkViewport vp{static_cast<float>(viewport[0]), static_cast<float>(viewport[1]), static_cast<float>(viewport[2]),
                         static_cast<float>(viewport[3]), 0, 1};
     const VkRect2D scissor{{viewport[0], viewport[1]}, {static_cast<std::uint32_t>(viewport[2]), static_cast<std::uint32_t>(viewport[3])}};
@@ -1080,6 +1112,12 @@ struct Renderer::Impl {
     vkCmdSetScissor(cmd, 0, 1, &scissor);
     const Mat4 view_projection =
         multiply(perspective(camera.fov_deg, static_cast<float>(viewport[2]) / static_cast<float>(viewport[3]), near_plane(camera), kFar), look_at(camera));
+    // the simplified surfaces where their error is under a pixel at the camera's target
+    const float target_distance = std::sqrt((camera.target[0] - camera.eye[0]) * (camera.target[0] - camera.eye[0]) +
+                                            (camera.target[1] - camera.eye[1]) * (camera.target[1] - camera.eye[1]) +
+                                            (camera.target[2] - camera.eye[2]) * (camera.target[2] - camera.eye[2]));
+    const float metres_per_pixel = 2.0f * target_distance * std::tan(camera.fov_deg * 3.14159265f / 360.0f) / static_cast<float>(viewport[3]);
+    const bool coarse = lod && kLodErrorM <= kLodMaxPixels * metres_per_pixel;
     VkBuffer vbufs[2] = {l.buffers[kOut].buffer, l.buffers[kOut].buffer};
     VkDeviceSize voffs[2] = {0, static_cast<VkDeviceSize>(l.vertex_count) * 16};
     for (int pass = 0; pass < 2; ++pass) {
@@ -1099,10 +1137,7 @@ struct Renderer::Impl {
         }
         // sphere radius: 0.45 mm shows the stream inside a 2-6 mm vein, and the valve in it, when close; from afar at
         // least a pixel and a half, so that the blood stays visible on a projector
-        const float dist = std::sqrt((camera.target[0] - camera.eye[0]) * (camera.target[0] - camera.eye[0]) +
-                                     (camera.target[1] - camera.eye[1]) * (camera.target[1] - camera.eye[1]) +
-                                     (camera.target[2] - camera.eye[2]) * (camera.target[2] - camera.eye[2]));
-        const float pixel = 2.0f * dist * std::tan(camera.fov_deg * 3.14159265f / 360.0f) / static_cast<float>(viewport[3]);
+        const float pixel = metres_per_pixel;
         pp.right[3] = blood_radius_m > 0 ? blood_radius_m : std::max(0.00045f, 0.75f * pixel);
         pp.up[3] = static_cast<float>(viewport[3]) / (2.0f * std::tan(camera.fov_deg * 3.14159265f / 360.0f));
         vkCmdPushConstants(cmd, draw_layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(pp), &pp);
@@ -1132,7 +1167,10 @@ struct Renderer::Impl {
         push.material[3] = camera.eye[2];
         vkCmdPushConstants(cmd, layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(Push), &push);
         for (const auto& r : l.draws)
-          if (r.kind == kind && !outside(view_projection, r.bounds)) vkCmdDrawIndexed(cmd, r.index_count, 1, r.first_index, 0, 0);
+          if (r.kind == kind && !outside(view_projection, r.bounds)) {
+            if (coarse) vkCmdDrawIndexed(cmd, r.lod_index_count, 1, r.lod_first_index, 0, 0);
+            else vkCmdDrawIndexed(cmd, r.index_count, 1, r.first_index, 0, 0);
+          }
       }
     }
   }
@@ -1217,6 +1255,7 @@ void Renderer::set_leg(const anatomy::Model& model, const anatomy::LegGeometry& 
   };
   std::vector<VertexIn> verts;
   std::vector<std::uint32_t> indices;
+  std::vector<std::vector<std::uint32_t>> lod;  // per structure, its simplified triangles
   for (std::size_t si = 0; si < rest.structures.size(); ++si) {
     const auto& s = rest.structures[si];
     const auto base = static_cast<std::uint32_t>(verts.size());
@@ -1245,6 +1284,8 @@ void Renderer::set_leg(const anatomy::Model& model, const anatomy::LegGeometry& 
       }
     l.draws.push_back(r);
     for (std::uint32_t i : s.indices) indices.push_back(base + i);
+    lod.push_back(simplified(s));
+    for (std::uint32_t& i : lod.back()) i += base;
   }
   l.vertex_count = static_cast<std::uint32_t>(verts.size());
 
@@ -1262,13 +1303,19 @@ void Renderer::set_leg(const anatomy::Model& model, const anatomy::LegGeometry& 
     if (!all)
       for (int k = 0; k < 3; ++k) fixed[indices[t + std::size_t(k)]] = 0;
   }
+  // then the moving ones by kind, each kind deformed by its own pipeline
+  auto kind_of = [&](std::uint32_t v) { return static_cast<std::size_t>(verts[v].position[3] + 0.5f); };
   std::vector<std::uint32_t> slot_of(l.vertex_count);  // geometry order -> buffer order
   std::uint32_t next = 0;
-  for (int pass = 1; pass >= 0; --pass)
+  for (std::uint32_t v = 0; v < l.vertex_count; ++v)
+    if (fixed[v]) slot_of[v] = next++;
+  l.first_moving = next;
+  for (std::size_t k = 0; k < Impl::kKinds; ++k) {
+    l.kind_begin[k] = next;
     for (std::uint32_t v = 0; v < l.vertex_count; ++v)
-      if ((fixed[v] != 0) == (pass == 1)) slot_of[v] = next++;
-  l.first_moving = 0;
-  for (std::uint32_t v = 0; v < l.vertex_count; ++v) l.first_moving += fixed[v] ? 1u : 0u;
+      if (!fixed[v] && kind_of(v) == k) slot_of[v] = next++;
+  }
+  l.kind_begin[Impl::kKinds] = next;
   std::vector<VertexIn> ordered(verts.size());
   for (std::uint32_t v = 0; v < l.vertex_count; ++v) ordered[slot_of[v]] = verts[v];
   verts.swap(ordered);
@@ -1277,6 +1324,13 @@ void Renderer::set_leg(const anatomy::Model& model, const anatomy::LegGeometry& 
   std::vector<std::array<std::uint32_t, 4>> triangles;
   triangles.reserve(indices.size() / 3);
   for (std::size_t t = 0; t + 2 < indices.size(); t += 3) triangles.push_back({indices[t], indices[t + 1], indices[t + 2], 0});
+  // the simplified surfaces after the full ones in the index buffer; they use the full surfaces'
+  // vertices, so that one deformation (and its normals, from the full triangles) serves both
+  for (std::size_t si = 0; si < lod.size(); ++si) {
+    l.draws[si].lod_first_index = static_cast<std::uint32_t>(indices.size());
+    l.draws[si].lod_index_count = static_cast<std::uint32_t>(lod[si].size());
+    for (std::uint32_t i : lod[si]) indices.push_back(l.vertex_slot[i]);
+  }
   std::vector<float> out(static_cast<std::size_t>(l.vertex_count) * 8);  // the deformed buffer: rest positions, then rest normals
   for (std::uint32_t v = 0; v < l.vertex_count; ++v)
     for (int k = 0; k < 4; ++k) {
@@ -1494,16 +1548,19 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
   d.barrier(VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
   // the previous frame's vertex reads before this frame's writes
   d.barrier(VK_PIPELINE_STAGE_VERTEX_INPUT_BIT, VK_ACCESS_VERTEX_ATTRIBUTE_READ_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT);
-  vkCmdBindPipeline(d.cmd, VK_PIPELINE_BIND_POINT_COMPUTE, d.compute);
   for (std::uint32_t pass = 0; pass < 2; ++pass) {
     for (std::size_t i = 0; i < d.leg_count; ++i) {
       const Impl::Leg& l = d.legs[i];
-      const std::uint32_t moving = l.vertex_count - l.first_moving;
-      if (moving == 0) continue;
       vkCmdBindDescriptorSets(d.cmd, VK_PIPELINE_BIND_POINT_COMPUTE, d.compute_layout, 0, 1, &l.deform_set, 0, nullptr);
-      const std::uint32_t pc[4] = {l.vertex_count, pass, static_cast<std::uint32_t>(anatomy::kVeinRing), l.first_moving};
-      vkCmdPushConstants(d.cmd, d.compute_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(pc), pc);
-      vkCmdDispatch(d.cmd, (moving + 63) / 64, 1, 1);
+      // positions kind by kind, then the normals of every moving vertex
+      for (std::size_t k = pass == 0 ? 1 : 0; k < (pass == 0 ? Impl::kKinds : 1); ++k) {
+        const std::uint32_t begin = pass == 0 ? l.kind_begin[k] : l.first_moving, end = pass == 0 ? l.kind_begin[k + 1] : l.vertex_count;
+        if (begin == end) continue;
+        vkCmdBindPipeline(d.cmd, VK_PIPELINE_BIND_POINT_COMPUTE, d.deform_pipelines[k]);
+        const std::uint32_t pc[4] = {l.vertex_count, begin, end, static_cast<std::uint32_t>(anatomy::kVeinRing)};
+        vkCmdPushConstants(d.cmd, d.compute_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(pc), pc);
+        vkCmdDispatch(d.cmd, (end - begin + 63) / 64, 1, 1);
+      }
     }
     // positions -> the normal pass; then positions, normals and particles -> drawing
     if (pass == 0)
@@ -1529,7 +1586,7 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
     throw RenderError(fmt::format("render: skin opacity {} is outside 0 to 1", frame.skin_opacity));
   for (std::size_t i = 0; i < d.leg_count; ++i)
     d.record_leg_draw(d.legs[i], camera, leg_viewport(d.options.width, d.options.height, i, d.leg_count, frame.leg_top, frame.leg_bottom), 0x3f, 0,
-                      frame.skin_opacity);
+                      frame.skin_opacity, frame.simplify);
   for (const Inset& inset : frame.insets) {
     if (inset.slot >= d.leg_count) throw RenderError(fmt::format("render: an inset shows leg {}, but there are {} legs", inset.slot, d.leg_count));
     const auto& v = inset.viewport;
@@ -1544,7 +1601,7 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
     clears[1].clearValue.depthStencil = {1.0f, 0};
     const VkClearRect rect{{{v[0], v[1]}, {static_cast<std::uint32_t>(v[2]), static_cast<std::uint32_t>(v[3])}}, 0, 1};
     vkCmdClearAttachments(d.cmd, 2, clears, 1, &rect);
-    d.record_leg_draw(d.legs[inset.slot], inset.camera, v, inset.tissues, inset.blood_radius_m);
+    d.record_leg_draw(d.legs[inset.slot], inset.camera, v, inset.tissues, inset.blood_radius_m, 0.16f, frame.simplify);
   }
   if (frame.overlay) d.record_overlay(*frame.overlay);
   vkCmdEndRenderPass(d.cmd);

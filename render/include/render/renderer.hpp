@@ -93,6 +93,9 @@ struct FrameOptions {
   std::span<const Inset> insets;    ///< close-ups, drawn over the legs and under the overlay
   /// The skin: 0 cuts it away, 1 makes it opaque; between, see-through (default_style's 0.16).
   float skin_opacity = 0.16f;
+  /// Draw a view's simplified surfaces (within 1 mm of the full ones) where a millimetre is under
+  /// a pixel there; false: every triangle, whatever the size.
+  bool simplify = true;
 };
 
 /// The most legs one frame shows side by side.
