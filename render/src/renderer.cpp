@@ -139,21 +139,6 @@ bool outside(const std::array<float, 16>& m, const std::array<float, 6>& box) {
   return false;
 }
 
-// the camera's right and up directions in leg coordinates (matching look_at)
-std::array<std::array<float, 3>, 2> camera_basis(const Camera& cam) {
-  std::array<float, 3> f{cam.target[0] - cam.eye[0], cam.target[1] - cam.eye[1], cam.target[2] - cam.eye[2]};
-  auto norm = [](std::array<float, 3> a) {
-    const float l = std::sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
-    return std::array<float, 3>{a[0] / l, a[1] / l, a[2] / l};
-  };
-  auto cross = [](std::array<float, 3> a, std::array<float, 3> b) {
-    return std::array<float, 3>{a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
-  };
-  f = norm(f);
-  const auto s = norm(cross(f, cam.up));
-  return {s, cross(s, f)};
-}
-
 Mat4 perspective(float fov_deg, float aspect, float znear, float zfar) {
   const float t = 1.0f / std::tan(fov_deg * 3.14159265f / 360.0f);
   Mat4 p{};
@@ -179,6 +164,44 @@ VKAPI_ATTR VkBool32 VKAPI_CALL on_validation(VkDebugUtilsMessageSeverityFlagBits
 }
 
 }  // namespace
+
+// push constants of splat.comp and splat.frag (the shaders' layouts)
+struct SplatPush {
+  float view_projection[16];
+  float radius, pixels_per_metre, depth_near, depth_range;
+  std::int32_t viewport[4];
+  std::uint32_t frame_width, count;
+  float min_radius_px;
+  std::uint32_t pad;
+};
+struct CompositePush {
+  float depth_near, depth_range, p10, p14;
+  std::uint32_t frame_width;
+};
+
+// One view of a leg: its camera matrices and scales.
+struct View {
+  Mat4 projection{}, view_projection{};
+  float metres_per_pixel = 0;   // at the camera's target
+  float pixels_per_metre = 0;   // at unit view depth
+  float depth_near = 0, depth_range = 0;  // the view depths the blood's depth code spans
+};
+
+View make_view(const Camera& camera, const std::array<int, 4>& viewport) {
+  View v;
+  v.projection = perspective(camera.fov_deg, static_cast<float>(viewport[2]) / static_cast<float>(viewport[3]), near_plane(camera), kFar);
+  v.view_projection = multiply(v.projection, look_at(camera));
+  float d = 0;
+  for (std::size_t k = 0; k < 3; ++k) d += (camera.target[k] - camera.eye[k]) * (camera.target[k] - camera.eye[k]);
+  d = std::sqrt(d);
+  const float half = std::tan(camera.fov_deg * 3.14159265f / 360.0f);
+  v.metres_per_pixel = 2.0f * d * half / static_cast<float>(viewport[3]);
+  v.pixels_per_metre = static_cast<float>(viewport[3]) / (2.0f * half);
+  // the leg lies within about a metre of the target: 18 bits over this span is ~10 um a code
+  v.depth_near = near_plane(camera);
+  v.depth_range = d + 1.5f - v.depth_near;
+  return v;
+}
 
 // A structure's surface with fewer triangles, for views where a millimetre is under a pixel:
 // meshoptimizer's edge collapses, each within kLodErrorM of the surface, borders kept (the vein
@@ -224,7 +247,6 @@ struct Renderer::Impl {
   VkCommandBuffer cmd = VK_NULL_HANDLE;
   VkFence fence = VK_NULL_HANDLE;
   VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_1_BIT;
-  bool large_points = false;  // points larger than a pixel (particles as point sprites)
   std::string device_name;
   ValidationLog validation;
   // GPU timestamps around the passes of a frame (bench render reads them)
@@ -273,7 +295,8 @@ struct Renderer::Impl {
     // the moving vertices sorted by tissue kind: kind k's are [kind_begin[k], kind_begin[k + 1])
     std::array<std::uint32_t, kKinds + 1> kind_begin{};
     std::vector<std::uint32_t> vertex_slot;  // each vertex of the geometry (structures in order): its place in the buffers
-    VkDescriptorSet deform_set = VK_NULL_HANDLE, particle_set = VK_NULL_HANDLE, draw_set = VK_NULL_HANDLE;
+    VkDescriptorSet deform_set = VK_NULL_HANDLE, particle_set = VK_NULL_HANDLE;
+    std::array<VkDescriptorSet, 2> splat_set{};  // its positions into splat[0] (main views), splat[1] (insets)
     Buffer pbuf[pSlots];
     std::uint32_t particle_count = 0;
     std::uint32_t particle_frame = 0;
@@ -300,9 +323,13 @@ struct Renderer::Impl {
   // the deformation: one pipeline per tissue kind that moves (a CPU device runs every branch of a
   // shader for every vertex, so one shader for all kinds paid for all of them), then the normals
   std::array<VkPipeline, kKinds + 1> deform_pipelines{};  // [0]: normals, [k]: positions of kind k
-  VkDescriptorSetLayout particle_set_layout = VK_NULL_HANDLE, draw_set_layout = VK_NULL_HANDLE;
-  VkPipelineLayout particle_layout = VK_NULL_HANDLE, draw_layout = VK_NULL_HANDLE;
-  VkPipeline particle_compute = VK_NULL_HANDLE, particle_draw = VK_NULL_HANDLE;
+  VkDescriptorSetLayout particle_set_layout = VK_NULL_HANDLE, splat_set_layout = VK_NULL_HANDLE, composite_set_layout = VK_NULL_HANDLE;
+  VkPipelineLayout particle_layout = VK_NULL_HANDLE, splat_layout = VK_NULL_HANDLE, composite_layout = VK_NULL_HANDLE;
+  VkPipeline particle_compute = VK_NULL_HANDLE, splat_pipeline = VK_NULL_HANDLE, composite_pipeline = VK_NULL_HANDLE;
+  // the blood as the compute rasterizer leaves it: one word per pixel of the frame, for the legs'
+  // views [0] and the close-ups [1] (which lie over the legs' views)
+  std::array<Buffer, 2> splat;
+  std::array<VkDescriptorSet, 2> composite_set{};
   FrameTimings timings;
 
   Leg& leg(std::size_t slot, const char* what) {
@@ -457,12 +484,13 @@ struct Renderer::Impl {
         release_leg(l);
         release_particles(l);
       }
-      for (VkPipeline p : {particle_compute, particle_draw})
+      for (VkPipeline p : {particle_compute, splat_pipeline, composite_pipeline})
         if (p) vkDestroyPipeline(device, p, nullptr);
-      for (VkPipelineLayout l : {particle_layout, draw_layout})
+      for (VkPipelineLayout l : {particle_layout, splat_layout, composite_layout})
         if (l) vkDestroyPipelineLayout(device, l, nullptr);
-      for (VkDescriptorSetLayout l : {particle_set_layout, draw_set_layout})
+      for (VkDescriptorSetLayout l : {particle_set_layout, splat_set_layout, composite_set_layout})
         if (l) vkDestroyDescriptorSetLayout(device, l, nullptr);
+      for (Buffer& b : splat) free_buffer(b);
       for (VkPipeline p : deform_pipelines)
         if (p) vkDestroyPipeline(device, p, nullptr);
       if (compute_layout) vkDestroyPipelineLayout(device, compute_layout, nullptr);
@@ -567,22 +595,25 @@ struct Renderer::Impl {
 
   void create_particle_pipelines() {
     particle_set_layout = storage_layout(12, VK_SHADER_STAGE_COMPUTE_BIT);
-    draw_set_layout = storage_layout(1, VK_SHADER_STAGE_VERTEX_BIT);
+    splat_set_layout = storage_layout(2, VK_SHADER_STAGE_COMPUTE_BIT);
+    composite_set_layout = storage_layout(1, VK_SHADER_STAGE_FRAGMENT_BIT);
     for (Leg& l : legs) {
       l.particle_set = allocate_set(particle_set_layout);
-      l.draw_set = allocate_set(draw_set_layout);
+      for (VkDescriptorSet& set : l.splat_set) set = allocate_set(splat_set_layout);
     }
     particle_layout = pipeline_layout(&particle_set_layout, VK_SHADER_STAGE_COMPUTE_BIT, 32);
     particle_compute = compute_pipeline("particles.comp.spv", particle_layout);
-    draw_layout = pipeline_layout(&draw_set_layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 96);
+    splat_layout = pipeline_layout(&splat_set_layout, VK_SHADER_STAGE_COMPUTE_BIT, sizeof(SplatPush));
+    splat_pipeline = compute_pipeline("splat.comp.spv", splat_layout);
+    composite_layout = pipeline_layout(&composite_set_layout, VK_SHADER_STAGE_FRAGMENT_BIT, sizeof(CompositePush));
     const VkPipelineVertexInputStateCreateInfo none{VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
-    // one point per particle where the device draws large points (a sixth of the vertex work of
-    // squares), else squares of two triangles
-    const VkBool32 points = large_points ? VK_TRUE : VK_FALSE;
-    const VkSpecializationMapEntry entry{0, 0, sizeof(VkBool32)};
-    VkSpecializationInfo spec{1, &entry, sizeof(VkBool32), &points};
-    particle_draw = graphics_pipeline("particles.vert.spv", "particles.frag.spv", none, draw_layout, true, false, true, VK_CULL_MODE_NONE,
-                                      large_points ? VK_PRIMITIVE_TOPOLOGY_POINT_LIST : VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST, &spec);
+    composite_pipeline = graphics_pipeline("splat.vert.spv", "splat.frag.spv", none, composite_layout, true, false);
+    const VkDeviceSize words = static_cast<VkDeviceSize>(options.width) * static_cast<VkDeviceSize>(options.height) * 4;
+    for (std::size_t k = 0; k < splat.size(); ++k) {
+      splat[k] = make_static(nullptr, words, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT);
+      composite_set[k] = allocate_set(composite_set_layout);
+      write_set(composite_set[k], {splat[k].buffer});
+    }
   }
 
   void create_overlay_pipeline() {
@@ -647,12 +678,12 @@ struct Renderer::Impl {
   }
 
   void create_compute() {
-    // one pool for every leg's three sets (deformation, particle transport, particle drawing) and
-    // the overlay's font atlases
-    VkDescriptorPoolSize sizes[2] = {{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, static_cast<std::uint32_t>(kMaxLegs) * (kIndices + 12 + 1)},
+    // one pool for every leg's four sets (deformation, particle transport, blood into the two
+    // splat buffers), the two composite sets and the overlay's font atlases
+    VkDescriptorPoolSize sizes[2] = {{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, static_cast<std::uint32_t>(kMaxLegs) * (kIndices + 12 + 2 * 2) + 2},
                                      {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 2}};
     VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-    pi.maxSets = static_cast<std::uint32_t>(kMaxLegs) * 3 + 1;
+    pi.maxSets = static_cast<std::uint32_t>(kMaxLegs) * 4 + 2 + 1;
     pi.poolSizeCount = 2;
     pi.pPoolSizes = sizes;
     CP_VK(vkCreateDescriptorPool(device, &pi, nullptr, &descriptor_pool));
@@ -790,8 +821,6 @@ struct Renderer::Impl {
     vkGetPhysicalDeviceFeatures(physical, &supported);
     VkPhysicalDeviceProperties chosen;
     vkGetPhysicalDeviceProperties(physical, &chosen);
-    large_points = supported.largePoints == VK_TRUE && chosen.limits.pointSizeRange[1] >= 64.0f;
-    enabled.largePoints = large_points ? VK_TRUE : VK_FALSE;
     VkDeviceCreateInfo info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
     info.pEnabledFeatures = &enabled;
     info.queueCreateInfoCount = 1;
@@ -1101,47 +1130,52 @@ struct Renderer::Impl {
     vkCmdDispatch(cmd, (l.particle_count + 63) / 64, 1, 1);
   }
 
-  // one leg into its viewport: opaque tissue, the blood, then translucent layers from the inside
-  // out (valves, veins, skin)
+  // the blood's sphere radius in a view: 0.45 mm shows the stream inside a 2-6 mm vein, and the
+  // valve in it, when close; from afar at least three quarters of a pixel, so that the blood stays
+  // visible on a projector
+  static float blood_radius(const View& v, float asked_m) { return asked_m > 0 ? asked_m : std::max(0.00045f, 0.75f * v.metres_per_pixel); }
+
+  // a leg's blood into a splat buffer (compute, before the render pass)
+  void record_splat(const Leg& l, const Camera& camera, const std::array<int, 4>& viewport, float blood_radius_m, std::size_t target) {
+    const View v = make_view(camera, viewport);
+    SplatPush push{};
+    std::memcpy(push.view_projection, v.view_projection.data(), sizeof(push.view_projection));
+    push.radius = blood_radius(v, blood_radius_m);
+    push.pixels_per_metre = v.pixels_per_metre;
+    push.depth_near = v.depth_near;
+    push.depth_range = v.depth_range;
+    for (std::size_t k = 0; k < 4; ++k) push.viewport[k] = viewport[k];
+    push.frame_width = static_cast<std::uint32_t>(options.width);
+    push.count = l.particle_count;
+    push.min_radius_px = 0.5f;
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, splat_pipeline);
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, splat_layout, 0, 1, &l.splat_set[target], 0, nullptr);
+    vkCmdPushConstants(cmd, splat_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push), &push);
+    vkCmdDispatch(cmd, (l.particle_count + 63) / 64, 1, 1);
+  }
+
+  // one leg into its viewport: opaque tissue, the blood (from splat buffer `target`), then
+  // translucent layers from the inside out (valves, veins, skin)
   void record_leg_draw(const Leg& l, const Camera& camera, const std::array<int, 4>& viewport, std::uint32_t tissues = 0x3f,
-                       float blood_radius_m = 0, float skin_opacity = 0.16f, bool lod = false) {
+                       float skin_opacity = 0.16f, bool lod = false, std::size_t target = 0) {
     const VkViewport vp{static_cast<float>(viewport[0]), static_cast<float>(viewport[1]), static_cast<float>(viewport[2]),
                         static_cast<float>(viewport[3]), 0, 1};
     const VkRect2D scissor{{viewport[0], viewport[1]}, {static_cast<std::uint32_t>(viewport[2]), static_cast<std::uint32_t>(viewport[3])}};
     vkCmdSetViewport(cmd, 0, 1, &vp);
     vkCmdSetScissor(cmd, 0, 1, &scissor);
-    const Mat4 view_projection =
-        multiply(perspective(camera.fov_deg, static_cast<float>(viewport[2]) / static_cast<float>(viewport[3]), near_plane(camera), kFar), look_at(camera));
+    const View view = make_view(camera, viewport);
+    const Mat4& view_projection = view.view_projection;
     // the simplified surfaces where their error is under a pixel at the camera's target
-    const float target_distance = std::sqrt((camera.target[0] - camera.eye[0]) * (camera.target[0] - camera.eye[0]) +
-                                            (camera.target[1] - camera.eye[1]) * (camera.target[1] - camera.eye[1]) +
-                                            (camera.target[2] - camera.eye[2]) * (camera.target[2] - camera.eye[2]));
-    const float metres_per_pixel = 2.0f * target_distance * std::tan(camera.fov_deg * 3.14159265f / 360.0f) / static_cast<float>(viewport[3]);
-    const bool coarse = lod && kLodErrorM <= kLodMaxPixels * metres_per_pixel;
+    const bool coarse = lod && kLodErrorM <= kLodMaxPixels * view.metres_per_pixel;
     VkBuffer vbufs[2] = {l.buffers[kOut].buffer, l.buffers[kOut].buffer};
     VkDeviceSize voffs[2] = {0, static_cast<VkDeviceSize>(l.vertex_count) * 16};
     for (int pass = 0; pass < 2; ++pass) {
       if (pass == 1 && l.particle_count > 0) {
-        vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, particle_draw);
-        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, draw_layout, 0, 1, &l.draw_set, 0, nullptr);
-        struct {
-          float view_projection[16];
-          float right[4];
-          float up[4];
-        } pp{};
-        std::memcpy(pp.view_projection, view_projection.data(), sizeof(pp.view_projection));
-        const auto basis = camera_basis(camera);
-        for (int k = 0; k < 3; ++k) {
-          pp.right[k] = basis[0][std::size_t(k)];
-          pp.up[k] = basis[1][std::size_t(k)];
-        }
-        // sphere radius: 0.45 mm shows the stream inside a 2-6 mm vein, and the valve in it, when close; from afar at
-        // least a pixel and a half, so that the blood stays visible on a projector
-        const float pixel = metres_per_pixel;
-        pp.right[3] = blood_radius_m > 0 ? blood_radius_m : std::max(0.00045f, 0.75f * pixel);
-        pp.up[3] = static_cast<float>(viewport[3]) / (2.0f * std::tan(camera.fov_deg * 3.14159265f / 360.0f));
-        vkCmdPushConstants(cmd, draw_layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(pp), &pp);
-        vkCmdDraw(cmd, (large_points ? 1 : 6) * l.particle_count, 1, 0, 0);
+        vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, composite_pipeline);
+        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, composite_layout, 0, 1, &composite_set[target], 0, nullptr);
+        const CompositePush push{view.depth_near, view.depth_range, view.projection[10], view.projection[14], static_cast<std::uint32_t>(options.width)};
+        vkCmdPushConstants(cmd, composite_layout, VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(push), &push);
+        vkCmdDraw(cmd, 3, 1, 0, 0);
       }
       vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pass == 0 ? opaque : translucent);
       vkCmdBindVertexBuffers(cmd, 0, 2, vbufs, voffs);
@@ -1454,7 +1488,7 @@ void Renderer::set_particles(const anatomy::State& state, std::size_t count, std
                                l.buffers[Impl::kPaths].buffer, l.buffers[Impl::kVessels].buffer, l.buffers[Impl::kSegments].buffer,
                                l.pbuf[Impl::pSegmentInfo].buffer, l.pbuf[Impl::pPortStart].buffer, l.pbuf[Impl::pPorts].buffer,
                                l.pbuf[Impl::pFlows].buffer, l.pbuf[Impl::pInflow].buffer, l.pbuf[Impl::pCounters].buffer});
-  d.write_set(l.draw_set, {l.pbuf[Impl::pPositions].buffer});
+  for (std::size_t k = 0; k < d.splat.size(); ++k) d.write_set(l.splat_set[k], {l.pbuf[Impl::pPositions].buffer, d.splat[k].buffer});
   // the positions of the first frame, before any transport
   d.begin_commands();
   d.write_frame_tables(l, state);
@@ -1569,6 +1603,22 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
       d.barrier(VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_VERTEX_INPUT_BIT | VK_PIPELINE_STAGE_VERTEX_SHADER_BIT,
                 VK_ACCESS_VERTEX_ATTRIBUTE_READ_BIT | VK_ACCESS_SHADER_READ_BIT);
   }
+  // the blood, rasterized by compute into the splat buffers: the legs' views, then the close-ups
+  bool blood = false;
+  for (std::size_t i = 0; i < d.leg_count; ++i) blood = blood || d.legs[i].particle_count > 0;
+  if (blood) {
+    for (std::size_t k = 0; k < d.splat.size(); ++k)
+      if (k == 0 || !frame.insets.empty()) vkCmdFillBuffer(d.cmd, d.splat[k].buffer, 0, VK_WHOLE_SIZE, 0xffffffffu);
+    // the fill, and the particle positions written by the transport, before the splats
+    d.barrier(VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT | VK_ACCESS_SHADER_WRITE_BIT,
+              VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
+    for (std::size_t i = 0; i < d.leg_count; ++i)
+      if (d.legs[i].particle_count > 0)
+        d.record_splat(d.legs[i], camera, leg_viewport(d.options.width, d.options.height, i, d.leg_count, frame.leg_top, frame.leg_bottom), 0, 0);
+    for (const Inset& inset : frame.insets)
+      if (inset.slot < d.leg_count && d.legs[inset.slot].particle_count > 0) d.record_splat(d.legs[inset.slot], inset.camera, inset.viewport, inset.blood_radius_m, 1);
+    d.barrier(VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
+  }
   d.stamp(2);
 
   VkClearValue clear[3];
@@ -1585,8 +1635,8 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
   if (!(frame.skin_opacity >= 0.0f && frame.skin_opacity <= 1.0f))
     throw RenderError(fmt::format("render: skin opacity {} is outside 0 to 1", frame.skin_opacity));
   for (std::size_t i = 0; i < d.leg_count; ++i)
-    d.record_leg_draw(d.legs[i], camera, leg_viewport(d.options.width, d.options.height, i, d.leg_count, frame.leg_top, frame.leg_bottom), 0x3f, 0,
-                      frame.skin_opacity, frame.simplify);
+    d.record_leg_draw(d.legs[i], camera, leg_viewport(d.options.width, d.options.height, i, d.leg_count, frame.leg_top, frame.leg_bottom), 0x3f,
+                      frame.skin_opacity, frame.simplify, 0);
   for (const Inset& inset : frame.insets) {
     if (inset.slot >= d.leg_count) throw RenderError(fmt::format("render: an inset shows leg {}, but there are {} legs", inset.slot, d.leg_count));
     const auto& v = inset.viewport;
@@ -1601,7 +1651,7 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
     clears[1].clearValue.depthStencil = {1.0f, 0};
     const VkClearRect rect{{{v[0], v[1]}, {static_cast<std::uint32_t>(v[2]), static_cast<std::uint32_t>(v[3])}}, 0, 1};
     vkCmdClearAttachments(d.cmd, 2, clears, 1, &rect);
-    d.record_leg_draw(d.legs[inset.slot], inset.camera, v, inset.tissues, inset.blood_radius_m, 0.16f, frame.simplify);
+    d.record_leg_draw(d.legs[inset.slot], inset.camera, v, inset.tissues, 0.16f, frame.simplify, 1);
   }
   if (frame.overlay) d.record_overlay(*frame.overlay);
   vkCmdEndRenderPass(d.cmd);

@@ -1,0 +1,35 @@
+#version 450
+// The blood particles rasterized by splat.comp, into the frame: a shaded sphere surface and its
+// depth where a particle is nearest, so that tissue in front hides it and the translucent vein
+// walls drawn afterwards lie over it. Colour by time in the leg: fresh blood bright red, blood
+// that has lingered for a minute dark and purple, so stagnant "used" blood stands out.
+
+layout(std430, set = 0, binding = 0) readonly buffer Splat { uint splat[]; };
+
+layout(push_constant) uniform Push {
+  float depth_near;   // as splat.comp coded it
+  float depth_range;
+  float p10;          // projection: clip depth = p10 + p14 / view depth
+  float p14;
+  uint frame_width;
+} push;
+
+layout(location = 0) out vec4 out_color;
+
+const float kDepthCodes = 262143.0;
+
+void main() {
+  uint word = splat[uint(gl_FragCoord.y) * push.frame_width + uint(gl_FragCoord.x)];
+  if (word == 0xffffffffu) discard;
+  float depth = push.depth_near + float(word >> 14) / kDepthCodes * push.depth_range;
+  float age = float((word >> 8) & 63u);
+  vec2 corner = (vec2(float((word >> 4) & 15u), float(word & 15u)) + 0.5) / 8.0 - 1.0;
+  corner.y = -corner.y;  // y up
+  float z = sqrt(max(1.0 - dot(corner, corner), 0.0));
+  vec3 n = normalize(vec3(corner, z + 1e-4));
+  float light = 0.35 + 0.65 * max(dot(n, normalize(vec3(0.4, 0.5, 0.75))), 0.0);
+  float used = clamp(age / 60.0, 0.0, 1.0);
+  vec3 fresh = vec3(0.95, 0.12, 0.10), old = vec3(0.38, 0.04, 0.22);
+  out_color = vec4(mix(fresh, old, used) * light + vec3(0.25) * pow(max(n.z, 0.0), 24.0), 1.0);
+  gl_FragDepth = clamp(push.p10 + push.p14 / depth, 0.0, 1.0);
+}
