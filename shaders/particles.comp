@@ -18,12 +18,10 @@ struct Particle {
   uint id;
 };
 struct Port {
-  uint edge;
-  int other;     // -1: the outlet
-  uint flags;    // bit 0: positive flow leaves through it; bits 1-2: end (0 distal, 1 proximal, 2 part-way)
-  float entry_f;
-  float at_f;
-  float pad0, pad1, pad2;
+  int other;     // the segment it leads into; -1: the outlet
+  float entry_f; // where a particle enters that segment
+  float at_f;    // part-way ports: where along this segment
+  float pad;
 };
 struct PathFrame {
   vec4 c;
@@ -40,11 +38,14 @@ layout(std430, set = 0, binding = 3) readonly buffer Paths { uvec2 paths[]; };
 layout(std430, set = 0, binding = 4) readonly buffer Vessels { uvec4 vessels[]; };          // (first segment, count, veins, path)
 layout(std430, set = 0, binding = 5) readonly buffer Segments { vec4 segments[]; };         // (centre t, area per vein, reference, 0)
 layout(std430, set = 0, binding = 6) readonly buffer SegmentInfo { vec4 segment_info[]; };  // (vessel, s0, s1, length)
-layout(std430, set = 0, binding = 7) readonly buffer PortStart { uint port_start[]; };      // per segment, n + 1
+// per segment: where its distal-end ports, proximal-end ports and part-way ports begin, and their end
+layout(std430, set = 0, binding = 7) readonly buffer PortStart { uvec4 port_start[]; };
 layout(std430, set = 0, binding = 8) readonly buffer Ports { Port ports[]; };
-layout(std430, set = 0, binding = 9) readonly buffer Flows { float flows[]; };              // per edge, m^3/s
+layout(std430, set = 0, binding = 9) readonly buffer PortFlow { float port_flow[]; };       // per port: out of its segment, m^3/s
 layout(std430, set = 0, binding = 10) readonly buffer Inflow { vec2 inflow[]; };           // (cumulative inflow, segment)
 layout(std430, set = 0, binding = 11) buffer Counters { uint counters[]; };                // [0] waiting now, [1] waiting last frame
+// per segment this frame: flow A + f B between junctions (m^3/s), the whole section's area (m^2)
+layout(std430, set = 0, binding = 12) readonly buffer SegmentFlow { vec4 segment_flow[]; };
 
 layout(push_constant) uniform Push {
   uint count;
@@ -64,105 +65,88 @@ float hash01(uint a, uint b) {
   return float(h >> 8) * (1.0 / 16777216.0);
 }
 
-// the flow along segment s at fraction f, and the nearest junctions above and below f (-1, 2:
-// none), in one pass over its ports
-float scan_segment(uint s, float f, out float above, out float below) {
-  float enter = 0.0, added_before = 0.0, added = 0.0, leave = 0.0;
+// The flow along segment s at fraction f, and the nearest junctions above and below f (-1, 2:
+// none). Only the part-way ports are read (most segments have none). A CPU device loads gathered
+// values lane by lane, so the per-frame tables carry what the ports would give.
+float scan_segment(uint s, float f, uvec4 range, out float above, out float below) {
+  vec4 sf = segment_flow[s];
+  float added_before = 0.0;
   above = 2.0;
   below = -1.0;
-  for (uint k = port_start[s]; k < port_start[s + 1u]; ++k) {
-    Port p = ports[k];
-    float q = flows[p.edge];
-    float inflow_q = (p.flags & 1u) != 0u ? -q : q;
-    uint end = (p.flags >> 1) & 3u;
-    if (end == 0u) enter += inflow_q;
-    else if (end == 1u) leave -= inflow_q;
-    else {
-      added += inflow_q;
-      if (p.at_f <= f) added_before += inflow_q;
-      if (p.at_f > f) above = min(above, p.at_f);
-      if (p.at_f < f) below = max(below, p.at_f);
-    }
+  for (uint k = range.z; k < range.w; ++k) {
+    float at = ports[k].at_f;
+    if (at <= f) added_before -= port_flow[k];
+    if (at > f) above = min(above, at);
+    if (at < f) below = max(below, at);
   }
-  return enter + added_before + f * (leave - enter - added);
-}
-
-float flow_along(uint s, float f) {
-  float above, below;
-  return scan_segment(s, f, above, below);
+  return sf.x + added_before + f * sf.y;
 }
 
 const float kJunctionStep = 1e-6;  // past a junction, distally (anatomy/particles.hpp)
 
-// a junction part-way along: a branch taking blood out of the segment there takes the particle
-// with probability q_out / (q_out + q_through); returns false when the particle left
-bool pass_junction(inout Particle p, float at, bool upward, uint salt) {
-  float out_total = 0.0;
-  for (uint k = port_start[p.segment]; k < port_start[p.segment + 1u]; ++k) {
-    Port q = ports[k];
-    if (((q.flags >> 1) & 3u) != 2u || q.at_f != at) continue;
-    float out_q = flows[q.edge] * (((q.flags & 1u) != 0u) ? 1.0 : -1.0);
-    if (out_q > 0.0) out_total += out_q;
-  }
-  float past = upward ? at : max(0.0, at - kJunctionStep);
-  float through = max(0.0, (upward ? 1.0 : -1.0) * flow_along(p.segment, past));
-  p.f = past;
-  if (out_total <= 0.0) return true;
-  float u = hash01(p.id, salt) * (out_total + through);
-  for (uint k = port_start[p.segment]; k < port_start[p.segment + 1u]; ++k) {
-    Port q = ports[k];
-    if (((q.flags >> 1) & 3u) != 2u || q.at_f != at) continue;
-    float out_q = flows[q.edge] * (((q.flags & 1u) != 0u) ? 1.0 : -1.0);
-    if (out_q <= 0.0) continue;
-    u -= out_q;
-    if (u > 0.0) continue;
-    if (q.other < 0) {
-      p.segment = 0xffffffffu;
-      return false;
+// The way on from a place on the particle's segment where something happens: its distal (end 0) or
+// proximal (end 1) end, or a junction part-way along at fraction `at` (end 2). Each port there
+// carrying blood out takes the particle in proportion to its flow; at a junction the segment
+// itself, past the junction, takes it in proportion to the flow going on through. One pass over
+// the ports (a CPU device runs every loop of a shader for every particle of a group): the flows
+// along the segment for the through-flow, and a weighted choice among the exits as they come
+// (weighted reservoir sampling: exit k is kept with probability q_k / (sum of q so far), which
+// leaves each exit chosen with probability q_k / total). Returns false when the particle is held
+// (nothing leaves) or left the leg.
+bool pass(inout Particle p, uint end, float at, bool upward, uint salt) {
+  float past = end == 2u ? (upward ? at : max(0.0, at - kJunctionStep)) : (end == 1u ? 1.0 : 0.0);
+  uvec4 range = port_start[p.segment];
+  uint first = end == 0u ? range.x : (end == 1u ? range.y : range.z);
+  uint last = end == 0u ? range.y : (end == 1u ? range.z : range.w);
+  float added_before = 0.0, total = 0.0;
+  int chosen = -1;
+  for (uint k = first; k < last; ++k) {
+    float out_q = port_flow[k];
+    bool here = true;
+    if (end == 2u) {
+      float at_k = ports[k].at_f;
+      if (at_k <= past) added_before -= out_q;
+      here = at_k == at;
     }
-    p.segment = uint(q.other);
-    p.f = q.entry_f;
-    return true;
+    if (here && out_q > 0.0) {
+      total += out_q;
+      if (hash01(p.id, salt * 16u + (k - first)) * total < out_q) chosen = int(k);
+    }
   }
-  return true;  // on past the junction
-}
-
-// returns false when the particle is held or left
-bool pass_on(inout Particle p, bool proximal, uint salt) {
-  uint end = proximal ? 1u : 0u;
-  float total = 0.0;
-  for (uint k = port_start[p.segment]; k < port_start[p.segment + 1u]; ++k) {
-    Port q = ports[k];
-    uint e = (q.flags >> 1) & 3u;
-    if (e != end) continue;
-    float out_q = flows[q.edge] * (((q.flags & 1u) != 0u) ? 1.0 : -1.0);
-    if (out_q > 0.0) total += out_q;
-  }
-  if (total <= 0.0) {
-    p.f = proximal ? 1.0 : 0.0;
+  if (end == 2u) {
+    vec4 sf = segment_flow[p.segment];
+    float through = max(0.0, (upward ? 1.0 : -1.0) * (sf.x + added_before + past * sf.y));
+    total += through;
+    if (through > 0.0 && hash01(p.id, salt * 16u + 15u) * total < through) chosen = -1;
+    p.f = past;
+    if (chosen < 0) return true;  // on past the junction (or nothing leaves there)
+  } else if (chosen < 0) {
+    p.f = past;  // held at its end
     return false;
   }
-  float u = hash01(p.id, salt) * total;
-  for (uint k = port_start[p.segment]; k < port_start[p.segment + 1u]; ++k) {
-    Port q = ports[k];
-    uint e = (q.flags >> 1) & 3u;
-    if (e != end) continue;
-    float out_q = flows[q.edge] * (((q.flags & 1u) != 0u) ? 1.0 : -1.0);
-    if (out_q <= 0.0) continue;
-    u -= out_q;
-    if (u > 0.0 && k + 1u < port_start[p.segment + 1u]) continue;
-    if (q.other < 0) {
-      p.segment = 0xffffffffu;  // counted as waiting at the end of main
-      return false;
-    }
-    p.segment = uint(q.other);
-    p.f = q.entry_f;
-    return true;
+  Port q = ports[uint(chosen)];
+  if (q.other < 0) {
+    p.segment = 0xffffffffu;  // counted as waiting at the end of main
+    return false;
   }
-  return false;
+  p.segment = uint(q.other);
+  p.f = q.entry_f;
+  return true;
 }
 
 #include "vessel.glsl"
+
+// vessel_area without its search: the area at t, which lies on segment s of the vessel, linear
+// between s's centre and the neighbour's centre on t's side
+vec2 segment_area(uvec4 v, uint s, float t) {
+  uint last = v.x + v.y - 1u;
+  vec4 c = segments[s];
+  uint o = t >= c.x ? min(s + 1u, last) : max(s, v.x + 1u) - 1u;
+  if (o == s) return c.yz;
+  vec4 a = segments[min(s, o)], b = segments[max(s, o)];
+  float u = clamp((t - a.x) / (b.x - a.x), 0.0, 1.0);
+  return mix(a.yz, b.yz, u);
+}
 
 // the particle's new state and drawing position; waiting ones are drawn far below the floor
 void step(uint i) {
@@ -185,28 +169,21 @@ void step(uint i) {
   p.age += push.dt;
   float left = push.dt;
   for (uint hop = 0u; hop < 16u && left > 0.0; ++hop) {
-    vec4 info = segment_info[p.segment];
-    uvec4 v = vessels[uint(info.x + 0.5)];
-    float area = segments[p.segment].y * float(v.z);
+    float len = segment_info[p.segment].w;
     float above, below;
-    float vel = scan_segment(p.segment, p.f, above, below) / max(area, 1e-12);
+    float vel = scan_segment(p.segment, p.f, port_start[p.segment], above, below) / max(segment_flow[p.segment].z, 1e-12);
     if (vel == 0.0) break;
     // the next place where something happens: a junction part-way along, or the segment's end
     bool junction = vel > 0.0 ? above <= 1.0 : below >= 0.0;
     float target = junction ? (vel > 0.0 ? above : below) : (vel > 0.0 ? 1.0 : 0.0);
-    float to_target = abs(target - p.f) * info.w / abs(vel);
+    float to_target = abs(target - p.f) * len / abs(vel);
     if (to_target > left) {
-      p.f = clamp(p.f + vel * left / info.w, 0.0, 1.0);
+      p.f = clamp(p.f + vel * left / len, 0.0, 1.0);
       break;
     }
     left -= to_target;
     uint salt = push.frame * 32u + hop;
-    if (junction) {
-      if (!pass_junction(p, target, vel > 0.0, salt)) break;
-      continue;
-    }
-    p.f = target;
-    if (!pass_on(p, vel > 0.0, salt)) break;
+    if (!pass(p, junction ? 2u : (vel > 0.0 ? 1u : 0u), target, vel > 0.0, salt)) break;
   }
   particles[i] = p;
   if (p.segment == 0xffffffffu) {
@@ -218,10 +195,10 @@ void step(uint i) {
   uint vessel = uint(info.x + 0.5);
   uvec4 v = vessels[vessel];
   float t = mix(info.y, info.z, p.f);
-  PathFrame fr = frame_at(v.w, t);
+  PathFrame fr = frame_near(v.w, t);
   vec3 centre = tube_center(fr, v.z, p.id % v.z);
   // spread over the vein's section there (the area between segment centres, as the wall is drawn)
-  vec2 area = vessel_area(vessel, t);
+  vec2 area = segment_area(v, p.segment, t);
   float theta = 2.0 * kPi * hash01(p.id, 7u);
   float rho = 0.75 * sqrt(hash01(p.id, 11u));
   vec2 off = vein_section(theta, area.x, area.y, push.ring) * rho;

@@ -277,7 +277,7 @@ struct Renderer::Impl {
   };
   static constexpr std::size_t kKinds = 6;  // anatomy::StructureKind: bone ... valve
   enum BufferSlot { kRest, kOut, kFrames, kPaths, kVessels, kBodies, kSegments, kValves, kAdjacency, kTriangles, kIndices, kSlots };
-  enum ParticleSlot { pParticles, pPositions, pSegmentInfo, pPortStart, pPorts, pFlows, pInflow, pCounters, pSlots };
+  enum ParticleSlot { pParticles, pPositions, pSegmentInfo, pPortStart, pPorts, pPortFlow, pInflow, pCounters, pSegmentFlow, pSlots };
   struct DrawRange {
     std::uint32_t first_index = 0, index_count = 0;
     std::uint32_t lod_first_index = 0, lod_index_count = 0;  // the simplified surface for views where a millimetre is under a pixel
@@ -303,6 +303,11 @@ struct Renderer::Impl {
     double volume_per_particle = 0;
     double inflow_owed = 0;
     std::vector<double> link_share;  // each inflow link's share of its bed
+    // the particle network's ports as the GPU holds them (each segment's distal-end ports, then
+    // proximal-end, then part-way): edge, the sign that makes its flow "out of the segment", the
+    // segment and the group (0 distal, 1 proximal, 2 part-way); each segment's vein count
+    std::vector<std::uint32_t> port_edge, port_segment, port_group;
+    std::vector<float> port_sign, segment_veins;
   };
   std::array<Leg, kMaxLegs> legs;
   std::size_t leg_count = 0;
@@ -594,7 +599,7 @@ struct Renderer::Impl {
   }
 
   void create_particle_pipelines() {
-    particle_set_layout = storage_layout(12, VK_SHADER_STAGE_COMPUTE_BIT);
+    particle_set_layout = storage_layout(13, VK_SHADER_STAGE_COMPUTE_BIT);
     splat_set_layout = storage_layout(2, VK_SHADER_STAGE_COMPUTE_BIT);
     composite_set_layout = storage_layout(1, VK_SHADER_STAGE_FRAGMENT_BIT);
     for (Leg& l : legs) {
@@ -680,7 +685,7 @@ struct Renderer::Impl {
   void create_compute() {
     // one pool for every leg's four sets (deformation, particle transport, blood into the two
     // splat buffers), the two composite sets and the overlay's font atlases
-    VkDescriptorPoolSize sizes[2] = {{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, static_cast<std::uint32_t>(kMaxLegs) * (kIndices + 12 + 2 * 2) + 2},
+    VkDescriptorPoolSize sizes[2] = {{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, static_cast<std::uint32_t>(kMaxLegs) * (kIndices + 13 + 2 * 2) + 2},
                                      {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 2}};
     VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
     pi.maxSets = static_cast<std::uint32_t>(kMaxLegs) * 4 + 2 + 1;
@@ -1096,10 +1101,33 @@ struct Renderer::Impl {
 
   // particle transport over dt for one leg (after write_frame_tables for the same state): its flow
   // tables into their mapped buffers, then the dispatch (recorded into the open command buffer)
+  std::vector<double> enter, leave, added;  // record_particles' scratch (kept: no allocation per frame)
   void record_particles(Leg& l, const anatomy::State& state, double dt) {
     const anatomy::Model& m = *l.model;
-    auto* flows = static_cast<float*>(l.pbuf[pFlows].mapped);
-    for (std::size_t e = 0; e < m.edges.size(); ++e) flows[e] = static_cast<float>(state.edge_flow_m3_s[e]);
+    // each port's flow out of its segment, and each segment's flow as A + f B between its
+    // junctions (A: what enters at the distal end; B: what leaves at the proximal end less A and
+    // less what the part-way junctions add) with its whole section's area
+    auto* port_flow = static_cast<float*>(l.pbuf[pPortFlow].mapped);
+    auto* segment_flow = static_cast<float*>(l.pbuf[pSegmentFlow].mapped);
+    const auto* areas = static_cast<const float*>(l.buffers[kSegments].mapped);  // write_frame_tables: (centre t, area per vein, ...)
+    const std::size_t segments = l.segment_veins.size();
+    enter.assign(segments, 0.0);
+    leave.assign(segments, 0.0);
+    added.assign(segments, 0.0);
+    for (std::size_t k = 0; k < l.port_edge.size(); ++k) {
+      const double q = state.edge_flow_m3_s[l.port_edge[k]] * l.port_sign[k];
+      port_flow[k] = static_cast<float>(q);
+      const std::size_t seg = l.port_segment[k];
+      if (l.port_group[k] == 0) enter[seg] -= q;
+      else if (l.port_group[k] == 1) leave[seg] += q;
+      else added[seg] -= q;
+    }
+    for (std::size_t seg = 0; seg < segments; ++seg) {
+      segment_flow[4 * seg] = static_cast<float>(enter[seg]);
+      segment_flow[4 * seg + 1] = static_cast<float>(leave[seg] - enter[seg] - added[seg]);
+      segment_flow[4 * seg + 2] = areas[4 * seg + 1] * l.segment_veins[seg];
+      segment_flow[4 * seg + 3] = 0.0f;
+    }
     auto* inflow = static_cast<float*>(l.pbuf[pInflow].mapped);
     double run = 0;
     for (std::size_t k = 0; k < m.inflows.size(); ++k) {
@@ -1463,31 +1491,53 @@ void Renderer::set_particles(const anatomy::State& state, std::size_t count, std
     info.push_back({static_cast<float>(seg.vessel), static_cast<float>(seg.s0), static_cast<float>(seg.s1), static_cast<float>(seg.length_m)});
   const anatomy::ParticleNetwork net = anatomy::make_particle_network(m);
   struct GpuPort {
-    std::uint32_t edge;
-    std::int32_t other;
-    std::uint32_t flags;
-    float entry_f, at_f, pad[3];
+    std::int32_t other;  // -1: the outlet
+    float entry_f, at_f, pad;
   };
+  // each segment's ports grouped by where they are (distal end, proximal end, part-way), so that a
+  // particle reaching one place reads only that place's ports
   std::vector<GpuPort> ports;
-  for (const auto& p : net.ports) {
-    const std::uint32_t end = p.end == 0 ? 0u : p.end == 1 ? 1u : 2u;
-    ports.push_back({static_cast<std::uint32_t>(p.edge), p.other, (p.forward ? 1u : 0u) | (end << 1), p.entry_f, p.at_f, {0, 0, 0}});
+  std::vector<std::array<std::uint32_t, 4>> port_start;
+  l.port_edge.clear();
+  l.port_segment.clear();
+  l.port_group.clear();
+  l.port_sign.clear();
+  for (std::size_t seg = 0; seg + 1 < net.start.size(); ++seg) {
+    std::array<std::uint32_t, 4> range{};
+    for (std::uint32_t group = 0; group < 3; ++group) {
+      range[group] = static_cast<std::uint32_t>(ports.size());
+      for (std::uint32_t k = net.start[seg]; k < net.start[seg + 1]; ++k) {
+        const auto& p = net.ports[k];
+        if ((p.end == 0 ? 0u : p.end == 1 ? 1u : 2u) != group) continue;
+        ports.push_back({p.other, p.entry_f, p.at_f, 0});
+        l.port_edge.push_back(static_cast<std::uint32_t>(p.edge));
+        l.port_sign.push_back(p.forward ? 1.0f : -1.0f);
+        l.port_segment.push_back(static_cast<std::uint32_t>(seg));
+        l.port_group.push_back(group);
+      }
+    }
+    range[3] = static_cast<std::uint32_t>(ports.size());
+    port_start.push_back(range);
   }
+  l.segment_veins.clear();
+  for (const auto& seg : m.segments) l.segment_veins.push_back(static_cast<float>(seg.count));
   constexpr VkBufferUsageFlags kStorage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
   l.particle_count = static_cast<std::uint32_t>(count);
   l.pbuf[Impl::pParticles] = d.upload(ps, kStorage);
   l.pbuf[Impl::pPositions] = d.make_static(nullptr, count * 16, kStorage);
   l.pbuf[Impl::pSegmentInfo] = d.upload(info, kStorage);
-  l.pbuf[Impl::pPortStart] = d.upload(net.start, kStorage);
+  l.pbuf[Impl::pPortStart] = d.upload(port_start, kStorage);
   l.pbuf[Impl::pPorts] = d.upload(ports, kStorage);
-  l.pbuf[Impl::pFlows] = d.make_buffer(m.edges.size() * 4, kStorage);
+  l.pbuf[Impl::pPortFlow] = d.make_buffer(ports.size() * 4, kStorage);
+  l.pbuf[Impl::pSegmentFlow] = d.make_buffer(m.segments.size() * 16, kStorage);
   l.pbuf[Impl::pInflow] = d.make_buffer(m.inflows.size() * 8, kStorage);
   l.pbuf[Impl::pCounters] = d.make_buffer(16, kStorage);
   std::memset(l.pbuf[Impl::pCounters].mapped, 0, 16);
   d.write_set(l.particle_set, {l.pbuf[Impl::pParticles].buffer, l.pbuf[Impl::pPositions].buffer, l.buffers[Impl::kFrames].buffer,
                                l.buffers[Impl::kPaths].buffer, l.buffers[Impl::kVessels].buffer, l.buffers[Impl::kSegments].buffer,
                                l.pbuf[Impl::pSegmentInfo].buffer, l.pbuf[Impl::pPortStart].buffer, l.pbuf[Impl::pPorts].buffer,
-                               l.pbuf[Impl::pFlows].buffer, l.pbuf[Impl::pInflow].buffer, l.pbuf[Impl::pCounters].buffer});
+                               l.pbuf[Impl::pPortFlow].buffer, l.pbuf[Impl::pInflow].buffer, l.pbuf[Impl::pCounters].buffer,
+                               l.pbuf[Impl::pSegmentFlow].buffer});
   for (std::size_t k = 0; k < d.splat.size(); ++k) d.write_set(l.splat_set[k], {l.pbuf[Impl::pPositions].buffer, d.splat[k].buffer});
   // the positions of the first frame, before any transport
   d.begin_commands();
@@ -1603,6 +1653,7 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
       d.barrier(VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_VERTEX_INPUT_BIT | VK_PIPELINE_STAGE_VERTEX_SHADER_BIT,
                 VK_ACCESS_VERTEX_ATTRIBUTE_READ_BIT | VK_ACCESS_SHADER_READ_BIT);
   }
+  d.stamp(2);
   // the blood, rasterized by compute into the splat buffers: the legs' views, then the close-ups
   bool blood = false;
   for (std::size_t i = 0; i < d.leg_count; ++i) blood = blood || d.legs[i].particle_count > 0;
@@ -1619,7 +1670,6 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
       if (inset.slot < d.leg_count && d.legs[inset.slot].particle_count > 0) d.record_splat(d.legs[inset.slot], inset.camera, inset.viewport, inset.blood_radius_m, 1);
     d.barrier(VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
   }
-  d.stamp(2);
 
   VkClearValue clear[3];
   clear[0].color = {{0.955f, 0.955f, 0.965f, 1.0f}};  // a neutral, projector-friendly background
