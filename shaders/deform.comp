@@ -4,7 +4,8 @@
 // invocation per vertex. The positions pass runs once per moving tissue kind (kStage = the kind,
 // vertices sorted by kind), so each dispatch carries only its own kind's code: a CPU device pays
 // for every branch a shader has. Then kStage = 0 recomputes smooth normals from the triangles
-// around each vertex (no atomics: a vertex -> triangles table built once).
+// around each vertex (no atomics: a vertex -> triangles table built once, holding each triangle's
+// other two corners).
 
 layout(local_size_x = 64) in;
 layout(constant_id = 0) const uint kStage = 0u;  // 0: normals; 1 muscle, 2 tendon, 3 skin, 4 vein, 5 valve: positions
@@ -35,8 +36,8 @@ struct Body {
 layout(std430, set = 0, binding = 5) readonly buffer Bodies { Body bodies[]; };
 layout(std430, set = 0, binding = 6) readonly buffer Segments { vec4 segments[]; };       // (centre t, area per vein, reference, 0)
 layout(std430, set = 0, binding = 7) readonly buffer Valves { vec4 valves[]; };           // (zeta, incompetence, draw t, vessel)
-layout(std430, set = 0, binding = 8) readonly buffer Adjacency { uint adjacency[]; };    // per vertex: offsets, then triangles
-layout(std430, set = 0, binding = 9) readonly buffer Triangles { uvec4 triangles[]; };
+// per vertex: offsets (n + 1), then for each triangle around it the other two corners, in order
+layout(std430, set = 0, binding = 8) readonly buffer Adjacency { uint adjacency[]; };
 
 layout(push_constant) uniform Push {
   uint vertex_count;
@@ -83,11 +84,12 @@ void main() {
   if (kStage == 0u) {
     // smooth normals from the deformed triangles around the vertex (area-weighted)
     uint begin = adjacency[i], end = adjacency[i + 1u];
+    uint pairs = push.vertex_count + 1u;
+    vec3 p = out_position_normal[i].xyz;
     vec3 sum = vec3(0);
     for (uint k = begin; k < end; ++k) {
-      uvec4 tri = triangles[adjacency[push.vertex_count + 1u + k]];
-      vec3 a = out_position_normal[tri.x].xyz, b = out_position_normal[tri.y].xyz, c = out_position_normal[tri.z].xyz;
-      sum += cross(b - a, c - a);
+      uint b = adjacency[pairs + 2u * k], c = adjacency[pairs + 2u * k + 1u];
+      sum += cross(out_position_normal[b].xyz - p, out_position_normal[c].xyz - p);
     }
     float l = length(sum);
     out_position_normal[push.vertex_count + i] = vec4(l > 0.0 ? sum / l : vec3(0, 0, 1), 0);

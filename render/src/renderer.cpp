@@ -276,7 +276,7 @@ struct Renderer::Impl {
     VkDeviceSize size = 0;
   };
   static constexpr std::size_t kKinds = 6;  // anatomy::StructureKind: bone ... valve
-  enum BufferSlot { kRest, kOut, kFrames, kPaths, kVessels, kBodies, kSegments, kValves, kAdjacency, kTriangles, kIndices, kSlots };
+  enum BufferSlot { kRest, kOut, kFrames, kPaths, kVessels, kBodies, kSegments, kValves, kAdjacency, kIndices, kSlots };
   enum ParticleSlot { pParticles, pPositions, pSegmentInfo, pPortStart, pPorts, pPortFlow, pInflow, pCounters, pSegmentFlow, pSlots };
   struct DrawRange {
     std::uint32_t first_index = 0, index_count = 0;
@@ -1102,6 +1102,7 @@ struct Renderer::Impl {
   // particle transport over dt for one leg (after write_frame_tables for the same state): its flow
   // tables into their mapped buffers, then the dispatch (recorded into the open command buffer)
   std::vector<double> enter, leave, added;  // record_particles' scratch (kept: no allocation per frame)
+  std::vector<std::pair<float, std::uint32_t>> opaque_order;  // record_leg_draw's scratch: (squared distance, draw)
   void record_particles(Leg& l, const anatomy::State& state, double dt) {
     const anatomy::Model& m = *l.model;
     // each port's flow out of its segment, and each segment's flow as A + f B between its
@@ -1208,31 +1209,64 @@ struct Renderer::Impl {
       vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pass == 0 ? opaque : translucent);
       vkCmdBindVertexBuffers(cmd, 0, 2, vbufs, voffs);
       vkCmdBindIndexBuffer(cmd, l.buffers[kIndices].buffer, 0, VK_INDEX_TYPE_UINT32);
-      for (anatomy::StructureKind kind : {anatomy::StructureKind::Bone, anatomy::StructureKind::Tendon, anatomy::StructureKind::Muscle,
-                                          anatomy::StructureKind::Valve, anatomy::StructureKind::Vein, anatomy::StructureKind::Skin}) {
+      auto style_of = [&](anatomy::StructureKind kind) {
         TissueStyle style = default_style(kind);
-        if (kind == anatomy::StructureKind::Skin) {
-          if (skin_opacity <= 0.0f) continue;  // cut away
-          style.color[3] = std::min(skin_opacity, 1.0f);
-        }
-        if ((style.color[3] < 1.0f) != (pass == 1) || !(tissues & tissue_bit(kind))) continue;
-        if (pass == 0) {
-          const bool closed = kind == anatomy::StructureKind::Bone || kind == anatomy::StructureKind::Muscle || kind == anatomy::StructureKind::Tendon;
-          vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, closed ? opaque_closed : opaque);
-        }
+        if (kind == anatomy::StructureKind::Skin) style.color[3] = std::min(skin_opacity, 1.0f);
+        return style;
+      };
+      auto use_kind = [&](anatomy::StructureKind kind) {
         Push push{};
         std::memcpy(push.view_projection, view_projection.data(), sizeof(push.view_projection));
+        const TissueStyle style = style_of(kind);
         std::memcpy(push.color, style.color.data(), sizeof(push.color));
         push.material[0] = static_cast<float>(kind);
         push.material[1] = camera.eye[0];
         push.material[2] = camera.eye[1];
         push.material[3] = camera.eye[2];
         vkCmdPushConstants(cmd, layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(Push), &push);
-        for (const auto& r : l.draws)
-          if (r.kind == kind && !outside(view_projection, r.bounds)) {
-            if (coarse) vkCmdDrawIndexed(cmd, r.lod_index_count, 1, r.lod_first_index, 0, 0);
-            else vkCmdDrawIndexed(cmd, r.index_count, 1, r.first_index, 0, 0);
+      };
+      auto draw = [&](const DrawRange& r) {
+        if (coarse) vkCmdDrawIndexed(cmd, r.lod_index_count, 1, r.lod_first_index, 0, 0);
+        else vkCmdDrawIndexed(cmd, r.index_count, 1, r.first_index, 0, 0);
+      };
+      auto shown = [&](anatomy::StructureKind kind) {
+        if (kind == anatomy::StructureKind::Skin && skin_opacity <= 0.0f) return false;  // cut away
+        return (tissues & tissue_bit(kind)) != 0;
+      };
+      if (pass == 0) {
+        // opaque structures nearest first, so that what lies behind them fails the depth test
+        // before it is shaded
+        opaque_order.clear();
+        for (std::uint32_t k = 0; k < l.draws.size(); ++k) {
+          const DrawRange& r = l.draws[k];
+          if (style_of(r.kind).color[3] < 1.0f || !shown(r.kind) || outside(view_projection, r.bounds)) continue;
+          float d2 = 0;
+          for (std::size_t c = 0; c < 3; ++c) {
+            const float mid = 0.5f * (r.bounds[c] + r.bounds[3 + c]) - camera.eye[c];
+            d2 += mid * mid;
           }
+          opaque_order.push_back({d2, k});
+        }
+        std::sort(opaque_order.begin(), opaque_order.end());
+        int bound = -1;
+        for (const auto& [d2, k] : opaque_order) {
+          const DrawRange& r = l.draws[k];
+          if (static_cast<int>(r.kind) != bound) {
+            const bool closed = r.kind == anatomy::StructureKind::Bone || r.kind == anatomy::StructureKind::Muscle || r.kind == anatomy::StructureKind::Tendon;
+            vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, closed ? opaque_closed : opaque);
+            use_kind(r.kind);
+            bound = static_cast<int>(r.kind);
+          }
+          draw(r);
+        }
+        continue;
+      }
+      // translucent layers from the inside out
+      for (anatomy::StructureKind kind : {anatomy::StructureKind::Valve, anatomy::StructureKind::Vein, anatomy::StructureKind::Skin}) {
+        if (style_of(kind).color[3] >= 1.0f || !shown(kind)) continue;
+        use_kind(kind);
+        for (const auto& r : l.draws)
+          if (r.kind == kind && !outside(view_projection, r.bounds)) draw(r);
       }
     }
   }
@@ -1399,15 +1433,21 @@ void Renderer::set_leg(const anatomy::Model& model, const anatomy::LegGeometry& 
       out[4 * v + std::size_t(k)] = k < 3 ? verts[v].position[k] : 1.0f;
       out[4 * (l.vertex_count + v) + std::size_t(k)] = k < 3 ? verts[v].normal[k] : 0.0f;
     }
-  // vertex -> triangles table: offsets (n + 1), then triangle numbers
+  // vertex -> triangles table: offsets (n + 1), then for each triangle around the vertex its other
+  // two corners in the triangle's order (the normal pass reads 2 numbers and 2 positions per
+  // triangle, not a triangle number, its 3 corners and 3 positions)
   std::vector<std::uint32_t> adjacency(l.vertex_count + 1, 0);
   for (const auto& t : triangles)
     for (int k = 0; k < 3; ++k) ++adjacency[t[std::size_t(k)] + 1];
   for (std::uint32_t v = 0; v < l.vertex_count; ++v) adjacency[v + 1] += adjacency[v];
-  std::vector<std::uint32_t> incident(adjacency.back());
+  std::vector<std::uint32_t> incident(2 * std::size_t(adjacency.back()));
   std::vector<std::uint32_t> fill(adjacency.begin(), adjacency.end() - 1);
-  for (std::uint32_t t = 0; t < triangles.size(); ++t)
-    for (int k = 0; k < 3; ++k) incident[fill[triangles[t][std::size_t(k)]]++] = t;
+  for (const auto& t : triangles)
+    for (std::size_t k = 0; k < 3; ++k) {
+      const std::uint32_t at = fill[t[k]]++;
+      incident[2 * std::size_t(at)] = t[(k + 1) % 3];
+      incident[2 * std::size_t(at) + 1] = t[(k + 2) % 3];
+    }
   adjacency.insert(adjacency.end(), incident.begin(), incident.end());
 
   // the swept paths: bodies' sweeps first, then vessels
@@ -1456,7 +1496,6 @@ void Renderer::set_leg(const anatomy::Model& model, const anatomy::LegGeometry& 
   l.buffers[Impl::kSegments] = d.make_buffer(model.segments.size() * 16, kStorage);
   l.buffers[Impl::kValves] = d.make_buffer(model.valves.size() * 16, kStorage);
   l.buffers[Impl::kAdjacency] = d.upload(adjacency, kStorage);
-  l.buffers[Impl::kTriangles] = d.upload(triangles, kStorage);
   l.buffers[Impl::kIndices] = d.upload(indices, VK_BUFFER_USAGE_INDEX_BUFFER_BIT);
   std::vector<VkBuffer> bound;
   for (std::uint32_t i = 0; i < Impl::kIndices; ++i) bound.push_back(l.buffers[i].buffer);
