@@ -36,7 +36,8 @@ struct Body {
 layout(std430, set = 0, binding = 5) readonly buffer Bodies { Body bodies[]; };
 layout(std430, set = 0, binding = 6) readonly buffer Segments { vec4 segments[]; };       // (centre t, area per vein, reference, 0)
 layout(std430, set = 0, binding = 7) readonly buffer Valves { vec4 valves[]; };           // (zeta, incompetence, draw t, vessel)
-// per vertex: offsets (n + 1), then for each triangle around it the other two corners, in order
+// two tables, of the full surfaces then of the simplified ones; each: per vertex offsets (n + 1),
+// then for each triangle around the vertex its other two corners, in order
 layout(std430, set = 0, binding = 8) readonly buffer Adjacency { uint adjacency[]; };
 
 layout(push_constant) uniform Push {
@@ -44,6 +45,7 @@ layout(push_constant) uniform Push {
   uint begin;  // this dispatch's vertices: [begin, end) (those that never move come first and are written once, at upload)
   uint end;
   uint ring;   // vertices around a vein
+  uint adjacency;  // normals: where the vertex -> triangles table used starts (full or simplified surfaces)
 } push;
 
 const float kPi = 3.14159265358979;
@@ -83,8 +85,8 @@ void main() {
   VertexIn r = rest[i];
   if (kStage == 0u) {
     // smooth normals from the deformed triangles around the vertex (area-weighted)
-    uint begin = adjacency[i], end = adjacency[i + 1u];
-    uint pairs = push.vertex_count + 1u;
+    uint begin = adjacency[push.adjacency + i], end = adjacency[push.adjacency + i + 1u];
+    uint pairs = push.adjacency + push.vertex_count + 1u;
     vec3 p = out_position_normal[i].xyz;
     vec3 sum = vec3(0);
     for (uint k = begin; k < end; ++k) {

@@ -211,6 +211,11 @@ constexpr float kLodErrorM = 0.001f;
 // drawn where kLodErrorM is at most this many pixels
 constexpr float kLodMaxPixels = 1.0f;
 
+// whether a view draws the simplified surfaces: where their error is under a pixel at the camera's target
+bool simplified_view(const Camera& camera, const std::array<int, 4>& viewport, bool allowed) {
+  return allowed && kLodErrorM <= kLodMaxPixels * make_view(camera, viewport).metres_per_pixel;
+}
+
 std::vector<std::uint32_t> simplified(const anatomy::StructureMesh& s) {
   if (s.kind == anatomy::StructureKind::Valve || s.indices.size() < 3 * 200) return s.indices;
   std::vector<std::uint32_t> out(s.indices.size());
@@ -292,8 +297,11 @@ struct Renderer::Impl {
     std::vector<DrawRange> draws;
     std::uint32_t vertex_count = 0;
     std::uint32_t first_moving = 0;  // vertices before this one never move: deformed once, at upload
-    // the moving vertices sorted by tissue kind: kind k's are [kind_begin[k], kind_begin[k + 1])
+    // the moving vertices sorted by tissue kind: kind k's are [kind_begin[k], kind_begin[k + 1]),
+    // those the simplified surfaces use first, up to simple_end[k]
     std::array<std::uint32_t, kKinds + 1> kind_begin{};
+    std::array<std::uint32_t, kKinds> simple_end{};
+    std::uint32_t simple_adjacency = 0;  // where the simplified surfaces' vertex -> triangles table starts
     std::vector<std::uint32_t> vertex_slot;  // each vertex of the geometry (structures in order): its place in the buffers
     VkDescriptorSet deform_set = VK_NULL_HANDLE, particle_set = VK_NULL_HANDLE;
     std::array<VkDescriptorSet, 2> splat_set{};  // its positions into splat[0] (main views), splat[1] (insets)
@@ -694,7 +702,7 @@ struct Renderer::Impl {
     CP_VK(vkCreateDescriptorPool(device, &pi, nullptr, &descriptor_pool));
     set_layout = storage_layout(kIndices, VK_SHADER_STAGE_COMPUTE_BIT);
     for (Leg& l : legs) l.deform_set = allocate_set(set_layout);
-    compute_layout = pipeline_layout(&set_layout, VK_SHADER_STAGE_COMPUTE_BIT, 16);
+    compute_layout = pipeline_layout(&set_layout, VK_SHADER_STAGE_COMPUTE_BIT, 20);
     for (std::uint32_t stage = 0; stage < deform_pipelines.size(); ++stage) {
       const VkSpecializationMapEntry entry{0, 0, sizeof(std::uint32_t)};
       const VkSpecializationInfo spec{1, &entry, sizeof(std::uint32_t), &stage};
@@ -1194,8 +1202,7 @@ struct Renderer::Impl {
     vkCmdSetScissor(cmd, 0, 1, &scissor);
     const View view = make_view(camera, viewport);
     const Mat4& view_projection = view.view_projection;
-    // the simplified surfaces where their error is under a pixel at the camera's target
-    const bool coarse = lod && kLodErrorM <= kLodMaxPixels * view.metres_per_pixel;
+    const bool coarse = simplified_view(camera, viewport, lod);
     VkBuffer vbufs[2] = {l.buffers[kOut].buffer, l.buffers[kOut].buffer};
     VkDeviceSize voffs[2] = {0, static_cast<VkDeviceSize>(l.vertex_count) * 16};
     for (int pass = 0; pass < 2; ++pass) {
@@ -1406,10 +1413,18 @@ void Renderer::set_leg(const anatomy::Model& model, const anatomy::LegGeometry& 
   for (std::uint32_t v = 0; v < l.vertex_count; ++v)
     if (fixed[v]) slot_of[v] = next++;
   l.first_moving = next;
+  // within a kind, the vertices of the simplified surfaces first: a frame whose views all draw the
+  // simplified surfaces of a kind deforms only those
+  std::vector<char> simple(l.vertex_count, 0);
+  for (const auto& tris : lod)
+    for (std::uint32_t v : tris) simple[v] = 1;
   for (std::size_t k = 0; k < Impl::kKinds; ++k) {
     l.kind_begin[k] = next;
-    for (std::uint32_t v = 0; v < l.vertex_count; ++v)
-      if (!fixed[v] && kind_of(v) == k) slot_of[v] = next++;
+    for (int part = 1; part >= 0; --part) {
+      for (std::uint32_t v = 0; v < l.vertex_count; ++v)
+        if (!fixed[v] && kind_of(v) == k && (simple[v] != 0) == (part == 1)) slot_of[v] = next++;
+      if (part == 1) l.simple_end[k] = next;
+    }
   }
   l.kind_begin[Impl::kKinds] = next;
   std::vector<VertexIn> ordered(verts.size());
@@ -1417,11 +1432,10 @@ void Renderer::set_leg(const anatomy::Model& model, const anatomy::LegGeometry& 
   verts.swap(ordered);
   for (std::uint32_t& i : indices) i = slot_of[i];
   l.vertex_slot = std::move(slot_of);
-  std::vector<std::array<std::uint32_t, 4>> triangles;
-  triangles.reserve(indices.size() / 3);
-  for (std::size_t t = 0; t + 2 < indices.size(); t += 3) triangles.push_back({indices[t], indices[t + 1], indices[t + 2], 0});
-  // the simplified surfaces after the full ones in the index buffer; they use the full surfaces'
-  // vertices, so that one deformation (and its normals, from the full triangles) serves both
+  const std::size_t full_index_count = indices.size();
+  // the simplified surfaces after the full ones in the index buffer; they use a subset of the full
+  // surfaces' vertices, so the same deformation moves them (with normals from the simplified
+  // triangles when a frame draws no full surface of that kind)
   for (std::size_t si = 0; si < lod.size(); ++si) {
     l.draws[si].lod_first_index = static_cast<std::uint32_t>(indices.size());
     l.draws[si].lod_index_count = static_cast<std::uint32_t>(lod[si].size());
@@ -1433,22 +1447,31 @@ void Renderer::set_leg(const anatomy::Model& model, const anatomy::LegGeometry& 
       out[4 * v + std::size_t(k)] = k < 3 ? verts[v].position[k] : 1.0f;
       out[4 * (l.vertex_count + v) + std::size_t(k)] = k < 3 ? verts[v].normal[k] : 0.0f;
     }
-  // vertex -> triangles table: offsets (n + 1), then for each triangle around the vertex its other
-  // two corners in the triangle's order (the normal pass reads 2 numbers and 2 positions per
-  // triangle, not a triangle number, its 3 corners and 3 positions)
-  std::vector<std::uint32_t> adjacency(l.vertex_count + 1, 0);
-  for (const auto& t : triangles)
-    for (int k = 0; k < 3; ++k) ++adjacency[t[std::size_t(k)] + 1];
-  for (std::uint32_t v = 0; v < l.vertex_count; ++v) adjacency[v + 1] += adjacency[v];
-  std::vector<std::uint32_t> incident(2 * std::size_t(adjacency.back()));
-  std::vector<std::uint32_t> fill(adjacency.begin(), adjacency.end() - 1);
-  for (const auto& t : triangles)
-    for (std::size_t k = 0; k < 3; ++k) {
-      const std::uint32_t at = fill[t[k]]++;
-      incident[2 * std::size_t(at)] = t[(k + 1) % 3];
-      incident[2 * std::size_t(at) + 1] = t[(k + 2) % 3];
-    }
-  adjacency.insert(adjacency.end(), incident.begin(), incident.end());
+  // vertex -> triangles tables, of the full surfaces and then of the simplified ones: offsets
+  // (n + 1), then for each triangle around the vertex its other two corners in the triangle's order
+  // (the normal pass reads 2 numbers and 2 positions per triangle, not a triangle number, its 3
+  // corners and 3 positions)
+  std::vector<std::uint32_t> adjacency;
+  auto add_table = [&](std::size_t first_triangle, std::size_t end_triangle) {
+    const std::size_t base = adjacency.size();
+    adjacency.resize(base + l.vertex_count + 1, 0);
+    std::uint32_t* offsets = adjacency.data() + base;
+    for (std::size_t t = first_triangle; t < end_triangle; ++t)
+      for (std::size_t k = 0; k < 3; ++k) ++offsets[indices[3 * t + k] + 1];
+    for (std::uint32_t v = 0; v < l.vertex_count; ++v) offsets[v + 1] += offsets[v];
+    std::vector<std::uint32_t> fill(offsets, offsets + l.vertex_count);
+    std::vector<std::uint32_t> pairs(2 * std::size_t(offsets[l.vertex_count]));
+    for (std::size_t t = first_triangle; t < end_triangle; ++t)
+      for (std::size_t k = 0; k < 3; ++k) {
+        const std::uint32_t at = fill[indices[3 * t + k]]++;
+        pairs[2 * std::size_t(at)] = indices[3 * t + (k + 1) % 3];
+        pairs[2 * std::size_t(at) + 1] = indices[3 * t + (k + 2) % 3];
+      }
+    adjacency.insert(adjacency.end(), pairs.begin(), pairs.end());
+  };
+  add_table(0, full_index_count / 3);
+  l.simple_adjacency = static_cast<std::uint32_t>(adjacency.size());
+  add_table(full_index_count / 3, indices.size() / 3);
 
   // the swept paths: bodies' sweeps first, then vessels
   struct Frame {
@@ -1671,16 +1694,33 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
   d.barrier(VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
   // the previous frame's vertex reads before this frame's writes
   d.barrier(VK_PIPELINE_STAGE_VERTEX_INPUT_BIT, VK_ACCESS_VERTEX_ATTRIBUTE_READ_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT);
+  // which kinds each leg's views draw, and which of those some view draws in full
+  std::array<std::uint32_t, kMaxLegs> drawn{}, full{};
+  for (std::size_t i = 0; i < d.leg_count; ++i) {
+    const std::uint32_t tissues = frame.skin_opacity > 0.0f ? 0x3fu : 0x3fu & ~tissue_bit(anatomy::StructureKind::Skin);
+    drawn[i] |= tissues;
+    if (!simplified_view(camera, leg_viewport(d.options.width, d.options.height, i, d.leg_count, frame.leg_top, frame.leg_bottom), frame.simplify))
+      full[i] |= tissues;
+  }
+  for (const Inset& inset : frame.insets) {
+    if (inset.slot >= d.leg_count) continue;
+    drawn[inset.slot] |= inset.tissues;
+    if (!simplified_view(inset.camera, inset.viewport, frame.simplify)) full[inset.slot] |= inset.tissues;
+  }
   for (std::uint32_t pass = 0; pass < 2; ++pass) {
     for (std::size_t i = 0; i < d.leg_count; ++i) {
       const Impl::Leg& l = d.legs[i];
       vkCmdBindDescriptorSets(d.cmd, VK_PIPELINE_BIND_POINT_COMPUTE, d.compute_layout, 0, 1, &l.deform_set, 0, nullptr);
-      // positions kind by kind, then the normals of every moving vertex
-      for (std::size_t k = pass == 0 ? 1 : 0; k < (pass == 0 ? Impl::kKinds : 1); ++k) {
-        const std::uint32_t begin = pass == 0 ? l.kind_begin[k] : l.first_moving, end = pass == 0 ? l.kind_begin[k + 1] : l.vertex_count;
+      // kind by kind (bones never move): the positions, then the normals from the triangles
+      // drawn, of the full surfaces or only the simplified ones
+      for (std::size_t k = 1; k < Impl::kKinds; ++k) {
+        const auto bit = tissue_bit(static_cast<anatomy::StructureKind>(k));
+        if (!(drawn[i] & bit)) continue;
+        const bool whole = (full[i] & bit) != 0;
+        const std::uint32_t begin = l.kind_begin[k], end = whole ? l.kind_begin[k + 1] : l.simple_end[k];
         if (begin == end) continue;
-        vkCmdBindPipeline(d.cmd, VK_PIPELINE_BIND_POINT_COMPUTE, d.deform_pipelines[k]);
-        const std::uint32_t pc[4] = {l.vertex_count, begin, end, static_cast<std::uint32_t>(anatomy::kVeinRing)};
+        vkCmdBindPipeline(d.cmd, VK_PIPELINE_BIND_POINT_COMPUTE, d.deform_pipelines[pass == 0 ? k : 0]);
+        const std::uint32_t pc[5] = {l.vertex_count, begin, end, static_cast<std::uint32_t>(anatomy::kVeinRing), whole ? 0u : l.simple_adjacency};
         vkCmdPushConstants(d.cmd, d.compute_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(pc), pc);
         vkCmdDispatch(d.cmd, (end - begin + 63) / 64, 1, 1);
       }

@@ -144,7 +144,9 @@ class Renderer {
   /// of the transport against the simulated flows; a read-back, never needed for drawing.
   std::vector<std::uint32_t> particle_segments(std::size_t slot = 0) const;
 
-  /// The deformed vertex positions of the last frame (xyz per vertex, structures in order).
+  /// The deformed vertex positions of the last frame (xyz per vertex, structures in order). Every
+  /// vertex is current after a frame that drew every triangle (FrameOptions::simplify false); a
+  /// frame that drew only the simplified surfaces of a kind moved only their vertices.
   std::vector<float> deformed_positions(std::size_t slot = 0) const;
 
   /// The chosen device's name.
