@@ -139,6 +139,21 @@ bool outside(const std::array<float, 16>& m, const std::array<float, 6>& box) {
   return false;
 }
 
+// grows a pixel rectangle (x0, y0, x1, y1) of a viewport by a box's projection; false when a corner
+// lies behind the camera (the box's projection is then unbounded)
+bool add_projection(const std::array<float, 16>& m, const std::array<float, 6>& box, const std::array<int, 4>& viewport, std::array<float, 4>& rect) {
+  for (int c = 0; c < 8; ++c) {
+    const float p[3] = {box[(c & 1) ? 3 : 0], box[(c & 2) ? 4 : 1], box[(c & 4) ? 5 : 2]};
+    float clip[4];
+    for (std::size_t r = 0; r < 4; ++r) clip[r] = m[r] * p[0] + m[4 + r] * p[1] + m[8 + r] * p[2] + m[12 + r];
+    if (clip[3] <= 1e-4f) return false;
+    const float x = static_cast<float>(viewport[0]) + (clip[0] / clip[3] * 0.5f + 0.5f) * static_cast<float>(viewport[2]);
+    const float y = static_cast<float>(viewport[1]) + (clip[1] / clip[3] * 0.5f + 0.5f) * static_cast<float>(viewport[3]);
+    rect = {std::min(rect[0], x), std::min(rect[1], y), std::max(rect[2], x), std::max(rect[3], y)};
+  }
+  return true;
+}
+
 Mat4 perspective(float fov_deg, float aspect, float znear, float zfar) {
   const float t = 1.0f / std::tan(fov_deg * 3.14159265f / 360.0f);
   Mat4 p{};
@@ -1089,13 +1104,14 @@ struct Renderer::Impl {
   void read_timings() {
     timings = {};
     if (!timestamps) return;
-    CP_VK(vkGetQueryPoolResults(device, timestamps, 0, 5, 5 * sizeof(std::uint64_t), stamp_values.data(), sizeof(std::uint64_t),
+    CP_VK(vkGetQueryPoolResults(device, timestamps, 0, 6, 6 * sizeof(std::uint64_t), stamp_values.data(), sizeof(std::uint64_t),
                                 VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT));
     auto ms = [&](int a, int b) { return static_cast<double>(stamp_values[std::size_t(b)] - stamp_values[std::size_t(a)]) * timestamp_ns * 1e-6; };
     timings.particles_ms = ms(0, 1);
     timings.deform_ms = ms(1, 2);
-    timings.draw_ms = ms(2, 3);
-    timings.readback_ms = ms(3, 4);
+    timings.draw_ms = ms(2, 4);
+    timings.blood_ms = ms(2, 3);
+    timings.readback_ms = ms(4, 5);
   }
 
   // a state's deformation tables (muscle shortening, segment areas, valve states) into a leg's
@@ -1211,7 +1227,21 @@ struct Renderer::Impl {
         vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, composite_layout, 0, 1, &composite_set[target], 0, nullptr);
         const CompositePush push{view.depth_near, view.depth_range, view.projection[10], view.projection[14], static_cast<std::uint32_t>(options.width)};
         vkCmdPushConstants(cmd, composite_layout, VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(push), &push);
-        vkCmdDraw(cmd, 3, 1, 0, 0);
+        // only where the veins (padded by what they can swell) can appear: the blood is in them
+        std::array<float, 4> rect{1e9f, 1e9f, -1e9f, -1e9f};
+        bool bounded = true;
+        for (const auto& r : l.draws)
+          if (r.kind == anatomy::StructureKind::Vein) bounded = bounded && add_projection(view_projection, r.bounds, viewport, rect);
+        const int x0 = bounded ? std::max(viewport[0], static_cast<int>(std::floor(rect[0])) - 2) : viewport[0];
+        const int y0 = bounded ? std::max(viewport[1], static_cast<int>(std::floor(rect[1])) - 2) : viewport[1];
+        const int x1 = bounded ? std::min(viewport[0] + viewport[2], static_cast<int>(std::ceil(rect[2])) + 2) : viewport[0] + viewport[2];
+        const int y1 = bounded ? std::min(viewport[1] + viewport[3], static_cast<int>(std::ceil(rect[3])) + 2) : viewport[1] + viewport[3];
+        if (x1 > x0 && y1 > y0) {
+          const VkRect2D blood{{x0, y0}, {static_cast<std::uint32_t>(x1 - x0), static_cast<std::uint32_t>(y1 - y0)}};
+          vkCmdSetScissor(cmd, 0, 1, &blood);
+          vkCmdDraw(cmd, 3, 1, 0, 0);
+          vkCmdSetScissor(cmd, 0, 1, &scissor);
+        }
       }
       vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pass == 0 ? opaque : translucent);
       vkCmdBindVertexBuffers(cmd, 0, 2, vbufs, voffs);
@@ -1750,6 +1780,8 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
     d.barrier(VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
   }
 
+  d.stamp(3);
+
   VkClearValue clear[3];
   clear[0].color = {{0.955f, 0.955f, 0.965f, 1.0f}};  // a neutral, projector-friendly background
   clear[1].depthStencil = {1.0f, 0};
@@ -1784,13 +1816,13 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
   }
   if (frame.overlay) d.record_overlay(*frame.overlay);
   vkCmdEndRenderPass(d.cmd);
-  d.stamp(3);
+  d.stamp(4);
   VkBufferImageCopy copy{};
   copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
   copy.imageExtent = {static_cast<std::uint32_t>(d.options.width), static_cast<std::uint32_t>(d.options.height), 1};
   VkImage source = d.samples == VK_SAMPLE_COUNT_1_BIT ? d.color_ms.image : d.resolve.image;
   vkCmdCopyImageToBuffer(d.cmd, source, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, d.readback.buffer, 1, &copy);
-  d.stamp(4);
+  d.stamp(5);
   d.barrier(VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT | VK_ACCESS_SHADER_WRITE_BIT,
             VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
   d.submit_and_wait();

@@ -67,6 +67,7 @@ struct FrameTimings {
   double particles_ms = 0;  ///< particle transport (compute)
   double deform_ms = 0;     ///< deformation and normals (compute)
   double draw_ms = 0;       ///< tissue, blood and overlay drawing, multisample resolve
+  double blood_ms = 0;      ///< of draw_ms: the blood's compute rasterization (splat)
   double readback_ms = 0;   ///< copy of the image into host memory
 };
 
