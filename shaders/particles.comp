@@ -46,6 +46,12 @@ layout(std430, set = 0, binding = 10) readonly buffer Inflow { vec2 inflow[]; };
 layout(std430, set = 0, binding = 11) buffer Counters { uint counters[]; };                // [0] waiting now, [1] waiting last frame
 // per segment this frame: flow A + f B between junctions (m^3/s), the whole section's area (m^2)
 layout(std430, set = 0, binding = 12) readonly buffer SegmentFlow { vec4 segment_flow[]; };
+// the vessels' centerlines for placing particles: per frame its centre and radius, and its
+// section's axes n, b as half floats; per segment (first frame of its vessel, frames, veins,
+// previous | next segment along the vessel << 16)
+layout(std430, set = 0, binding = 13) readonly buffer Centres { vec4 centres[]; };
+layout(std430, set = 0, binding = 14) readonly buffer Axes { uvec4 axes[]; };
+layout(std430, set = 0, binding = 15) readonly buffer Places { uvec4 places[]; };
 
 layout(push_constant) uniform Push {
   uint count;
@@ -136,21 +142,45 @@ bool pass(inout Particle p, uint end, float at, bool upward, uint salt) {
 
 #include "vessel.glsl"
 
-// vessel_area without its search: the area at t, which lies on segment s of the vessel, linear
-// between s's centre and the neighbour's centre on t's side
-vec2 segment_area(uvec4 v, uint s, float t) {
-  uint last = v.x + v.y - 1u;
-  vec4 c = segments[s];
-  uint o = t >= c.x ? min(s + 1u, last) : max(s, v.x + 1u) - 1u;
+// A CPU device loads each component of a gathered value lane by lane, so placing a particle
+// reads as few numbers as it can: the area at t on segment s, linear between s's centre and the
+// neighbour's centre on t's side (vessel_area without its search) ...
+vec2 segment_area(uint s, uint neighbours, float t) {
+  vec3 c = segments[s].xyz;
+  uint o = t >= c.x ? neighbours >> 16 : neighbours & 0xffffu;
   if (o == s) return c.yz;
-  vec4 a = segments[min(s, o)], b = segments[max(s, o)];
-  float u = clamp((t - a.x) / (b.x - a.x), 0.0, 1.0);
-  return mix(a.yz, b.yz, u);
+  vec3 n = segments[o].xyz;
+  float u = clamp((t - c.x) / (n.x - c.x), 0.0, 1.0);
+  return mix(c.yz, n.yz, u);
 }
 
-// the particle's new state and drawing position; waiting ones are drawn far below the floor
-void step(uint i) {
-  Particle p = particles[i];
+// ... and the centerline frame at s: the centre and radius interpolated, the section's axes of the
+// frame below s (neighbouring frames are a few millimetres apart and differ by a few degrees)
+PathFrame frame_near(uint first, uint count, float s) {
+  float x = clamp(s, 0.0, 1.0) * float(count - 1u);
+  uint i = min(uint(x), count - 2u);
+  float u = x - float(i);
+  uint a = first + i;
+  vec4 ca = centres[a], cb = centres[a + 1u];
+  uvec3 ax = axes[a].xyz;
+  vec2 n_xy = unpackHalf2x16(ax.x), nz_bx = unpackHalf2x16(ax.y), b_yz = unpackHalf2x16(ax.z);
+  PathFrame f;
+  f.c = vec4(mix(ca.xyz, cb.xyz, u), 1.0);
+  f.t = vec4(0.0);
+  f.n = vec4(n_xy, nz_bx.x, 0.0);
+  f.b = vec4(nz_bx.y, b_yz, 0.0);
+  f.r = vec4(mix(ca.w, cb.w, u), 0.0, 0.0, 0.0);
+  return f;
+}
+
+// the particle's new state and drawing position; waiting ones are drawn far below the floor.
+// Returns whether it waits at the heart.
+bool step(uint i) {
+  Particle p;
+  p.segment = particles[i].segment;  // the id is the index: not read
+  p.f = particles[i].f;
+  p.age = particles[i].age;
+  p.id = i;
   if (p.segment == 0xffffffffu) {
     // waiting at the heart: re-enter with this frame's share of the arterial inflow
     float chance = float(push.inject) / max(float(counters[1]), 1.0);
@@ -163,7 +193,7 @@ void step(uint i) {
       p.age = 0.0;
     } else {
       positions[i] = vec4(0, 0, -10, 0);
-      return;
+      return true;
     }
   }
   p.age += push.dt;
@@ -185,32 +215,33 @@ void step(uint i) {
     uint salt = push.frame * 32u + hop;
     if (!pass(p, junction ? 2u : (vel > 0.0 ? 1u : 0u), target, vel > 0.0, salt)) break;
   }
-  particles[i] = p;
+  particles[i].segment = p.segment;
+  particles[i].f = p.f;
+  particles[i].age = p.age;
   if (p.segment == 0xffffffffu) {
     positions[i] = vec4(0, 0, -10, 0);
-    return;
+    return true;
   }
   // where it is: on its vessel's centerline at its fraction, spread over the cross-section
-  vec4 info = segment_info[p.segment];
-  uint vessel = uint(info.x + 0.5);
-  uvec4 v = vessels[vessel];
-  float t = mix(info.y, info.z, p.f);
-  PathFrame fr = frame_near(v.w, t);
-  vec3 centre = tube_center(fr, v.z, p.id % v.z);
+  vec2 span = segment_info[p.segment].yz;
+  uvec4 place = places[p.segment];
+  float t = mix(span.x, span.y, p.f);
+  PathFrame fr = frame_near(place.x, place.y, t);
+  vec3 centre = tube_center(fr, place.z, p.id % place.z);
   // spread over the vein's section there (the area between segment centres, as the wall is drawn)
-  vec2 area = segment_area(v, p.segment, t);
+  vec2 area = segment_area(p.segment, place.w, t);
   float theta = 2.0 * kPi * hash01(p.id, 7u);
   float rho = 0.75 * sqrt(hash01(p.id, 11u));
   vec2 off = vein_section(theta, area.x, area.y, push.ring) * rho;
   positions[i] = vec4(centre + fr.n.xyz * off.x + fr.b.xyz * off.y, p.age);
+  return false;
 }
 
 void main() {
   uint i = gl_GlobalInvocationID.x;
   bool waiting = false;
   if (i < push.count) {
-    step(i);
-    waiting = particles[i].segment == 0xffffffffu;
+    waiting = step(i);
   }
   // one atomic per subgroup for the waiting count (one per particle serialises on a CPU device)
   uint n = subgroupAdd(waiting ? 1u : 0u);

@@ -22,25 +22,6 @@ PathFrame frame_at(uint path, float s) {
   return f;
 }
 
-// frame_at for what only needs to be near the vessel's wall (blood particles): the centre and
-// radii interpolated, the directions of the frame below s. A CPU device loads each component of a
-// gathered value lane by lane, so this reads 16 numbers where frame_at reads 42; the directions of
-// neighbouring frames (a few millimetres apart) differ by a few degrees.
-PathFrame frame_near(uint path, float s) {
-  uvec2 p = paths[path];
-  float x = clamp(s, 0.0, 1.0) * float(p.y - 1u);
-  uint i = min(uint(x), p.y - 2u);
-  float u = x - float(i);
-  uint a = p.x + i;
-  PathFrame f;
-  f.c = vec4(mix(frames[a].c.xyz, frames[a + 1u].c.xyz, u), 1.0);
-  f.t = vec4(0.0);
-  f.n = vec4(frames[a].n.xyz, 0.0);
-  f.b = vec4(frames[a].b.xyz, 0.0);
-  f.r = vec4(mix(frames[a].r.x, frames[a + 1u].r.x, u), 0.0, 0.0, 0.0);
-  return f;
-}
-
 vec2 collapse_shape(float theta, float alpha) {
   float widen = 1.0 + 0.45 * (1.0 - alpha);
   float pinch = clamp((0.5 - alpha) / 0.5, 0.0, 0.85);

@@ -180,6 +180,23 @@ VKAPI_ATTR VkBool32 VKAPI_CALL on_validation(VkDebugUtilsMessageSeverityFlagBits
 
 }  // namespace
 
+// two numbers as IEEE half floats in one word (GLSL unpackHalf2x16: a in the low half)
+std::uint32_t half_bits(double value) {
+  const float f = static_cast<float>(value);
+  std::uint32_t x;
+  std::memcpy(&x, &f, 4);
+  const std::uint32_t sign = (x >> 16) & 0x8000u;
+  const int exponent = static_cast<int>((x >> 23) & 0xffu) - 127 + 15;
+  std::uint32_t mantissa = x & 0x7fffffu;
+  if (exponent <= 0) return sign;  // under 6e-5: zero (the axes are unit vectors' components)
+  if (exponent >= 31) return sign | 0x7c00u;
+  // round to nearest
+  mantissa += 0x1000u;
+  if (mantissa & 0x800000u) return sign | (static_cast<std::uint32_t>(exponent + 1) << 10);
+  return sign | (static_cast<std::uint32_t>(exponent) << 10) | (mantissa >> 13);
+}
+std::uint32_t half_pair(double a, double b) { return half_bits(a) | (half_bits(b) << 16); }
+
 // push constants of splat.comp and splat.frag (the shaders' layouts)
 struct SplatPush {
   float view_projection[16];
@@ -297,7 +314,9 @@ struct Renderer::Impl {
   };
   static constexpr std::size_t kKinds = 6;  // anatomy::StructureKind: bone ... valve
   enum BufferSlot { kRest, kOut, kFrames, kPaths, kVessels, kBodies, kSegments, kValves, kAdjacency, kIndices, kSlots };
-  enum ParticleSlot { pParticles, pPositions, pSegmentInfo, pPortStart, pPorts, pPortFlow, pInflow, pCounters, pSegmentFlow, pSlots };
+  enum ParticleSlot {
+    pParticles, pPositions, pSegmentInfo, pPortStart, pPorts, pPortFlow, pInflow, pCounters, pSegmentFlow, pCentres, pAxes, pPlaces, pSlots
+  };
   struct DrawRange {
     std::uint32_t first_index = 0, index_count = 0;
     std::uint32_t lod_first_index = 0, lod_index_count = 0;  // the simplified surface for views where a millimetre is under a pixel
@@ -622,7 +641,7 @@ struct Renderer::Impl {
   }
 
   void create_particle_pipelines() {
-    particle_set_layout = storage_layout(13, VK_SHADER_STAGE_COMPUTE_BIT);
+    particle_set_layout = storage_layout(16, VK_SHADER_STAGE_COMPUTE_BIT);
     splat_set_layout = storage_layout(2, VK_SHADER_STAGE_COMPUTE_BIT);
     composite_set_layout = storage_layout(1, VK_SHADER_STAGE_FRAGMENT_BIT);
     for (Leg& l : legs) {
@@ -708,7 +727,7 @@ struct Renderer::Impl {
   void create_compute() {
     // one pool for every leg's four sets (deformation, particle transport, blood into the two
     // splat buffers), the two composite sets and the overlay's font atlases
-    VkDescriptorPoolSize sizes[2] = {{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, static_cast<std::uint32_t>(kMaxLegs) * (kIndices + 13 + 2 * 2) + 2},
+    VkDescriptorPoolSize sizes[2] = {{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, static_cast<std::uint32_t>(kMaxLegs) * (kIndices + 16 + 2 * 2) + 2},
                                      {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 2}};
     VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
     pi.maxSets = static_cast<std::uint32_t>(kMaxLegs) * 4 + 2 + 1;
@@ -1581,6 +1600,28 @@ void Renderer::set_particles(const anatomy::State& state, std::size_t count, std
   std::vector<std::array<float, 4>> info;
   for (const auto& seg : m.segments)
     info.push_back({static_cast<float>(seg.vessel), static_cast<float>(seg.s0), static_cast<float>(seg.s1), static_cast<float>(seg.length_m)});
+  // the vessels' centerlines as the particles read them (a CPU device loads each gathered number
+  // lane by lane): centre and radius, then the section's axes as half floats; per segment, where its
+  // vessel's frames are, its vein count and its neighbours along the vessel (itself at an end)
+  std::vector<std::array<float, 4>> centres;
+  std::vector<std::array<std::uint32_t, 4>> axes;
+  std::vector<std::uint32_t> path_first;
+  for (const auto& path : l.paths.vessels) {
+    path_first.push_back(static_cast<std::uint32_t>(centres.size()));
+    for (const auto& f : path.frames) {
+      centres.push_back({static_cast<float>(f.c[0]), static_cast<float>(f.c[1]), static_cast<float>(f.c[2]), static_cast<float>(f.rx)});
+      axes.push_back({half_pair(f.n[0], f.n[1]), half_pair(f.n[2], f.b[0]), half_pair(f.b[1], f.b[2]), 0});
+    }
+  }
+  std::vector<std::array<std::uint32_t, 4>> places;
+  for (std::size_t si = 0; si < m.segments.size(); ++si) {
+    const auto& seg = m.segments[si];
+    const auto v = static_cast<std::size_t>(seg.vessel);
+    auto same = [&](std::size_t o) { return o < m.segments.size() && m.segments[o].vessel == seg.vessel; };
+    const auto prev = static_cast<std::uint32_t>(si > 0 && same(si - 1) ? si - 1 : si);
+    const auto next = static_cast<std::uint32_t>(same(si + 1) ? si + 1 : si);
+    places.push_back({path_first[v], static_cast<std::uint32_t>(l.paths.vessels[v].frames.size()), static_cast<std::uint32_t>(seg.count), prev | (next << 16)});
+  }
   const anatomy::ParticleNetwork net = anatomy::make_particle_network(m);
   struct GpuPort {
     std::int32_t other;  // -1: the outlet
@@ -1622,6 +1663,9 @@ void Renderer::set_particles(const anatomy::State& state, std::size_t count, std
   l.pbuf[Impl::pPorts] = d.upload(ports, kStorage);
   l.pbuf[Impl::pPortFlow] = d.make_buffer(ports.size() * 4, kStorage);
   l.pbuf[Impl::pSegmentFlow] = d.make_buffer(m.segments.size() * 16, kStorage);
+  l.pbuf[Impl::pCentres] = d.upload(centres, kStorage);
+  l.pbuf[Impl::pAxes] = d.upload(axes, kStorage);
+  l.pbuf[Impl::pPlaces] = d.upload(places, kStorage);
   l.pbuf[Impl::pInflow] = d.make_buffer(m.inflows.size() * 8, kStorage);
   l.pbuf[Impl::pCounters] = d.make_buffer(16, kStorage);
   std::memset(l.pbuf[Impl::pCounters].mapped, 0, 16);
@@ -1629,7 +1673,8 @@ void Renderer::set_particles(const anatomy::State& state, std::size_t count, std
                                l.buffers[Impl::kPaths].buffer, l.buffers[Impl::kVessels].buffer, l.buffers[Impl::kSegments].buffer,
                                l.pbuf[Impl::pSegmentInfo].buffer, l.pbuf[Impl::pPortStart].buffer, l.pbuf[Impl::pPorts].buffer,
                                l.pbuf[Impl::pPortFlow].buffer, l.pbuf[Impl::pInflow].buffer, l.pbuf[Impl::pCounters].buffer,
-                               l.pbuf[Impl::pSegmentFlow].buffer});
+                               l.pbuf[Impl::pSegmentFlow].buffer, l.pbuf[Impl::pCentres].buffer, l.pbuf[Impl::pAxes].buffer,
+                               l.pbuf[Impl::pPlaces].buffer});
   for (std::size_t k = 0; k < d.splat.size(); ++k) d.write_set(l.splat_set[k], {l.pbuf[Impl::pPositions].buffer, d.splat[k].buffer});
   // the positions of the first frame, before any transport
   d.begin_commands();
