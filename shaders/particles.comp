@@ -74,8 +74,7 @@ float hash01(uint a, uint b) {
 // The flow along segment s at fraction f, and the nearest junctions above and below f (-1, 2:
 // none). Only the part-way ports are read (most segments have none). A CPU device loads gathered
 // values lane by lane, so the per-frame tables carry what the ports would give.
-float scan_segment(uint s, float f, uvec4 range, out float above, out float below) {
-  vec4 sf = segment_flow[s];
+float scan_segment(float f, vec4 sf, uvec4 range, out float above, out float below) {
   float added_before = 0.0;
   above = 2.0;
   below = -1.0;
@@ -99,9 +98,8 @@ const float kJunctionStep = 1e-6;  // past a junction, distally (anatomy/particl
 // (weighted reservoir sampling: exit k is kept with probability q_k / (sum of q so far), which
 // leaves each exit chosen with probability q_k / total). Returns false when the particle is held
 // (nothing leaves) or left the leg.
-bool pass(inout Particle p, uint end, float at, bool upward, uint salt) {
+bool pass(inout Particle p, uint end, float at, bool upward, uint salt, vec4 sf, uvec4 range) {
   float past = end == 2u ? (upward ? at : max(0.0, at - kJunctionStep)) : (end == 1u ? 1.0 : 0.0);
-  uvec4 range = port_start[p.segment];
   uint first = end == 0u ? range.x : (end == 1u ? range.y : range.z);
   uint last = end == 0u ? range.y : (end == 1u ? range.z : range.w);
   float added_before = 0.0, total = 0.0;
@@ -120,7 +118,6 @@ bool pass(inout Particle p, uint end, float at, bool upward, uint salt) {
     }
   }
   if (end == 2u) {
-    vec4 sf = segment_flow[p.segment];
     float through = max(0.0, (upward ? 1.0 : -1.0) * (sf.x + added_before + past * sf.y));
     total += through;
     if (through > 0.0 && hash01(p.id, salt * 16u + 15u) * total < through) chosen = -1;
@@ -200,8 +197,10 @@ bool step(uint i) {
   float left = push.dt;
   for (uint hop = 0u; hop < 16u && left > 0.0; ++hop) {
     float len = segment_info[p.segment].w;
+    vec4 sf = segment_flow[p.segment];
+    uvec4 range = port_start[p.segment];
     float above, below;
-    float vel = scan_segment(p.segment, p.f, port_start[p.segment], above, below) / max(segment_flow[p.segment].z, 1e-12);
+    float vel = scan_segment(p.f, sf, range, above, below) / max(sf.z, 1e-12);
     if (vel == 0.0) break;
     // the next place where something happens: a junction part-way along, or the segment's end
     bool junction = vel > 0.0 ? above <= 1.0 : below >= 0.0;
@@ -213,7 +212,7 @@ bool step(uint i) {
     }
     left -= to_target;
     uint salt = push.frame * 32u + hop;
-    if (!pass(p, junction ? 2u : (vel > 0.0 ? 1u : 0u), target, vel > 0.0, salt)) break;
+    if (!pass(p, junction ? 2u : (vel > 0.0 ? 1u : 0u), target, vel > 0.0, salt, sf, range)) break;
   }
   particles[i].segment = p.segment;
   particles[i].f = p.f;
