@@ -313,6 +313,7 @@ struct Renderer::Impl {
     VkDeviceSize size = 0;
   };
   static constexpr std::size_t kKinds = 6;  // anatomy::StructureKind: bone ... valve
+  enum StructureMark : std::uint8_t { kDrawn = 1, kFull = 2 };
   enum BufferSlot { kRest, kOut, kFrames, kPaths, kVessels, kBodies, kSegments, kValves, kAdjacency, kIndices, kSlots };
   enum ParticleSlot {
     pParticles, pPositions, pSegmentInfo, pPortStart, pPorts, pPortFlow, pInflow, pCounters, pSegmentFlow, pCentres, pAxes, pPlaces, pSlots
@@ -320,6 +321,10 @@ struct Renderer::Impl {
   struct DrawRange {
     std::uint32_t first_index = 0, index_count = 0;
     std::uint32_t lod_first_index = 0, lod_index_count = 0;  // the simplified surface for views where a millimetre is under a pixel
+    // its moving vertices in the buffers: those of the simplified surface [simple_begin, simple_end),
+    // the others [rest_begin, rest_end); a frame deforms the first where a view shows the structure,
+    // the second too where a view draws it in full
+    std::uint32_t simple_begin = 0, simple_end = 0, rest_begin = 0, rest_end = 0;
     anatomy::StructureKind kind{};
     std::array<float, 6> bounds{};  // rest bounding box (min, max), padded for the deformation
   };
@@ -330,12 +335,8 @@ struct Renderer::Impl {
     Buffer buffers[kSlots];
     std::vector<DrawRange> draws;
     std::uint32_t vertex_count = 0;
-    std::uint32_t first_moving = 0;  // vertices before this one never move: deformed once, at upload
-    // the moving vertices sorted by tissue kind: kind k's are [kind_begin[k], kind_begin[k + 1]),
-    // those the simplified surfaces use first, up to simple_end[k]
-    std::array<std::uint32_t, kKinds + 1> kind_begin{};
-    std::array<std::uint32_t, kKinds> simple_end{};
     std::uint32_t simple_adjacency = 0;  // where the simplified surfaces' vertex -> triangles table starts
+    std::vector<std::uint8_t> marks;     // per structure, this frame: kDrawn, kFull (no allocation per frame)
     std::vector<std::uint32_t> vertex_slot;  // each vertex of the geometry (structures in order): its place in the buffers
     VkDescriptorSet deform_set = VK_NULL_HANDLE, particle_set = VK_NULL_HANDLE;
     std::array<VkDescriptorSet, 2> splat_set{};  // its positions into splat[0] (main views), splat[1] (insets)
@@ -1408,9 +1409,11 @@ void Renderer::set_leg(const anatomy::Model& model, const anatomy::LegGeometry& 
   std::vector<VertexIn> verts;
   std::vector<std::uint32_t> indices;
   std::vector<std::vector<std::uint32_t>> lod;  // per structure, its simplified triangles
+  std::vector<std::uint32_t> structure_base;    // per structure, its first vertex (and the end last)
   for (std::size_t si = 0; si < rest.structures.size(); ++si) {
     const auto& s = rest.structures[si];
     const auto base = static_cast<std::uint32_t>(verts.size());
+    structure_base.push_back(base);
     for (std::size_t v = 0; v < s.vertex_count(); ++v) {
       VertexIn vi{};
       for (int k = 0; k < 3; ++k) {
@@ -1455,27 +1458,28 @@ void Renderer::set_leg(const anatomy::Model& model, const anatomy::LegGeometry& 
     if (!all)
       for (int k = 0; k < 3; ++k) fixed[indices[t + std::size_t(k)]] = 0;
   }
-  // then the moving ones by kind, each kind deformed by its own pipeline
-  auto kind_of = [&](std::uint32_t v) { return static_cast<std::size_t>(verts[v].position[3] + 0.5f); };
+  // then the moving ones by kind (each kind deformed by its own pipeline): first the vertices of
+  // the kind's simplified surfaces, structure by structure, then the others, structure by
+  // structure; a frame deforms the simplified part of every structure a view shows and the rest
+  // only of those a view draws in full
+  structure_base.push_back(static_cast<std::uint32_t>(verts.size()));
   std::vector<std::uint32_t> slot_of(l.vertex_count);  // geometry order -> buffer order
   std::uint32_t next = 0;
   for (std::uint32_t v = 0; v < l.vertex_count; ++v)
     if (fixed[v]) slot_of[v] = next++;
-  l.first_moving = next;
-  // within a kind, the vertices of the simplified surfaces first: a frame whose views all draw the
-  // simplified surfaces of a kind deforms only those
   std::vector<char> simple(l.vertex_count, 0);
   for (const auto& tris : lod)
     for (std::uint32_t v : tris) simple[v] = 1;
-  for (std::size_t k = 0; k < Impl::kKinds; ++k) {
-    l.kind_begin[k] = next;
-    for (int part = 1; part >= 0; --part) {
-      for (std::uint32_t v = 0; v < l.vertex_count; ++v)
-        if (!fixed[v] && kind_of(v) == k && (simple[v] != 0) == (part == 1)) slot_of[v] = next++;
-      if (part == 1) l.simple_end[k] = next;
-    }
-  }
-  l.kind_begin[Impl::kKinds] = next;
+  for (std::size_t k = 0; k < Impl::kKinds; ++k)
+    for (int part = 1; part >= 0; --part)
+      for (std::size_t si = 0; si < l.draws.size(); ++si) {
+        if (static_cast<std::size_t>(l.draws[si].kind) != k) continue;
+        (part == 1 ? l.draws[si].simple_begin : l.draws[si].rest_begin) = next;
+        for (std::uint32_t v = structure_base[si]; v < structure_base[si + 1]; ++v)
+          if (!fixed[v] && (simple[v] != 0) == (part == 1)) slot_of[v] = next++;
+        (part == 1 ? l.draws[si].simple_end : l.draws[si].rest_end) = next;
+      }
+  l.marks.assign(l.draws.size(), 0);
   std::vector<VertexIn> ordered(verts.size());
   for (std::uint32_t v = 0; v < l.vertex_count; ++v) ordered[slot_of[v]] = verts[v];
   verts.swap(ordered);
@@ -1769,35 +1773,61 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
   d.barrier(VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
   // the previous frame's vertex reads before this frame's writes
   d.barrier(VK_PIPELINE_STAGE_VERTEX_INPUT_BIT, VK_ACCESS_VERTEX_ATTRIBUTE_READ_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT);
-  // which kinds each leg's views draw, and which of those some view draws in full
-  std::array<std::uint32_t, kMaxLegs> drawn{}, full{};
-  for (std::size_t i = 0; i < d.leg_count; ++i) {
-    const std::uint32_t tissues = frame.skin_opacity > 0.0f ? 0x3fu : 0x3fu & ~tissue_bit(anatomy::StructureKind::Skin);
-    drawn[i] |= tissues;
-    if (!simplified_view(camera, leg_viewport(d.options.width, d.options.height, i, d.leg_count, frame.leg_top, frame.leg_bottom), frame.simplify))
-      full[i] |= tissues;
-  }
-  for (const Inset& inset : frame.insets) {
-    if (inset.slot >= d.leg_count) continue;
-    drawn[inset.slot] |= inset.tissues;
-    if (!simplified_view(inset.camera, inset.viewport, frame.simplify)) full[inset.slot] |= inset.tissues;
-  }
+  // which structures each leg's views show, and which of those some view draws in full (the same
+  // culling and choice as the drawing)
+  for (std::size_t i = 0; i < d.leg_count; ++i) std::fill(d.legs[i].marks.begin(), d.legs[i].marks.end(), std::uint8_t{0});
+  auto mark = [&](std::size_t slot, const Camera& cam, const std::array<int, 4>& viewport, std::uint32_t tissues) {
+    Impl::Leg& l = d.legs[slot];
+    const Mat4 vp = make_view(cam, viewport).view_projection;
+    const bool whole = !simplified_view(cam, viewport, frame.simplify);
+    for (std::size_t si = 0; si < l.draws.size(); ++si)
+      if ((tissues & tissue_bit(l.draws[si].kind)) && !outside(vp, l.draws[si].bounds))
+        l.marks[si] |= static_cast<std::uint8_t>(Impl::kDrawn | (whole ? Impl::kFull : 0));
+  };
+  for (std::size_t i = 0; i < d.leg_count; ++i)
+    mark(i, camera, leg_viewport(d.options.width, d.options.height, i, d.leg_count, frame.leg_top, frame.leg_bottom),
+         frame.skin_opacity > 0.0f ? 0x3fu : 0x3fu & ~tissue_bit(anatomy::StructureKind::Skin));
+  for (const Inset& inset : frame.insets)
+    if (inset.slot < d.leg_count) mark(inset.slot, inset.camera, inset.viewport, inset.tissues);
   for (std::uint32_t pass = 0; pass < 2; ++pass) {
     for (std::size_t i = 0; i < d.leg_count; ++i) {
       const Impl::Leg& l = d.legs[i];
       vkCmdBindDescriptorSets(d.cmd, VK_PIPELINE_BIND_POINT_COMPUTE, d.compute_layout, 0, 1, &l.deform_set, 0, nullptr);
-      // kind by kind (bones never move): the positions, then the normals from the triangles
-      // drawn, of the full surfaces or only the simplified ones
+      // kind by kind (bones never move): the positions, then the normals from the triangles drawn
+      // (a structure drawn in full: its full triangles; else its simplified ones); neighbouring
+      // runs of vertices in one dispatch
       for (std::size_t k = 1; k < Impl::kKinds; ++k) {
-        const auto bit = tissue_bit(static_cast<anatomy::StructureKind>(k));
-        if (!(drawn[i] & bit)) continue;
-        const bool whole = (full[i] & bit) != 0;
-        const std::uint32_t begin = l.kind_begin[k], end = whole ? l.kind_begin[k + 1] : l.simple_end[k];
-        if (begin == end) continue;
-        vkCmdBindPipeline(d.cmd, VK_PIPELINE_BIND_POINT_COMPUTE, d.deform_pipelines[pass == 0 ? k : 0]);
-        const std::uint32_t pc[5] = {l.vertex_count, begin, end, static_cast<std::uint32_t>(anatomy::kVeinRing), whole ? 0u : l.simple_adjacency};
-        vkCmdPushConstants(d.cmd, d.compute_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(pc), pc);
-        vkCmdDispatch(d.cmd, (end - begin + 63) / 64, 1, 1);
+        bool bound = false;
+        std::uint32_t run_begin = 0, run_end = 0, run_table = 0;
+        auto flush = [&]() {
+          if (run_end == run_begin) return;
+          if (!bound) vkCmdBindPipeline(d.cmd, VK_PIPELINE_BIND_POINT_COMPUTE, d.deform_pipelines[pass == 0 ? k : 0]);
+          bound = true;
+          const std::uint32_t pc[5] = {l.vertex_count, run_begin, run_end, static_cast<std::uint32_t>(anatomy::kVeinRing), run_table};
+          vkCmdPushConstants(d.cmd, d.compute_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(pc), pc);
+          vkCmdDispatch(d.cmd, (run_end - run_begin + 63) / 64, 1, 1);
+          run_begin = run_end = 0;
+        };
+        auto add = [&](std::uint32_t begin, std::uint32_t end, std::uint32_t table) {
+          if (begin == end) return;
+          if (run_end == begin && run_end > run_begin && (pass == 0 || table == run_table)) {
+            run_end = end;
+            return;
+          }
+          flush();
+          run_begin = begin;
+          run_end = end;
+          run_table = table;
+        };
+        for (int part = 1; part >= 0; --part)
+          for (std::size_t si = 0; si < l.draws.size(); ++si) {
+            const Impl::DrawRange& r = l.draws[si];
+            if (static_cast<std::size_t>(r.kind) != k || !(l.marks[si] & Impl::kDrawn)) continue;
+            const bool whole = (l.marks[si] & Impl::kFull) != 0;
+            if (part == 1) add(r.simple_begin, r.simple_end, whole ? 0u : l.simple_adjacency);
+            else if (whole) add(r.rest_begin, r.rest_end, 0u);
+          }
+        flush();
       }
     }
     // positions -> the normal pass; then positions, normals and particles -> drawing

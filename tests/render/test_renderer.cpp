@@ -99,12 +99,16 @@ TEST_CASE("the GPU deformation agrees with the CPU reference within 0.5 mm", "[g
     LegGeometry expected = s.rest;
     for (double t : {19.9, 20.1, 20.35, 20.6}) {
       const State st = state_at(m, sc, t);
-      // every triangle drawn, so every vertex deformed (a view this small draws the simplified surfaces)
+      // the whole leg in view and every triangle drawn, so every vertex deformed (a frame deforms
+      // what it draws; a view this small would draw the simplified surfaces)
       const State* states[1] = {&st};
       render::FrameOptions fo;
       fo.simplify = false;
+      render::Camera whole;
+      whole.eye = {-2.5f, -2.5f, 0.5f};
+      whole.target = {0.0f, 0.02f, 0.48f};
       render::Image img;
-      r.render(states, render::Camera{}, fo, img);
+      r.render(states, whole, fo, img);
       const std::vector<float> gpu = r.deformed_positions();
       cpu.apply(st, expected);
       double worst = 0;

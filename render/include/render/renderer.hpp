@@ -145,9 +145,10 @@ class Renderer {
   /// of the transport against the simulated flows; a read-back, never needed for drawing.
   std::vector<std::uint32_t> particle_segments(std::size_t slot = 0) const;
 
-  /// The deformed vertex positions of the last frame (xyz per vertex, structures in order). Every
-  /// vertex is current after a frame that drew every triangle (FrameOptions::simplify false); a
-  /// frame that drew only the simplified surfaces of a kind moved only their vertices.
+  /// The deformed vertex positions of the last frame (xyz per vertex, structures in order). A
+  /// frame deforms what it draws: every vertex is current after a frame that showed the whole leg
+  /// with every triangle (FrameOptions::simplify false); structures no view showed kept their
+  /// last positions, and those drawn only simplified moved only the simplified surfaces' vertices.
   std::vector<float> deformed_positions(std::size_t slot = 0) const;
 
   /// The chosen device's name.
