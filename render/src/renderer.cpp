@@ -239,7 +239,7 @@ View make_view(const Camera& camera, const std::array<int, 4>& viewport) {
 // meshoptimizer's edge collapses, each within kLodErrorM of the surface, borders kept (the vein
 // ends). Valve leaflets are small and keep every triangle. The simplified surface uses a subset
 // of the structure's vertices, so the same deformation moves it.
-constexpr float kLodErrorM = 0.001f;
+constexpr float kLodErrorM = 0.0005f;
 // drawn where kLodErrorM is at most this many pixels
 constexpr float kLodMaxPixels = 1.0f;
 
