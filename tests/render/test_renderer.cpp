@@ -288,6 +288,37 @@ TEST_CASE("no GPU particle crosses a closed competent valve downward but some fa
   CHECK(leaky > 5 * healthy);
 }
 
+TEST_CASE("a far view draws simplified surfaces that look like the full ones", "[gpu][render][lod]") {
+  const Scene s;
+  render::Renderer r(validating(640, 360));
+  const LegOnGpu leg(s, r, "healthy-walking", 20.0);
+  const State* states[1] = {&leg.sim.state()};
+  // the default camera at 360 rows: about 2 mm a pixel, so the 0.5 mm surfaces are drawn
+  render::FrameOptions simple, full;
+  full.simplify = false;
+  render::Image a, b;
+  r.render(states, render::Camera{}, simple, a);
+  r.render(states, render::Camera{}, full, b);
+  std::size_t changed = 0, strong = 0, covered = 0;
+  for (std::size_t i = 0; i < a.rgba.size(); i += 4) {
+    int d = 0;
+    for (std::size_t ch = 0; ch < 3; ++ch) d += std::abs(int(a.rgba[i + ch]) - int(b.rgba[i + ch]));
+    changed += d > 0;
+    strong += d > 48;
+    covered += b.rgba[i] < 200 || b.rgba[i + 1] < 200;  // not background
+  }
+  const double pixels = static_cast<double>(a.rgba.size() / 4);
+  INFO("pixels changed " << changed << ", by more than 48 levels " << strong << ", leg pixels " << covered << ", mean difference "
+                         << mean_abs_difference(a, b));
+  CHECK(static_cast<double>(covered) > pixels * 0.05);  // the leg is there
+  CHECK(changed > 0);                    // the simplified surfaces were drawn
+  // and differ clearly (edges a pixel over, the muscle fibres' fine bands) in under 1% of the pixels
+  CHECK(static_cast<double>(strong) < pixels * 0.01);
+  CHECK(mean_abs_difference(a, b) < 0.5);
+  INFO(r.first_validation_message());
+  CHECK(r.validation_messages() == 0);
+}
+
 TEST_CASE("an open valve and a closed one look different where the valve is, and only there", "[gpu][render][valve]") {
   const Scene s;
   render::Renderer r(validating(320, 240));
