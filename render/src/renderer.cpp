@@ -178,8 +178,6 @@ VKAPI_ATTR VkBool32 VKAPI_CALL on_validation(VkDebugUtilsMessageSeverityFlagBits
   return VK_FALSE;
 }
 
-}  // namespace
-
 // two numbers as IEEE half floats in one word (GLSL unpackHalf2x16: a in the low half)
 std::uint32_t half_bits(double value) {
   const float f = static_cast<float>(value);
@@ -258,6 +256,8 @@ std::vector<std::uint32_t> simplified(const anatomy::StructureMesh& s) {
   out.resize(n);
   return n >= 3 ? out : s.indices;
 }
+
+}  // namespace
 
 TissueStyle default_style(anatomy::StructureKind kind) {
   using K = anatomy::StructureKind;
@@ -865,10 +865,7 @@ struct Renderer::Impl {
     vkGetPhysicalDeviceProperties2(physical, &props2);
     if (!(subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) || !(subgroup.supportedOperations & VK_SUBGROUP_FEATURE_ARITHMETIC_BIT))
       throw RenderError(fmt::format("{} lacks subgroup arithmetic in compute shaders, which the particle system needs", device_name));
-    VkPhysicalDeviceFeatures supported{}, enabled{};
-    vkGetPhysicalDeviceFeatures(physical, &supported);
-    VkPhysicalDeviceProperties chosen;
-    vkGetPhysicalDeviceProperties(physical, &chosen);
+    VkPhysicalDeviceFeatures enabled{};  // core 1.2 features only: nothing optional is needed
     VkDeviceCreateInfo info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
     info.pEnabledFeatures = &enabled;
     info.queueCreateInfoCount = 1;
@@ -1143,10 +1140,11 @@ struct Renderer::Impl {
     std::memcpy(l.buffers[kValves].mapped, df.valves.data(), df.valves.size() * 16);
   }
 
-  // particle transport over dt for one leg (after write_frame_tables for the same state): its flow
-  // tables into their mapped buffers, then the dispatch (recorded into the open command buffer)
   std::vector<double> enter, leave, added;  // record_particles' scratch (kept: no allocation per frame)
   std::vector<std::pair<float, std::uint32_t>> opaque_order;  // record_leg_draw's scratch: (squared distance, draw)
+
+  // particle transport over dt for one leg (after write_frame_tables for the same state): its flow
+  // tables into their mapped buffers, then the dispatch (recorded into the open command buffer)
   void record_particles(Leg& l, const anatomy::State& state, double dt) {
     const anatomy::Model& m = *l.model;
     // each port's flow out of its segment, and each segment's flow as A + f B between its
@@ -1488,7 +1486,7 @@ void Renderer::set_leg(const anatomy::Model& model, const anatomy::LegGeometry& 
   const std::size_t full_index_count = indices.size();
   // the simplified surfaces after the full ones in the index buffer; they use a subset of the full
   // surfaces' vertices, so the same deformation moves them (with normals from the simplified
-  // triangles when a frame draws no full surface of that kind)
+  // triangles when no view of the frame draws that structure in full)
   for (std::size_t si = 0; si < lod.size(); ++si) {
     l.draws[si].lod_first_index = static_cast<std::uint32_t>(indices.size());
     l.draws[si].lod_index_count = static_cast<std::uint32_t>(lod[si].size());
