@@ -242,9 +242,7 @@ constexpr float kLodErrorM = 0.0005f;
 constexpr float kLodMaxPixels = 1.0f;
 
 // whether a view draws the simplified surfaces: where their error is under a pixel at the camera's target
-bool simplified_view(const Camera& camera, const std::array<int, 4>& viewport, bool allowed) {
-  return allowed && kLodErrorM <= kLodMaxPixels * make_view(camera, viewport).metres_per_pixel;
-}
+bool simplified_view(const View& view, bool allowed) { return allowed && kLodErrorM <= kLodMaxPixels * view.metres_per_pixel; }
 
 std::vector<std::uint32_t> simplified(const anatomy::StructureMesh& s) {
   if (s.kind == anatomy::StructureKind::Valve || s.indices.size() < 3 * 200) return s.indices;
@@ -1236,7 +1234,7 @@ struct Renderer::Impl {
     vkCmdSetScissor(cmd, 0, 1, &scissor);
     const View view = make_view(camera, viewport);
     const Mat4& view_projection = view.view_projection;
-    const bool coarse = simplified_view(camera, viewport, lod);
+    const bool coarse = simplified_view(view, lod);
     VkBuffer vbufs[2] = {l.buffers[kOut].buffer, l.buffers[kOut].buffer};
     VkDeviceSize voffs[2] = {0, static_cast<VkDeviceSize>(l.vertex_count) * 16};
     for (int pass = 0; pass < 2; ++pass) {
@@ -1776,8 +1774,9 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
   for (std::size_t i = 0; i < d.leg_count; ++i) std::fill(d.legs[i].marks.begin(), d.legs[i].marks.end(), std::uint8_t{0});
   auto mark = [&](std::size_t slot, const Camera& cam, const std::array<int, 4>& viewport, std::uint32_t tissues) {
     Impl::Leg& l = d.legs[slot];
-    const Mat4 vp = make_view(cam, viewport).view_projection;
-    const bool whole = !simplified_view(cam, viewport, frame.simplify);
+    const View view = make_view(cam, viewport);
+    const Mat4& vp = view.view_projection;
+    const bool whole = !simplified_view(view, frame.simplify);
     for (std::size_t si = 0; si < l.draws.size(); ++si)
       if ((tissues & tissue_bit(l.draws[si].kind)) && !outside(vp, l.draws[si].bounds))
         l.marks[si] |= static_cast<std::uint8_t>(Impl::kDrawn | (whole ? Impl::kFull : 0));
