@@ -118,6 +118,16 @@ void main() {
     vec3 c = tube_center(f, v.z, uint(r.a0.w + 0.5));
     float radial = r.a1.x;
     p = c + f.n.xyz * (radial * off.x) + f.b.xyz * (radial * off.y);
+    // the wall's normal in closed form (the normal pass skips veins): outward in the section's
+    // plane (the slow taper along the vessel left out); the end caps face along the vessel
+    vec3 normal;
+    if (radial > 0.5) {
+      vec2 d = vein_section_tangent(r.a0.z, area.x, area.y, float(push.ring));
+      normal = normalize(f.n.xyz * d.y - f.b.xyz * d.x);
+    } else {
+      normal = r.a0.y < 0.5 ? -f.t.xyz : f.t.xyz;
+    }
+    out_position_normal[push.vertex_count + i] = vec4(normal, 0);
   } else if (kStage == 5u) {
     vec4 valve = valves[uint(r.a0.x + 0.5)];
     uint vessel = uint(valve.w + 0.5);

@@ -47,6 +47,21 @@ vec2 vein_section(float theta, float area, float area_ref, float n) {
   return vec2(r0 * p.x, r0 * depth * p.y);
 }
 
+// the direction of d(vein_section)/d(theta): the section's tangent, for its outward normal
+// (tangent.y, -tangent.x) in the (n, b) plane
+vec2 vein_section_tangent(float theta, float area, float area_ref, float n) {
+  float alpha = area / area_ref;
+  float c = cos(theta), s = sin(theta);
+  if (alpha >= 1.0) return vec2(-s, c);
+  // collapse_shape's derivative: x = widen cos, y = depth (sin - pinch sin^3)
+  float widen = 1.0 + 0.45 * (1.0 - alpha);
+  float pinch = clamp((0.5 - alpha) / 0.5, 0.0, 0.85);
+  float r0 = sqrt(area_ref / kPi);
+  float poly = 0.5 * widen * n * sin(2.0 * kPi / n) * (1.0 - 0.75 * pinch);
+  float depth = area / (r0 * r0 * poly);
+  return vec2(-widen * s, depth * c * (1.0 - 3.0 * pinch * s * s));
+}
+
 // per-vein area and reference area of a vessel at fraction t: linear between segment centres
 vec2 vessel_area(uint vessel, float t) {
   uvec4 v = vessels[vessel];

@@ -1794,6 +1794,7 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
       // (a structure drawn in full: its full triangles; else its simplified ones); neighbouring
       // runs of vertices in one dispatch
       for (std::size_t k = 1; k < Impl::kKinds; ++k) {
+        if (pass == 1 && k == static_cast<std::size_t>(anatomy::StructureKind::Vein)) continue;  // vein normals come with their positions
         bool bound = false;
         std::uint32_t run_begin = 0, run_end = 0, run_table = 0;
         auto flush = [&]() {
