@@ -60,10 +60,16 @@ layout(push_constant) uniform Push {
   uint inflow_links;
   float dt;
   float ring;
-  float pad0, pad1;
+  uint views;        // views of this leg the blood is drawn into (splat.glsl)
+  uint pad;
 } push;
 
 const float kPi = 3.14159265358979;
+
+// the views of this leg this frame (its own view, its close-ups) and the frame's splat words
+#define SPLAT_VIEWS_BINDING 16
+#define SPLAT_WORDS_BINDING 17
+#include "splat.glsl"
 
 float hash01(uint a, uint b) {
   uint h = a * 0x9E3779B9u ^ (b + 0x7F4A7C15u + (a << 6) + (a >> 2));
@@ -232,7 +238,9 @@ bool step(uint i) {
   float theta = 2.0 * kPi * hash01(p.id, 7u);
   float rho = 0.75 * sqrt(hash01(p.id, 11u));
   vec2 off = vein_section(theta, area.x, area.y, push.ring) * rho;
-  positions[i] = vec4(centre + fr.n.xyz * off.x + fr.b.xyz * off.y, p.age);
+  vec3 at = centre + fr.n.xyz * off.x + fr.b.xyz * off.y;
+  positions[i] = vec4(at, p.age);
+  for (uint v = 0u; v < push.views; ++v) splat_sphere(views[v], at, p.age);
   return false;
 }
 

@@ -1,5 +1,5 @@
 #version 450
-// The blood particles rasterized by splat.comp, into the frame: a shaded sphere surface and its
+// The blood particles rasterized by splat.glsl (in particles.comp), into the frame: a shaded sphere surface and its
 // depth where a particle is nearest, so that tissue in front hides it and the translucent vein
 // walls drawn afterwards lie over it. Colour by time in the leg: fresh blood bright red, blood
 // that has lingered for a minute dark and purple, so stagnant "used" blood stands out.
@@ -7,11 +7,12 @@
 layout(std430, set = 0, binding = 0) readonly buffer Splat { uint splat[]; };
 
 layout(push_constant) uniform Push {
-  float depth_near;   // as splat.comp coded it
+  float depth_near;   // as splat.glsl coded it
   float depth_range;
   float p10;          // projection: clip depth = p10 + p14 / view depth
   float p14;
   uint frame_width;
+  uint base;          // the first word of this view's region (legs' views, close-ups)
 } push;
 
 layout(location = 0) out vec4 out_color;
@@ -19,7 +20,7 @@ layout(location = 0) out vec4 out_color;
 const float kDepthCodes = 262143.0;
 
 void main() {
-  uint word = splat[uint(gl_FragCoord.y) * push.frame_width + uint(gl_FragCoord.x)];
+  uint word = splat[push.base + uint(gl_FragCoord.y) * push.frame_width + uint(gl_FragCoord.x)];
   if (word == 0xffffffffu) discard;
   float depth = push.depth_near + float(word >> 14) / kDepthCodes * push.depth_range;
   float age = float((word >> 8) & 63u);

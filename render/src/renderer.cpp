@@ -195,18 +195,16 @@ std::uint32_t half_bits(double value) {
 }
 std::uint32_t half_pair(double a, double b) { return half_bits(a) | (half_bits(b) << 16); }
 
-// push constants of splat.comp and splat.frag (the shaders' layouts)
-struct SplatPush {
+// a view the blood is drawn into (shaders/splat.glsl's SplatView) and splat.frag's push constants
+struct SplatView {
   float view_projection[16];
   float radius, pixels_per_metre, depth_near, depth_range;
   std::int32_t viewport[4];
-  std::uint32_t frame_width, count;
-  float min_radius_px;
-  std::uint32_t pad;
+  std::uint32_t base, frame_width, pad[2];
 };
 struct CompositePush {
   float depth_near, depth_range, p10, p14;
-  std::uint32_t frame_width;
+  std::uint32_t frame_width, base;
 };
 
 // One view of a leg: its camera matrices and scales.
@@ -314,7 +312,7 @@ struct Renderer::Impl {
   enum StructureMark : std::uint8_t { kDrawn = 1, kFull = 2 };
   enum BufferSlot { kRest, kOut, kFrames, kPaths, kVessels, kBodies, kSegments, kValves, kAdjacency, kIndices, kSlots };
   enum ParticleSlot {
-    pParticles, pPositions, pSegmentInfo, pPortStart, pPorts, pPortFlow, pInflow, pCounters, pSegmentFlow, pCentres, pAxes, pPlaces, pSlots
+    pParticles, pPositions, pSegmentInfo, pPortStart, pPorts, pPortFlow, pInflow, pCounters, pSegmentFlow, pCentres, pAxes, pPlaces, pViews, pSlots
   };
   struct DrawRange {
     std::uint32_t first_index = 0, index_count = 0;
@@ -337,7 +335,6 @@ struct Renderer::Impl {
     std::vector<std::uint8_t> marks;     // per structure, this frame: kDrawn, kFull (no allocation per frame)
     std::vector<std::uint32_t> vertex_slot;  // each vertex of the geometry (structures in order): its place in the buffers
     VkDescriptorSet deform_set = VK_NULL_HANDLE, particle_set = VK_NULL_HANDLE;
-    std::array<VkDescriptorSet, 2> splat_set{};  // its positions into splat[0] (main views), splat[1] (insets)
     Buffer pbuf[pSlots];
     std::uint32_t particle_count = 0;
     std::uint32_t particle_frame = 0;
@@ -369,13 +366,15 @@ struct Renderer::Impl {
   // the deformation: one pipeline per tissue kind that moves (a CPU device runs every branch of a
   // shader for every vertex, so one shader for all kinds paid for all of them), then the normals
   std::array<VkPipeline, kKinds + 1> deform_pipelines{};  // [0]: normals, [k]: positions of kind k
-  VkDescriptorSetLayout particle_set_layout = VK_NULL_HANDLE, splat_set_layout = VK_NULL_HANDLE, composite_set_layout = VK_NULL_HANDLE;
-  VkPipelineLayout particle_layout = VK_NULL_HANDLE, splat_layout = VK_NULL_HANDLE, composite_layout = VK_NULL_HANDLE;
-  VkPipeline particle_compute = VK_NULL_HANDLE, splat_pipeline = VK_NULL_HANDLE, composite_pipeline = VK_NULL_HANDLE;
-  // the blood as the compute rasterizer leaves it: one word per pixel of the frame, for the legs'
-  // views [0] and the close-ups [1] (which lie over the legs' views)
-  std::array<Buffer, 2> splat;
-  std::array<VkDescriptorSet, 2> composite_set{};
+  VkDescriptorSetLayout particle_set_layout = VK_NULL_HANDLE, composite_set_layout = VK_NULL_HANDLE;
+  VkPipelineLayout particle_layout = VK_NULL_HANDLE, composite_layout = VK_NULL_HANDLE;
+  VkPipeline particle_compute = VK_NULL_HANDLE, composite_pipeline = VK_NULL_HANDLE;
+  // the blood as the compute rasterizer leaves it: one word per pixel of the frame for the legs'
+  // views, then one per pixel for the close-ups (which lie over the legs' views)
+  Buffer splat;
+  VkDescriptorSet composite_set = VK_NULL_HANDLE;
+  static constexpr std::size_t kMaxViews = 2;  // of one leg in a frame: its own view and a close-up
+  static constexpr std::uint32_t kViewsBinding = 16;  // particles.comp's SPLAT_VIEWS_BINDING
   FrameTimings timings;
 
   Leg& leg(std::size_t slot, const char* what) {
@@ -530,13 +529,13 @@ struct Renderer::Impl {
         release_leg(l);
         release_particles(l);
       }
-      for (VkPipeline p : {particle_compute, splat_pipeline, composite_pipeline})
+      for (VkPipeline p : {particle_compute, composite_pipeline})
         if (p) vkDestroyPipeline(device, p, nullptr);
-      for (VkPipelineLayout l : {particle_layout, splat_layout, composite_layout})
+      for (VkPipelineLayout l : {particle_layout, composite_layout})
         if (l) vkDestroyPipelineLayout(device, l, nullptr);
-      for (VkDescriptorSetLayout l : {particle_set_layout, splat_set_layout, composite_set_layout})
+      for (VkDescriptorSetLayout l : {particle_set_layout, composite_set_layout})
         if (l) vkDestroyDescriptorSetLayout(device, l, nullptr);
-      for (Buffer& b : splat) free_buffer(b);
+      free_buffer(splat);
       for (VkPipeline p : deform_pipelines)
         if (p) vkDestroyPipeline(device, p, nullptr);
       if (compute_layout) vkDestroyPipelineLayout(device, compute_layout, nullptr);
@@ -603,9 +602,14 @@ struct Renderer::Impl {
     l.particle_count = 0;
   }
 
-  VkDescriptorSetLayout storage_layout(std::uint32_t count, VkShaderStageFlags stages) {
+  // `count` buffers, storage buffers but for binding `uniform` (a uniform buffer, if any)
+  static constexpr std::uint32_t kNoUniform = ~0u;
+  static VkDescriptorType buffer_type(std::uint32_t binding, std::uint32_t uniform) {
+    return binding == uniform ? VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+  }
+  VkDescriptorSetLayout storage_layout(std::uint32_t count, VkShaderStageFlags stages, std::uint32_t uniform = kNoUniform) {
     std::vector<VkDescriptorSetLayoutBinding> b(count);
-    for (std::uint32_t i = 0; i < count; ++i) b[i] = {i, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, stages, nullptr};
+    for (std::uint32_t i = 0; i < count; ++i) b[i] = {i, buffer_type(i, uniform), 1, stages, nullptr};
     VkDescriptorSetLayoutCreateInfo li{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
     li.bindingCount = count;
     li.pBindings = b.data();
@@ -624,7 +628,7 @@ struct Renderer::Impl {
     return set;
   }
 
-  void write_set(VkDescriptorSet set, const std::vector<VkBuffer>& bufs) {
+  void write_set(VkDescriptorSet set, const std::vector<VkBuffer>& bufs, std::uint32_t uniform = kNoUniform) {
     std::vector<VkDescriptorBufferInfo> infos(bufs.size());
     std::vector<VkWriteDescriptorSet> writes(bufs.size());
     for (std::size_t i = 0; i < bufs.size(); ++i) {
@@ -633,34 +637,29 @@ struct Renderer::Impl {
       writes[i].dstSet = set;
       writes[i].dstBinding = static_cast<std::uint32_t>(i);
       writes[i].descriptorCount = 1;
-      writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+      writes[i].descriptorType = buffer_type(static_cast<std::uint32_t>(i), uniform);
       writes[i].pBufferInfo = &infos[i];
     }
     vkUpdateDescriptorSets(device, static_cast<std::uint32_t>(writes.size()), writes.data(), 0, nullptr);
   }
 
   void create_particle_pipelines() {
-    particle_set_layout = storage_layout(16, VK_SHADER_STAGE_COMPUTE_BIT);
-    splat_set_layout = storage_layout(2, VK_SHADER_STAGE_COMPUTE_BIT);
+    // the views the blood is drawn into are a uniform buffer: every invocation reads the same
+    // numbers (a CPU device loads a storage buffer's lane by lane)
+    particle_set_layout = storage_layout(18, VK_SHADER_STAGE_COMPUTE_BIT, kViewsBinding);
     composite_set_layout = storage_layout(1, VK_SHADER_STAGE_FRAGMENT_BIT);
-    for (Leg& l : legs) {
-      l.particle_set = allocate_set(particle_set_layout);
-      for (VkDescriptorSet& set : l.splat_set) set = allocate_set(splat_set_layout);
-    }
+    for (Leg& l : legs) l.particle_set = allocate_set(particle_set_layout);
     particle_layout = pipeline_layout(&particle_set_layout, VK_SHADER_STAGE_COMPUTE_BIT, 32);
     particle_compute = compute_pipeline("particles.comp.spv", particle_layout);
-    splat_layout = pipeline_layout(&splat_set_layout, VK_SHADER_STAGE_COMPUTE_BIT, sizeof(SplatPush));
-    splat_pipeline = compute_pipeline("splat.comp.spv", splat_layout);
     composite_layout = pipeline_layout(&composite_set_layout, VK_SHADER_STAGE_FRAGMENT_BIT, sizeof(CompositePush));
     const VkPipelineVertexInputStateCreateInfo none{VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
     composite_pipeline = graphics_pipeline("splat.vert.spv", "splat.frag.spv", none, composite_layout, true, false);
-    const VkDeviceSize words = static_cast<VkDeviceSize>(options.width) * static_cast<VkDeviceSize>(options.height) * 4;
-    for (std::size_t k = 0; k < splat.size(); ++k) {
-      splat[k] = make_static(nullptr, words, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT);
-      composite_set[k] = allocate_set(composite_set_layout);
-      write_set(composite_set[k], {splat[k].buffer});
-    }
+    splat = make_static(nullptr, 2 * frame_pixels() * 4, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT);
+    composite_set = allocate_set(composite_set_layout);
+    write_set(composite_set, {splat.buffer});
   }
+
+  VkDeviceSize frame_pixels() const { return static_cast<VkDeviceSize>(options.width) * static_cast<VkDeviceSize>(options.height); }
 
   void create_overlay_pipeline() {
     VkSamplerCreateInfo si{VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO};
@@ -724,13 +723,14 @@ struct Renderer::Impl {
   }
 
   void create_compute() {
-    // one pool for every leg's four sets (deformation, particle transport, blood into the two
-    // splat buffers), the two composite sets and the overlay's font atlases
-    VkDescriptorPoolSize sizes[2] = {{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, static_cast<std::uint32_t>(kMaxLegs) * (kIndices + 16 + 2 * 2) + 2},
+    // one pool for every leg's two sets (deformation, particle transport with the blood's
+    // rasterization), the blood's composite set and the overlay's font atlases
+    VkDescriptorPoolSize sizes[3] = {{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, static_cast<std::uint32_t>(kMaxLegs) * (kIndices + 17) + 1},
+                                     {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, static_cast<std::uint32_t>(kMaxLegs)},
                                      {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 2}};
     VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-    pi.maxSets = static_cast<std::uint32_t>(kMaxLegs) * 4 + 2 + 1;
-    pi.poolSizeCount = 2;
+    pi.maxSets = static_cast<std::uint32_t>(kMaxLegs) * 2 + 1 + 1;
+    pi.poolSizeCount = 3;
     pi.pPoolSizes = sizes;
     CP_VK(vkCreateDescriptorPool(device, &pi, nullptr, &descriptor_pool));
     set_layout = storage_layout(kIndices, VK_SHADER_STAGE_COMPUTE_BIT);
@@ -1119,14 +1119,13 @@ struct Renderer::Impl {
   void read_timings() {
     timings = {};
     if (!timestamps) return;
-    CP_VK(vkGetQueryPoolResults(device, timestamps, 0, 6, 6 * sizeof(std::uint64_t), stamp_values.data(), sizeof(std::uint64_t),
+    CP_VK(vkGetQueryPoolResults(device, timestamps, 0, 5, 5 * sizeof(std::uint64_t), stamp_values.data(), sizeof(std::uint64_t),
                                 VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT));
     auto ms = [&](int a, int b) { return static_cast<double>(stamp_values[std::size_t(b)] - stamp_values[std::size_t(a)]) * timestamp_ns * 1e-6; };
     timings.particles_ms = ms(0, 1);
     timings.deform_ms = ms(1, 2);
-    timings.draw_ms = ms(2, 4);
-    timings.blood_ms = ms(2, 3);
-    timings.readback_ms = ms(4, 5);
+    timings.draw_ms = ms(2, 3);
+    timings.readback_ms = ms(3, 4);
   }
 
   // a state's deformation tables (muscle shortening, segment areas, valve states) into a leg's
@@ -1143,7 +1142,8 @@ struct Renderer::Impl {
 
   // particle transport over dt for one leg (after write_frame_tables for the same state): its flow
   // tables into their mapped buffers, then the dispatch (recorded into the open command buffer)
-  void record_particles(Leg& l, const anatomy::State& state, double dt) {
+  // (dt 0: the particles stay, are placed and drawn; their random choices do not advance)
+  void record_particles(Leg& l, const anatomy::State& state, double dt, std::span<const SplatView> views = {}) {
     const anatomy::Model& m = *l.model;
     // each port's flow out of its segment, and each segment's flow as A + f B between its
     // junctions (A: what enters at the distal end; B: what leaves at the proximal end less A and
@@ -1190,11 +1190,15 @@ struct Renderer::Impl {
             VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, particle_compute);
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, particle_layout, 0, 1, &l.particle_set, 0, nullptr);
+    if (views.size() > kMaxViews) throw RenderError(fmt::format("render: a leg is drawn in {} views; at most {}", views.size(), kMaxViews));
+    if (!views.empty()) std::memcpy(l.pbuf[pViews].mapped, views.data(), views.size_bytes());
+    if (dt > 0) ++l.particle_frame;
     struct {
       std::uint32_t count, frame, inject, links;
-      float dt, ring, pad0, pad1;
-    } pc{l.particle_count, ++l.particle_frame, inject, static_cast<std::uint32_t>(m.inflows.size()), static_cast<float>(dt),
-         static_cast<float>(anatomy::kVeinRing), 0, 0};
+      float dt, ring;
+      std::uint32_t views, pad;
+    } pc{l.particle_count, l.particle_frame, inject, static_cast<std::uint32_t>(m.inflows.size()), static_cast<float>(dt),
+         static_cast<float>(anatomy::kVeinRing), static_cast<std::uint32_t>(views.size()), 0};
     vkCmdPushConstants(cmd, particle_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(pc), &pc);
     vkCmdDispatch(cmd, (l.particle_count + 63) / 64, 1, 1);
   }
@@ -1204,29 +1208,26 @@ struct Renderer::Impl {
   // visible on a projector
   static float blood_radius(const View& v, float asked_m) { return asked_m > 0 ? asked_m : std::max(0.00045f, 0.75f * v.metres_per_pixel); }
 
-  // a leg's blood into a splat buffer (compute, before the render pass)
-  void record_splat(const Leg& l, const Camera& camera, const std::array<int, 4>& viewport, float blood_radius_m, std::size_t target) {
+  // a view of a leg for the blood's rasterization, into region `region` of the splat words (0:
+  // the legs' views, 1: the close-ups)
+  SplatView splat_view(const Camera& camera, const std::array<int, 4>& viewport, float blood_radius_m, std::uint32_t region) const {
     const View v = make_view(camera, viewport);
-    SplatPush push{};
-    std::memcpy(push.view_projection, v.view_projection.data(), sizeof(push.view_projection));
-    push.radius = blood_radius(v, blood_radius_m);
-    push.pixels_per_metre = v.pixels_per_metre;
-    push.depth_near = v.depth_near;
-    push.depth_range = v.depth_range;
-    for (std::size_t k = 0; k < 4; ++k) push.viewport[k] = viewport[k];
-    push.frame_width = static_cast<std::uint32_t>(options.width);
-    push.count = l.particle_count;
-    push.min_radius_px = 0.5f;
-    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, splat_pipeline);
-    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, splat_layout, 0, 1, &l.splat_set[target], 0, nullptr);
-    vkCmdPushConstants(cmd, splat_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push), &push);
-    vkCmdDispatch(cmd, (l.particle_count + 63) / 64, 1, 1);
+    SplatView s{};
+    std::memcpy(s.view_projection, v.view_projection.data(), sizeof(s.view_projection));
+    s.radius = blood_radius(v, blood_radius_m);
+    s.pixels_per_metre = v.pixels_per_metre;
+    s.depth_near = v.depth_near;
+    s.depth_range = v.depth_range;
+    for (std::size_t k = 0; k < 4; ++k) s.viewport[k] = viewport[k];
+    s.base = static_cast<std::uint32_t>(region * frame_pixels());
+    s.frame_width = static_cast<std::uint32_t>(options.width);
+    return s;
   }
 
-  // one leg into its viewport: opaque tissue, the blood (from splat buffer `target`), then
-  // translucent layers from the inside out (valves, veins, skin)
+  // one leg into its viewport: opaque tissue, the blood (from region `region` of the splat words),
+  // then translucent layers from the inside out (valves, veins, skin)
   void record_leg_draw(const Leg& l, const Camera& camera, const std::array<int, 4>& viewport, std::uint32_t tissues = 0x3f,
-                       float skin_opacity = 0.16f, bool lod = false, std::size_t target = 0) {
+                       float skin_opacity = 0.16f, bool lod = false, std::uint32_t region = 0) {
     const VkViewport vp{static_cast<float>(viewport[0]), static_cast<float>(viewport[1]), static_cast<float>(viewport[2]),
                         static_cast<float>(viewport[3]), 0, 1};
     const VkRect2D scissor{{viewport[0], viewport[1]}, {static_cast<std::uint32_t>(viewport[2]), static_cast<std::uint32_t>(viewport[3])}};
@@ -1240,8 +1241,9 @@ struct Renderer::Impl {
     for (int pass = 0; pass < 2; ++pass) {
       if (pass == 1 && l.particle_count > 0) {
         vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, composite_pipeline);
-        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, composite_layout, 0, 1, &composite_set[target], 0, nullptr);
-        const CompositePush push{view.depth_near, view.depth_range, view.projection[10], view.projection[14], static_cast<std::uint32_t>(options.width)};
+        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, composite_layout, 0, 1, &composite_set, 0, nullptr);
+        const CompositePush push{view.depth_near, view.depth_range, view.projection[10], view.projection[14], static_cast<std::uint32_t>(options.width),
+                                 static_cast<std::uint32_t>(region * frame_pixels())};
         vkCmdPushConstants(cmd, composite_layout, VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(push), &push);
         // only where the veins (padded by what they can swell) can appear: the blood is in them
         std::array<float, 4> rect{1e9f, 1e9f, -1e9f, -1e9f};
@@ -1666,6 +1668,7 @@ void Renderer::set_particles(const anatomy::State& state, std::size_t count, std
   l.pbuf[Impl::pCentres] = d.upload(centres, kStorage);
   l.pbuf[Impl::pAxes] = d.upload(axes, kStorage);
   l.pbuf[Impl::pPlaces] = d.upload(places, kStorage);
+  l.pbuf[Impl::pViews] = d.make_buffer(Impl::kMaxViews * sizeof(SplatView), VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT);
   l.pbuf[Impl::pInflow] = d.make_buffer(m.inflows.size() * 8, kStorage);
   l.pbuf[Impl::pCounters] = d.make_buffer(16, kStorage);
   std::memset(l.pbuf[Impl::pCounters].mapped, 0, 16);
@@ -1674,8 +1677,8 @@ void Renderer::set_particles(const anatomy::State& state, std::size_t count, std
                                l.pbuf[Impl::pSegmentInfo].buffer, l.pbuf[Impl::pPortStart].buffer, l.pbuf[Impl::pPorts].buffer,
                                l.pbuf[Impl::pPortFlow].buffer, l.pbuf[Impl::pInflow].buffer, l.pbuf[Impl::pCounters].buffer,
                                l.pbuf[Impl::pSegmentFlow].buffer, l.pbuf[Impl::pCentres].buffer, l.pbuf[Impl::pAxes].buffer,
-                               l.pbuf[Impl::pPlaces].buffer});
-  for (std::size_t k = 0; k < d.splat.size(); ++k) d.write_set(l.splat_set[k], {l.pbuf[Impl::pPositions].buffer, d.splat[k].buffer});
+                               l.pbuf[Impl::pPlaces].buffer, l.pbuf[Impl::pViews].buffer, d.splat.buffer},
+              Impl::kViewsBinding);
   // the positions of the first frame, before any transport
   d.begin_commands();
   d.write_frame_tables(l, state);
@@ -1762,9 +1765,28 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
 
   d.begin_commands();
   d.stamp(0, true);
-  if (frame.particle_dt > 0)
-    for (std::size_t i = 0; i < d.leg_count; ++i)
-      if (d.legs[i].particle_count > 0) d.record_particles(d.legs[i], *states[i], frame.particle_dt);
+  // the blood: moved (by particle_dt), placed, and rasterized into the splat words of each view of
+  // its leg (its own view, its close-up) in the same dispatch
+  bool blood = false;
+  for (std::size_t i = 0; i < d.leg_count; ++i) blood = blood || d.legs[i].particle_count > 0;
+  if (blood) {
+    vkCmdFillBuffer(d.cmd, d.splat.buffer, 0, (frame.insets.empty() ? 1 : 2) * d.frame_pixels() * 4, 0xffffffffu);
+    d.barrier(VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
+    for (std::size_t i = 0; i < d.leg_count; ++i) {
+      if (d.legs[i].particle_count == 0) continue;
+      std::array<SplatView, Impl::kMaxViews> views{};
+      std::size_t n = 0;
+      views[n++] = d.splat_view(camera, leg_viewport(d.options.width, d.options.height, i, d.leg_count, frame.leg_top, frame.leg_bottom), 0, 0);
+      for (const Inset& inset : frame.insets) {
+        if (inset.slot != i) continue;
+        if (n == views.size()) throw RenderError(fmt::format("render: leg {} has more than {} close-up", i, Impl::kMaxViews - 1));
+        views[n++] = d.splat_view(inset.camera, inset.viewport, inset.blood_radius_m, 1);
+      }
+      d.record_particles(d.legs[i], *states[i], frame.particle_dt, std::span<const SplatView>(views.data(), n));
+    }
+    // the splat words -> the blood's composite in the render pass
+    d.barrier(VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
+  }
   d.stamp(1);
   d.barrier(VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
   // the previous frame's vertex reads before this frame's writes
@@ -1836,25 +1858,6 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
                 VK_ACCESS_VERTEX_ATTRIBUTE_READ_BIT | VK_ACCESS_SHADER_READ_BIT);
   }
   d.stamp(2);
-  // the blood, rasterized by compute into the splat buffers: the legs' views, then the close-ups
-  bool blood = false;
-  for (std::size_t i = 0; i < d.leg_count; ++i) blood = blood || d.legs[i].particle_count > 0;
-  if (blood) {
-    for (std::size_t k = 0; k < d.splat.size(); ++k)
-      if (k == 0 || !frame.insets.empty()) vkCmdFillBuffer(d.cmd, d.splat[k].buffer, 0, VK_WHOLE_SIZE, 0xffffffffu);
-    // the fill, and the particle positions written by the transport, before the splats
-    d.barrier(VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT | VK_ACCESS_SHADER_WRITE_BIT,
-              VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
-    for (std::size_t i = 0; i < d.leg_count; ++i)
-      if (d.legs[i].particle_count > 0)
-        d.record_splat(d.legs[i], camera, leg_viewport(d.options.width, d.options.height, i, d.leg_count, frame.leg_top, frame.leg_bottom), 0, 0);
-    for (const Inset& inset : frame.insets)
-      if (inset.slot < d.leg_count && d.legs[inset.slot].particle_count > 0) d.record_splat(d.legs[inset.slot], inset.camera, inset.viewport, inset.blood_radius_m, 1);
-    d.barrier(VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
-  }
-
-  d.stamp(3);
-
   VkClearValue clear[3];
   clear[0].color = {{0.955f, 0.955f, 0.965f, 1.0f}};  // a neutral, projector-friendly background
   clear[1].depthStencil = {1.0f, 0};
@@ -1889,13 +1892,13 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
   }
   if (frame.overlay) d.record_overlay(*frame.overlay);
   vkCmdEndRenderPass(d.cmd);
-  d.stamp(4);
+  d.stamp(3);
   VkBufferImageCopy copy{};
   copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
   copy.imageExtent = {static_cast<std::uint32_t>(d.options.width), static_cast<std::uint32_t>(d.options.height), 1};
   VkImage source = d.samples == VK_SAMPLE_COUNT_1_BIT ? d.color_ms.image : d.resolve.image;
   vkCmdCopyImageToBuffer(d.cmd, source, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, d.readback.buffer, 1, &copy);
-  d.stamp(5);
+  d.stamp(4);
   d.barrier(VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT | VK_ACCESS_SHADER_WRITE_BIT,
             VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
   d.submit_and_wait();

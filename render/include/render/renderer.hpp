@@ -64,10 +64,9 @@ struct FontAtlas;
 /// How long the GPU spent on each part of the last frame (ms), from timestamps; all zero where the
 /// device has none.
 struct FrameTimings {
-  double particles_ms = 0;  ///< particle transport (compute)
+  double particles_ms = 0;  ///< particle transport, placement and the blood's rasterization (compute)
   double deform_ms = 0;     ///< deformation and normals (compute)
   double draw_ms = 0;       ///< tissue, blood and overlay drawing, multisample resolve
-  double blood_ms = 0;      ///< of draw_ms: the blood's compute rasterization (splat)
   double readback_ms = 0;   ///< copy of the image into host memory
 };
 
