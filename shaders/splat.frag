@@ -24,13 +24,22 @@ void main() {
   if (word == 0xffffffffu) discard;
   float depth = push.depth_near + float(word >> 14) / kDepthCodes * push.depth_range;
   float age = float((word >> 8) & 63u);
-  vec2 corner = (vec2(float((word >> 4) & 15u), float(word & 15u)) + 0.5) / 8.0 - 1.0;
-  corner.y = -corner.y;  // y up
-  float z = sqrt(max(1.0 - dot(corner, corner), 0.0));
-  vec3 n = normalize(vec3(corner, z + 1e-4));
-  float light = 0.35 + 0.65 * max(dot(n, normalize(vec3(0.4, 0.5, 0.75))), 0.0);
+  float light, shine;
+  if ((word & 255u) == 0u) {
+    // a whole sphere under a pixel: the averages over its disc of the terms below (diffuse: the
+    // mean normal is (0, 0, 2/3), so 0.35 + 0.65 * 2/3 * 0.76; highlight: the mean of n.z^24 is 1/13)
+    light = 0.68;
+    shine = 0.25 / 13.0;
+  } else {
+    vec2 corner = (vec2(float((word >> 4) & 15u), float(word & 15u)) + 0.5) / 8.0 - 1.0;
+    corner.y = -corner.y;  // y up
+    float z = sqrt(max(1.0 - dot(corner, corner), 0.0));
+    vec3 n = normalize(vec3(corner, z + 1e-4));
+    light = 0.35 + 0.65 * max(dot(n, normalize(vec3(0.4, 0.5, 0.75))), 0.0);
+    shine = 0.25 * pow(max(n.z, 0.0), 24.0);
+  }
   float used = clamp(age / 60.0, 0.0, 1.0);
   vec3 fresh = vec3(0.95, 0.12, 0.10), old = vec3(0.38, 0.04, 0.22);
-  out_color = vec4(mix(fresh, old, used) * light + vec3(0.25) * pow(max(n.z, 0.0), 24.0), 1.0);
+  out_color = vec4(mix(fresh, old, used) * light + vec3(shine), 1.0);
   gl_FragDepth = clamp(push.p10 + push.p14 / depth, 0.0, 1.0);
 }

@@ -9,6 +9,9 @@
 //
 // Word: depth (18 bits: view depth within [depth_near, depth_near + depth_range]) << 14 |
 //       age (6 bits, 0..63 s) << 8 | sphere x (4 bits) << 4 | sphere y (4 bits); 0xffffffff: empty.
+// Sphere x = y = 0 stands for the whole sphere: a sphere under a pixel's radius is shaded as its
+// average (one sample at the pixel's centre made single particles flicker between highlight and
+// shadow).
 // The including shader defines SPLAT_VIEWS_BINDING and SPLAT_WORDS_BINDING, the bindings of the
 // views and of the words (set 0).
 
@@ -40,6 +43,7 @@ void splat_sphere(SplatView v, vec3 position, float age_s) {
   ivec2 lo = min(max(ivec2(ceil(centre - r - 0.5)), v.viewport.xy), own);
   ivec2 hi = max(min(ivec2(floor(centre + r - 0.5)), v.viewport.xy + v.viewport.zw - 1), own);
   uint age = uint(clamp(age_s, 0.0, 63.0));
+  bool whole = r < 1.0;
   float inv_r = 1.0 / r;
   for (int y = lo.y; y <= hi.y; ++y) {
     for (int x = lo.x; x <= hi.x; ++x) {
@@ -50,7 +54,7 @@ void splat_sphere(SplatView v, vec3 position, float age_s) {
       // the sphere's front surface at this pixel, nearer than its centre by up to a radius
       float depth = w - v.scale.x * sqrt(1.0 - d2);
       float code = clamp((depth - v.scale.z) / v.scale.w, 0.0, 1.0) * kDepthCodes;
-      uvec2 q = uvec2(clamp(floor((d * 0.5 + 0.5) * 16.0), 0.0, 15.0));
+      uvec2 q = whole ? uvec2(0u) : uvec2(clamp(floor((d * 0.5 + 0.5) * 16.0), 1.0, 15.0));
       uint word = (uint(code) << 14) | (age << 8) | (q.x << 4) | q.y;
       atomicMin(splat[v.target.x + uint(y) * v.target.y + uint(x)], word);
     }
