@@ -22,44 +22,37 @@ PathFrame frame_at(uint path, float s) {
   return f;
 }
 
-vec2 collapse_shape(float theta, float alpha) {
-  float widen = 1.0 + 0.45 * (1.0 - alpha);
-  float pinch = clamp((0.5 - alpha) / 0.5, 0.0, 0.85);
-  float c = cos(theta), s = sin(theta);
-  return vec2(widen * c, s * (1.0 - pinch * (1.0 - c * c)));
-}
-
-vec2 vein_section(float theta, float area, float area_ref, float n) {
+// A section collapsing below its reference area (alpha = area / area_ref < 1): wider (widen),
+// pinched in the middle into a dumbbell (pinch), and as deep as keeps its area (depth, times the
+// reference radius): the unit shape (widen cos, sin (1 - pinch (1 - cos^2))) scaled by (1, depth).
+// The ring polygon's area of the unit shape is in closed form: the sum over the ring of the cross
+// products reduces to it for rings of five or more vertices (the CPU reference sums it).
+vec3 collapse_params(float area, float area_ref, float n) {
   float alpha = area / area_ref;
-  if (alpha >= 1.0) {
-    float poly = 0.5 * n * sin(2.0 * kPi / n);
-    float r = sqrt(area / poly);
-    return vec2(r * cos(theta), r * sin(theta));
-  }
-  float r0 = sqrt(area_ref / kPi);
-  // area of the ring polygon of the unit collapse shape, in closed form: the sum over the ring of
-  // the cross products reduces to this for rings of five or more vertices (the CPU reference sums it)
   float widen = 1.0 + 0.45 * (1.0 - alpha);
   float pinch = clamp((0.5 - alpha) / 0.5, 0.0, 0.85);
   float poly = 0.5 * widen * n * sin(2.0 * kPi / n) * (1.0 - 0.75 * pinch);
-  vec2 p = collapse_shape(theta, alpha);
-  float depth = area / (r0 * r0 * poly);
-  return vec2(r0 * p.x, r0 * depth * p.y);
+  return vec3(widen, pinch, area / (area_ref / kPi * poly));
+}
+
+vec2 vein_section(float theta, float area, float area_ref, float n) {
+  float c = cos(theta), s = sin(theta);
+  if (area >= area_ref) {
+    float poly = 0.5 * n * sin(2.0 * kPi / n);
+    return sqrt(area / poly) * vec2(c, s);
+  }
+  vec3 k = collapse_params(area, area_ref, n);
+  return sqrt(area_ref / kPi) * vec2(k.x * c, k.z * s * (1.0 - k.y * (1.0 - c * c)));
 }
 
 // the direction of d(vein_section)/d(theta): the section's tangent, for its outward normal
 // (tangent.y, -tangent.x) in the (n, b) plane
 vec2 vein_section_tangent(float theta, float area, float area_ref, float n) {
-  float alpha = area / area_ref;
   float c = cos(theta), s = sin(theta);
-  if (alpha >= 1.0) return vec2(-s, c);
-  // collapse_shape's derivative: x = widen cos, y = depth (sin - pinch sin^3)
-  float widen = 1.0 + 0.45 * (1.0 - alpha);
-  float pinch = clamp((0.5 - alpha) / 0.5, 0.0, 0.85);
-  float r0 = sqrt(area_ref / kPi);
-  float poly = 0.5 * widen * n * sin(2.0 * kPi / n) * (1.0 - 0.75 * pinch);
-  float depth = area / (r0 * r0 * poly);
-  return vec2(-widen * s, depth * c * (1.0 - 3.0 * pinch * s * s));
+  if (area >= area_ref) return vec2(-s, c);
+  // the unit shape's derivative: x = widen cos, y = depth (sin - pinch sin^3)
+  vec3 k = collapse_params(area, area_ref, n);
+  return vec2(-k.x * s, k.z * c * (1.0 - 3.0 * k.y * s * s));
 }
 
 // per-vein area and reference area of a vessel at fraction t: linear between segment centres

@@ -88,10 +88,14 @@ ParticleNetwork make_particle_network(const Model& model) {
   return n;
 }
 
-std::vector<Particle> initial_particles(const State& st, std::size_t count) {
+double particle_volume(const State& state, std::size_t count) {
   double total = 0;
-  for (double v : st.volume_m3) total += v;
-  const double per = total / static_cast<double>(std::max<std::size_t>(count, 1));
+  for (double v : state.volume_m3) total += v;
+  return total / static_cast<double>(std::max<std::size_t>(count, 1));
+}
+
+std::vector<Particle> initial_particles(const State& st, std::size_t count) {
+  const double per = particle_volume(st, count);
   std::vector<Particle> out(count);
   std::size_t seg = 0;
   double below = 0;
@@ -112,11 +116,8 @@ std::vector<Particle> initial_particles(const State& st, std::size_t count) {
 
 ParticleTransport::ParticleTransport(const Model& model, const State& st, std::size_t count)
     : model_(model), network_(make_particle_network(model)), particles_(initial_particles(st, count)),
-      link_share_(inflow_link_shares(model)), crossings_(model.edges.size(), 0), backward_(model.edges.size(), 0) {
-  double total = 0;
-  for (double v : st.volume_m3) total += v;
-  volume_per_particle_ = total / static_cast<double>(std::max<std::size_t>(count, 1));
-}
+      link_share_(inflow_link_shares(model)), crossings_(model.edges.size(), 0), backward_(model.edges.size(), 0),
+      volume_per_particle_(particle_volume(st, count)) {}
 
 double ParticleTransport::vessel_t(const Particle& p) const {
   if (p.segment < 0) return 1.0;

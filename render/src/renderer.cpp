@@ -342,10 +342,13 @@ struct Renderer::Impl {
     double inflow_owed = 0;
     std::vector<double> link_share;  // each inflow link's share of its bed
     // the particle network's ports as the GPU holds them (each segment's distal-end ports, then
-    // proximal-end, then part-way): edge, the sign that makes its flow "out of the segment", the
-    // segment and the group (0 distal, 1 proximal, 2 part-way); each segment's vein count
-    std::vector<std::uint32_t> port_edge, port_segment, port_group;
-    std::vector<float> port_sign, segment_veins;
+    // proximal-end, then part-way): edge, segment, group (0 distal, 1 proximal, 2 part-way) and
+    // the sign that makes the edge's flow "out of the segment"
+    struct HostPort {
+      std::uint32_t edge, segment, group;
+      double sign;
+    };
+    std::vector<HostPort> host_ports;
   };
   std::array<Leg, kMaxLegs> legs;
   std::size_t leg_count = 0;
@@ -1151,22 +1154,23 @@ struct Renderer::Impl {
     auto* port_flow = static_cast<float*>(l.pbuf[pPortFlow].mapped);
     auto* segment_flow = static_cast<float*>(l.pbuf[pSegmentFlow].mapped);
     const auto* areas = static_cast<const float*>(l.buffers[kSegments].mapped);  // write_frame_tables: (centre t, area per vein, ...)
-    const std::size_t segments = l.segment_veins.size();
+    const std::size_t segments = m.segments.size();
     enter.assign(segments, 0.0);
     leave.assign(segments, 0.0);
     added.assign(segments, 0.0);
-    for (std::size_t k = 0; k < l.port_edge.size(); ++k) {
-      const double q = state.edge_flow_m3_s[l.port_edge[k]] * l.port_sign[k];
+    for (std::size_t k = 0; k < l.host_ports.size(); ++k) {
+      const Leg::HostPort& hp = l.host_ports[k];
+      const double q = state.edge_flow_m3_s[hp.edge] * hp.sign;
       port_flow[k] = static_cast<float>(q);
-      const std::size_t seg = l.port_segment[k];
-      if (l.port_group[k] == 0) enter[seg] -= q;
-      else if (l.port_group[k] == 1) leave[seg] += q;
+      const std::size_t seg = hp.segment;
+      if (hp.group == 0) enter[seg] -= q;
+      else if (hp.group == 1) leave[seg] += q;
       else added[seg] -= q;
     }
     for (std::size_t seg = 0; seg < segments; ++seg) {
       segment_flow[4 * seg] = static_cast<float>(enter[seg]);
       segment_flow[4 * seg + 1] = static_cast<float>(leave[seg] - enter[seg] - added[seg]);
-      segment_flow[4 * seg + 2] = areas[4 * seg + 1] * l.segment_veins[seg];
+      segment_flow[4 * seg + 2] = areas[4 * seg + 1] * static_cast<float>(m.segments[seg].count);
       segment_flow[4 * seg + 3] = 0.0f;
     }
     auto* inflow = static_cast<float*>(l.pbuf[pInflow].mapped);
@@ -1594,9 +1598,7 @@ void Renderer::set_particles(const anatomy::State& state, std::size_t count, std
   ps.reserve(count);
   for (const auto& p : anatomy::initial_particles(state, count))
     ps.push_back({static_cast<std::uint32_t>(p.segment), p.f, p.age_s, p.id});
-  double total = 0;
-  for (double v : state.volume_m3) total += v;
-  l.volume_per_particle = total / static_cast<double>(count);
+  l.volume_per_particle = anatomy::particle_volume(state, count);
   l.inflow_owed = 0;
   l.particle_frame = 0;
   l.link_share = anatomy::inflow_link_shares(m);
@@ -1634,10 +1636,7 @@ void Renderer::set_particles(const anatomy::State& state, std::size_t count, std
   // particle reaching one place reads only that place's ports
   std::vector<GpuPort> ports;
   std::vector<std::array<std::uint32_t, 4>> port_start;
-  l.port_edge.clear();
-  l.port_segment.clear();
-  l.port_group.clear();
-  l.port_sign.clear();
+  l.host_ports.clear();
   for (std::size_t seg = 0; seg + 1 < net.start.size(); ++seg) {
     std::array<std::uint32_t, 4> range{};
     for (std::uint32_t group = 0; group < 3; ++group) {
@@ -1646,17 +1645,12 @@ void Renderer::set_particles(const anatomy::State& state, std::size_t count, std
         const auto& p = net.ports[k];
         if ((p.end == 0 ? 0u : p.end == 1 ? 1u : 2u) != group) continue;
         ports.push_back({p.other, p.entry_f, p.at_f, 0});
-        l.port_edge.push_back(static_cast<std::uint32_t>(p.edge));
-        l.port_sign.push_back(p.forward ? 1.0f : -1.0f);
-        l.port_segment.push_back(static_cast<std::uint32_t>(seg));
-        l.port_group.push_back(group);
+        l.host_ports.push_back({static_cast<std::uint32_t>(p.edge), static_cast<std::uint32_t>(seg), group, p.forward ? 1.0 : -1.0});
       }
     }
     range[3] = static_cast<std::uint32_t>(ports.size());
     port_start.push_back(range);
   }
-  l.segment_veins.clear();
-  for (const auto& seg : m.segments) l.segment_veins.push_back(static_cast<float>(seg.count));
   constexpr VkBufferUsageFlags kStorage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
   l.particle_count = static_cast<std::uint32_t>(count);
   l.pbuf[Impl::pParticles] = d.upload(ps, kStorage);

@@ -14,6 +14,7 @@
 #include "anatomy/deform.hpp"
 #include "anatomy/geometry_io.hpp"
 #include "anatomy/geometry_vtk.hpp"
+#include "anatomy/particles.hpp"
 #include "anatomy/scenario.hpp"
 #include "anatomy/simulation.hpp"
 #include "anatomy/units.hpp"
@@ -214,9 +215,7 @@ TEST_CASE("over one raise the GPU particles through the popliteal vein carry the
   Simulation& sim = leg.sim;
   constexpr std::size_t kCount = 200000;
   r.set_particles(sim.state(), kCount);
-  double total = 0;
-  for (double v : sim.state().volume_m3) total += v;
-  const double per_particle = total / static_cast<double>(kCount);
+  const double per_particle = particle_volume(sim.state(), kCount);
   const Edge& edge = m.edges[std::size_t(m.valves[std::size_t(m.valve_index("popliteal-1"))].edge)];
   const int edge_index = m.valves[std::size_t(m.valve_index("popliteal-1"))].edge;
   // settle for a second, then count over one raise (20 s to 21 s), a particle step every two
@@ -428,8 +427,7 @@ TEST_CASE("GPU particles fill each vein as the simulation does, leaky saphenous 
     Simulation& sim = leg.sim;
     constexpr std::size_t kCount = 100000;
     r.set_particles(sim.state(), kCount);
-    double total = 0;
-    for (double v : sim.state().volume_m3) total += v;
+    const double per_particle = particle_volume(sim.state(), kCount);
     // three seconds of walking, a particle step per video frame (1/30 s)
     while (sim.state().time_s < 20.0 - 1e-9) {
       sim.step();
@@ -437,7 +435,7 @@ TEST_CASE("GPU particles fill each vein as the simulation does, leaky saphenous 
     }
     std::vector<double> carried(m.leg.vessels.size(), 0.0), simulated(m.leg.vessels.size(), 0.0);
     for (std::uint32_t seg : r.particle_segments())
-      if (seg != 0xffffffffu) carried[std::size_t(m.segments[seg].vessel)] += total / kCount;
+      if (seg != 0xffffffffu) carried[std::size_t(m.segments[seg].vessel)] += per_particle;
     for (std::size_t i = 0; i < m.segments.size(); ++i) simulated[std::size_t(m.segments[i].vessel)] += sim.state().volume_m3[i];
     for (std::size_t v = 0; v < simulated.size(); ++v) {
       if (simulated[v] < ml_to_m3(5.0)) continue;  // the larger veins: a few particles more or less matter little

@@ -60,6 +60,9 @@ struct ParticleNetwork {
 /// The ports of a model's network.
 ParticleNetwork make_particle_network(const Model& model);
 
+/// The blood volume (m^3) each of `count` particles stands for: a state's venous volume shared out.
+double particle_volume(const State& state, std::size_t count);
+
 /// `count` particles placed in proportion to a state's volumes (stratified), ages spread over 2 min.
 std::vector<Particle> initial_particles(const State& state, std::size_t count);
 
