@@ -1,21 +1,15 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
 // GPU deformation of the leg: the same maps as the CPU reference (anatomy/src/deform.cpp), one
-// invocation per vertex. The positions pass runs once per moving tissue kind (kStage = the kind,
-// vertices sorted by kind), so each dispatch carries only its own kind's code: a CPU device pays
-// for every branch a shader has. Then kStage = 0 recomputes smooth normals from the triangles
-// around each vertex (no atomics: a vertex -> triangles table built once, holding each triangle's
-// other two corners).
+// invocation per vertex. It runs once per moving tissue kind (kStage = the kind, vertices sorted by
+// kind), so each dispatch carries only its own kind's code: a CPU device pays for every branch a
+// shader has. Then normals.comp recomputes smooth normals from the triangles around each vertex.
+// Every table it gathers from is a uniform texel buffer: a CPU device loads a storage buffer's
+// gathered values lane by lane, and fetches texels as vectors.
 
 layout(local_size_x = 64) in;
-layout(constant_id = 0) const uint kStage = 0u;  // 0: normals; 1 muscle, 2 tendon, 3 skin, 4 vein, 5 valve: positions
+layout(constant_id = 0) const uint kStage = 1u;  // 1 muscle, 2 tendon, 3 skin, 4 vein, 5 valve
 
-struct VertexIn {
-  vec4 position;   // xyz, w = structure kind (0 bone, 1 muscle, 2 tendon, 3 skin, 4 vein, 5 valve)
-  vec4 normal;     // rest normal
-  vec4 a0;         // deformation attributes 0..3 (anatomy/geometry.hpp)
-  vec4 a1;         // attributes 4..7
-};
 struct PathFrame {
   vec4 c;
   vec4 t;
@@ -24,31 +18,40 @@ struct PathFrame {
   vec4 r;  // rx, ry
 };
 
-layout(std430, set = 0, binding = 0) readonly buffer Rest { VertexIn rest[]; };
-layout(std430, set = 0, binding = 1) buffer Out { vec4 out_position_normal[]; };  // positions, then normals
-layout(std430, set = 0, binding = 2) readonly buffer Frames { PathFrame frames[]; };
-layout(std430, set = 0, binding = 3) readonly buffer Paths { uvec2 paths[]; };            // (first frame, frame count)
-layout(std430, set = 0, binding = 4) readonly buffer Static { uvec4 vessels[]; };         // (first segment, segment count, veins, path)
-struct Body {
-  vec4 a;      // (shortening factor, first path, 0, 0)
-  vec4 pull;   // tendons: how far the proximal end is pulled (m)
-};
-layout(std430, set = 0, binding = 5) readonly buffer Bodies { Body bodies[]; };
-layout(std430, set = 0, binding = 6) readonly buffer Segments { vec4 segments[]; };       // (centre t, area per vein, reference, 0)
-layout(std430, set = 0, binding = 7) readonly buffer Valves { vec4 valves[]; };           // (zeta, incompetence, draw t, vessel)
-// two tables, of the full surfaces then of the simplified ones; each: per vertex offsets (n + 1),
-// then for each triangle around the vertex its other two corners, in order
-layout(std430, set = 0, binding = 8) readonly buffer Adjacency { uint adjacency[]; };
+// per vertex 4 texels: position (xyz, w = structure kind: 0 bone, 1 muscle, 2 tendon, 3 skin,
+// 4 vein, 5 valve), rest normal, deformation attributes 0..3 and 4..7 (anatomy/geometry.hpp)
+layout(set = 0, binding = 0) uniform samplerBuffer rest;
+layout(std430, set = 0, binding = 1) writeonly buffer Out { vec4 out_position[]; };
+// binding 2: the positions of Out as texels, for normals.comp
+layout(set = 0, binding = 3) uniform samplerBuffer frames_;     // PathFrame: 5 texels
+layout(set = 0, binding = 4) uniform usamplerBuffer paths_;     // (first frame, frame count)
+layout(set = 0, binding = 5) uniform usamplerBuffer vessels_;   // (first segment, segment count, veins, path)
+// per body 2 texels: (shortening factor, first path, 0, 0), the tendons' pull of their proximal end (m)
+layout(set = 0, binding = 6) uniform samplerBuffer bodies;
+layout(set = 0, binding = 7) uniform samplerBuffer segments_;   // (centre t, area per vein, reference, 0)
+layout(set = 0, binding = 8) uniform samplerBuffer valves;      // (zeta, incompetence, draw t, vessel)
+// binding 9: the vertex -> triangles tables, for normals.comp
+layout(std430, set = 0, binding = 10) writeonly buffer Normals { vec4 out_normal[]; };
 
 layout(push_constant) uniform Push {
   uint vertex_count;
   uint begin;  // this dispatch's vertices: [begin, end) (those that never move come first and are written once, at upload)
   uint end;
   uint ring;   // vertices around a vein
-  uint adjacency;  // normals: where the vertex -> triangles table used starts (full or simplified surfaces)
+  uint adjacency;  // (normals.comp)
 } push;
 
 const float kPi = 3.14159265358979;
+
+// the tables vessel.glsl reads
+PathFrame get_frame(uint k) {
+  int b = int(5u * k);
+  return PathFrame(texelFetch(frames_, b), texelFetch(frames_, b + 1), texelFetch(frames_, b + 2), texelFetch(frames_, b + 3),
+                   texelFetch(frames_, b + 4));
+}
+uvec2 get_path(uint k) { return texelFetch(paths_, int(k)).xy; }
+uvec4 get_vessel(uint k) { return texelFetch(vessels_, int(k)); }
+vec4 get_segment(uint k) { return texelFetch(segments_, int(k)); }
 
 #include "vessel.glsl"
 
@@ -59,8 +62,9 @@ vec3 path_point(uint path, float s, float u, float v, float w) {
 
 vec3 muscle_point(vec4 a0, vec4 a1, bool deformed) {
   uint body = uint(a0.x + 0.5);
-  uint path = uint(bodies[body].a.y + 0.5) + uint(a0.y + 0.5);
-  float l = deformed ? bodies[body].a.x : 1.0;
+  vec4 a = texelFetch(bodies, int(2u * body));
+  uint path = uint(a.y + 0.5) + uint(a0.y + 0.5);
+  float l = deformed ? a.x : 1.0;
   float k = 1.0 / sqrt(l);
   return path_point(path, a0.z * l, a0.w * k, a1.x * k, a1.y * l);
 }
@@ -82,61 +86,49 @@ vec3 leaflet_point(PathFrame f, vec3 centre, float radius, uint leaflet, float u
 void main() {
   uint i = gl_GlobalInvocationID.x + push.begin;
   if (i >= push.end) return;
-  VertexIn r = rest[i];
-  if (kStage == 0u) {
-    // smooth normals from the deformed triangles around the vertex (area-weighted)
-    uint begin = adjacency[push.adjacency + i], end = adjacency[push.adjacency + i + 1u];
-    uint pairs = push.adjacency + push.vertex_count + 1u;
-    vec3 p = out_position_normal[i].xyz;
-    vec3 sum = vec3(0);
-    for (uint k = begin; k < end; ++k) {
-      uint b = adjacency[pairs + 2u * k], c = adjacency[pairs + 2u * k + 1u];
-      sum += cross(out_position_normal[b].xyz - p, out_position_normal[c].xyz - p);
-    }
-    float l = length(sum);
-    out_position_normal[push.vertex_count + i] = vec4(l > 0.0 ? sum / l : vec3(0, 0, 1), 0);
-    return;
-  }
-  vec3 p = r.position.xyz;
+  int at = int(4u * i);
+  vec3 p = texelFetch(rest, at).xyz;
+  vec3 rest_normal = texelFetch(rest, at + 1).xyz;
+  vec4 a0 = texelFetch(rest, at + 2), a1 = texelFetch(rest, at + 3);
   if (kStage == 1u) {
-    p = muscle_point(r.a0, r.a1, true);
+    p = muscle_point(a0, a1, true);
   } else if (kStage == 2u) {
-    p += bodies[uint(r.a0.x + 0.5)].pull.xyz * (1.0 - clamp(r.a0.z, 0.0, 1.0));
+    p += texelFetch(bodies, int(2u * uint(a0.x + 0.5) + 1u)).xyz * (1.0 - clamp(a0.z, 0.0, 1.0));
   } else if (kStage == 3u) {
-    float w = r.a1.z;
+    float w = a1.z;
     if (w > 0.0) {
-      vec3 m0 = muscle_point(r.a0, r.a1, false), m1 = muscle_point(r.a0, r.a1, true);
-      float push_out = dot(m1 - m0, r.normal.xyz);
-      if (push_out > 0.0) p += r.normal.xyz * (w * push_out);
+      vec3 m0 = muscle_point(a0, a1, false), m1 = muscle_point(a0, a1, true);
+      float push_out = dot(m1 - m0, rest_normal);
+      if (push_out > 0.0) p += rest_normal * (w * push_out);
     }
   } else if (kStage == 4u) {
-    uint vessel = uint(r.a1.y + 0.5);
-    uvec4 v = vessels[vessel];
-    PathFrame f = frame_at(v.w, r.a0.y);
-    vec2 area = vessel_area(vessel, r.a0.y);
-    vec2 off = vein_section(r.a0.z, area.x, area.y, float(push.ring));
-    vec3 c = tube_center(f, v.z, uint(r.a0.w + 0.5));
-    float radial = r.a1.x;
+    uint vessel = uint(a1.y + 0.5);
+    uvec4 v = get_vessel(vessel);
+    PathFrame f = frame_at(v.w, a0.y);
+    vec2 area = vessel_area(vessel, a0.y);
+    vec2 off = vein_section(a0.z, area.x, area.y, float(push.ring));
+    vec3 c = tube_center(f, v.z, uint(a0.w + 0.5));
+    float radial = a1.x;
     p = c + f.n.xyz * (radial * off.x) + f.b.xyz * (radial * off.y);
     // the wall's normal in closed form (the normal pass skips veins): outward in the section's
     // plane (the slow taper along the vessel left out); the end caps face along the vessel
     vec3 normal;
     if (radial > 0.5) {
-      vec2 d = vein_section_tangent(r.a0.z, area.x, area.y, float(push.ring));
+      vec2 d = vein_section_tangent(a0.z, area.x, area.y, float(push.ring));
       normal = normalize(f.n.xyz * d.y - f.b.xyz * d.x);
     } else {
-      normal = r.a0.y < 0.5 ? -f.t.xyz : f.t.xyz;
+      normal = a0.y < 0.5 ? -f.t.xyz : f.t.xyz;
     }
-    out_position_normal[push.vertex_count + i] = vec4(normal, 0);
+    out_normal[i] = vec4(normal, 0);
   } else if (kStage == 5u) {
-    vec4 valve = valves[uint(r.a0.x + 0.5)];
+    vec4 valve = texelFetch(valves, int(a0.x + 0.5));
     uint vessel = uint(valve.w + 0.5);
-    uvec4 v = vessels[vessel];
+    uvec4 v = get_vessel(vessel);
     PathFrame f = frame_at(v.w, valve.z);
-    vec3 c = tube_center(f, v.z, uint(r.a1.x + 0.5));
+    vec3 c = tube_center(f, v.z, uint(a1.x + 0.5));
     vec2 area = vessel_area(vessel, valve.z);
     float radius = sqrt(area.x / kPi);
-    p = leaflet_point(f, c, radius, uint(r.a0.y + 0.5), r.a0.z, r.a0.w, valve.x, valve.y);
+    p = leaflet_point(f, c, radius, uint(a0.y + 0.5), a0.z, a0.w, valve.x, valve.y);
   }
-  out_position_normal[i] = vec4(p, 1);
+  out_position[i] = vec4(p, 1);
 }

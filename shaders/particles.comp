@@ -8,6 +8,8 @@
 // stops where nothing leaves (a closed competent valve), leaves at the outlet to wait at the heart
 // and re-enters with the arterial inflow. Then its position in the leg is written for drawing.
 // Random choices hash the particle's id with the frame, so frames are reproducible.
+// The tables it gathers from are uniform texel buffers, and the particles a storage texel buffer: a
+// CPU device loads a storage buffer's values lane by lane, and fetches texels as vectors.
 
 layout(local_size_x = 64) in;
 
@@ -17,12 +19,6 @@ struct Particle {
   float age;     // s in the leg
   uint id;
 };
-struct Port {
-  int other;     // the segment it leads into; -1: the outlet
-  float entry_f; // where a particle enters that segment
-  float at_f;    // part-way ports: where along this segment
-  float pad;
-};
 struct PathFrame {
   vec4 c;
   vec4 t;
@@ -31,27 +27,30 @@ struct PathFrame {
   vec4 r;
 };
 
-layout(std430, set = 0, binding = 0) buffer Particles { Particle particles[]; };
+// per particle (segment, f, age, id): segment and id as integers, f and age as float bits
+layout(set = 0, binding = 0, rgba32ui) uniform uimageBuffer particles;
 layout(std430, set = 0, binding = 1) writeonly buffer Positions { vec4 positions[]; };  // xyz, age
-layout(std430, set = 0, binding = 2) readonly buffer Frames { PathFrame frames[]; };
-layout(std430, set = 0, binding = 3) readonly buffer Paths { uvec2 paths[]; };
-layout(std430, set = 0, binding = 4) readonly buffer Vessels { uvec4 vessels[]; };          // (first segment, count, veins, path)
-layout(std430, set = 0, binding = 5) readonly buffer Segments { vec4 segments[]; };         // (centre t, area per vein, reference, 0)
-layout(std430, set = 0, binding = 6) readonly buffer SegmentInfo { vec4 segment_info[]; };  // (vessel, s0, s1, length)
+layout(set = 0, binding = 2) uniform samplerBuffer frames_;    // PathFrame: 5 texels
+layout(set = 0, binding = 3) uniform usamplerBuffer paths_;
+layout(set = 0, binding = 4) uniform usamplerBuffer vessels_;  // (first segment, count, veins, path)
+layout(set = 0, binding = 5) uniform samplerBuffer segments;   // (centre t, area per vein, reference, 0)
+layout(set = 0, binding = 6) uniform samplerBuffer segment_info;  // (vessel, s0, s1, length)
 // per segment: where its distal-end ports, proximal-end ports and part-way ports begin, and their end
-layout(std430, set = 0, binding = 7) readonly buffer PortStart { uvec4 port_start[]; };
-layout(std430, set = 0, binding = 8) readonly buffer Ports { Port ports[]; };
-layout(std430, set = 0, binding = 9) readonly buffer PortFlow { float port_flow[]; };       // per port: out of its segment, m^3/s
-layout(std430, set = 0, binding = 10) readonly buffer Inflow { vec2 inflow[]; };           // (cumulative inflow, segment)
-layout(std430, set = 0, binding = 11) buffer Counters { uint counters[]; };                // [0] waiting now, [1] waiting last frame
+layout(set = 0, binding = 7) uniform usamplerBuffer port_start;
+// per port: the segment it leads into (-1: the outlet), where a particle enters that segment, and
+// for part-way ports where along this segment it is (the last two as float bits)
+layout(set = 0, binding = 8) uniform isamplerBuffer ports;
+layout(set = 0, binding = 9) uniform samplerBuffer port_flow;   // per port: out of its segment, m^3/s
+layout(set = 0, binding = 10) uniform samplerBuffer inflow;     // (cumulative inflow, segment)
+layout(std430, set = 0, binding = 11) buffer Counters { uint counters[]; };  // [0] waiting now, [1] waiting last frame
 // per segment this frame: flow A + f B between junctions (m^3/s), the whole section's area (m^2)
-layout(std430, set = 0, binding = 12) readonly buffer SegmentFlow { vec4 segment_flow[]; };
+layout(set = 0, binding = 12) uniform samplerBuffer segment_flow;
 // the vessels' centerlines for placing particles: per frame its centre and radius, and its
 // section's axes n, b as half floats; per segment (first frame of its vessel, frames, veins,
 // previous | next segment along the vessel << 16)
-layout(std430, set = 0, binding = 13) readonly buffer Centres { vec4 centres[]; };
-layout(std430, set = 0, binding = 14) readonly buffer Axes { uvec4 axes[]; };
-layout(std430, set = 0, binding = 15) readonly buffer Places { uvec4 places[]; };
+layout(set = 0, binding = 13) uniform samplerBuffer centres;
+layout(set = 0, binding = 14) uniform usamplerBuffer axes;
+layout(set = 0, binding = 15) uniform usamplerBuffer places;
 
 layout(push_constant) uniform Push {
   uint count;
@@ -65,6 +64,18 @@ layout(push_constant) uniform Push {
 } push;
 
 const float kPi = 3.14159265358979;
+
+// the tables vessel.glsl reads
+PathFrame get_frame(uint k) {
+  int b = int(5u * k);
+  return PathFrame(texelFetch(frames_, b), texelFetch(frames_, b + 1), texelFetch(frames_, b + 2), texelFetch(frames_, b + 3),
+                   texelFetch(frames_, b + 4));
+}
+uvec2 get_path(uint k) { return texelFetch(paths_, int(k)).xy; }
+uvec4 get_vessel(uint k) { return texelFetch(vessels_, int(k)); }
+vec4 get_segment(uint k) { return texelFetch(segments, int(k)); }
+float port_at(uint k) { return intBitsToFloat(texelFetch(ports, int(k)).z); }
+float port_q(uint k) { return texelFetch(port_flow, int(k)).x; }
 
 // the views of this leg this frame (its own view, its close-ups) and the frame's splat words
 #define SPLAT_VIEWS_BINDING 16
@@ -85,8 +96,8 @@ float scan_segment(float f, vec4 sf, uvec4 range, out float above, out float bel
   above = 2.0;
   below = -1.0;
   for (uint k = range.z; k < range.w; ++k) {
-    float at = ports[k].at_f;
-    if (at <= f) added_before -= port_flow[k];
+    float at = port_at(k);
+    if (at <= f) added_before -= port_q(k);
     if (at > f) above = min(above, at);
     if (at < f) below = max(below, at);
   }
@@ -111,10 +122,10 @@ bool pass(inout Particle p, uint end, float at, bool upward, uint salt, vec4 sf,
   float added_before = 0.0, total = 0.0;
   int chosen = -1;
   for (uint k = first; k < last; ++k) {
-    float out_q = port_flow[k];
+    float out_q = port_q(k);
     bool here = true;
     if (end == 2u) {
-      float at_k = ports[k].at_f;
+      float at_k = port_at(k);
       if (at_k <= past) added_before -= out_q;
       here = at_k == at;
     }
@@ -133,13 +144,13 @@ bool pass(inout Particle p, uint end, float at, bool upward, uint salt, vec4 sf,
     p.f = past;  // held at its end
     return false;
   }
-  Port q = ports[uint(chosen)];
-  if (q.other < 0) {
+  ivec4 q = texelFetch(ports, chosen);
+  if (q.x < 0) {
     p.segment = 0xffffffffu;  // counted as waiting at the end of main
     return false;
   }
-  p.segment = uint(q.other);
-  p.f = q.entry_f;
+  p.segment = uint(q.x);
+  p.f = intBitsToFloat(q.y);
   return true;
 }
 
@@ -149,10 +160,10 @@ bool pass(inout Particle p, uint end, float at, bool upward, uint salt, vec4 sf,
 // reads as few numbers as it can: the area at t on segment s, linear between s's centre and the
 // neighbour's centre on t's side (vessel_area without its search) ...
 vec2 segment_area(uint s, uint neighbours, float t) {
-  vec3 c = segments[s].xyz;
+  vec3 c = texelFetch(segments, int(s)).xyz;
   uint o = t >= c.x ? neighbours >> 16 : neighbours & 0xffffu;
   if (o == s) return c.yz;
-  vec3 n = segments[o].xyz;
+  vec3 n = texelFetch(segments, int(o)).xyz;
   float u = clamp((t - c.x) / (n.x - c.x), 0.0, 1.0);
   return mix(c.yz, n.yz, u);
 }
@@ -164,8 +175,8 @@ PathFrame frame_near(uint first, uint count, float s) {
   uint i = min(uint(x), count - 2u);
   float u = x - float(i);
   uint a = first + i;
-  vec4 ca = centres[a], cb = centres[a + 1u];
-  uvec3 ax = axes[a].xyz;
+  vec4 ca = texelFetch(centres, int(a)), cb = texelFetch(centres, int(a + 1u));
+  uvec3 ax = texelFetch(axes, int(a)).xyz;
   vec2 n_xy = unpackHalf2x16(ax.x), nz_bx = unpackHalf2x16(ax.y), b_yz = unpackHalf2x16(ax.z);
   PathFrame f;
   f.c = vec4(mix(ca.xyz, cb.xyz, u), 1.0);
@@ -179,19 +190,20 @@ PathFrame frame_near(uint first, uint count, float s) {
 // the particle's new state and drawing position; waiting ones are drawn far below the floor.
 // Returns whether it waits at the heart.
 bool step(uint i) {
+  uvec4 state = imageLoad(particles, int(i));
   Particle p;
-  p.segment = particles[i].segment;  // the id is the index: not read
-  p.f = particles[i].f;
-  p.age = particles[i].age;
-  p.id = i;
+  p.segment = state.x;
+  p.f = uintBitsToFloat(state.y);
+  p.age = uintBitsToFloat(state.z);
+  p.id = i;  // the id is the index
   if (p.segment == 0xffffffffu) {
     // waiting at the heart: re-enter with this frame's share of the arterial inflow
     float chance = float(push.inject) / max(float(counters[1]), 1.0);
     if (hash01(p.id, push.frame * 4u + 1u) < chance && push.inflow_links > 0u) {
-      float u = hash01(p.id, push.frame * 4u + 2u) * inflow[push.inflow_links - 1u].x;
+      float u = hash01(p.id, push.frame * 4u + 2u) * texelFetch(inflow, int(push.inflow_links - 1u)).x;
       uint k = 0u;
-      while (k + 1u < push.inflow_links && inflow[k].x < u) ++k;
-      p.segment = uint(inflow[k].y + 0.5);
+      while (k + 1u < push.inflow_links && texelFetch(inflow, int(k)).x < u) ++k;
+      p.segment = uint(texelFetch(inflow, int(k)).y + 0.5);
       p.f = hash01(p.id, push.frame * 4u + 3u);
       p.age = 0.0;
     } else {
@@ -202,9 +214,9 @@ bool step(uint i) {
   p.age += push.dt;
   float left = push.dt;
   for (uint hop = 0u; hop < 16u && left > 0.0; ++hop) {
-    float len = segment_info[p.segment].w;
-    vec4 sf = segment_flow[p.segment];
-    uvec4 range = port_start[p.segment];
+    float len = texelFetch(segment_info, int(p.segment)).w;
+    vec4 sf = texelFetch(segment_flow, int(p.segment));
+    uvec4 range = texelFetch(port_start, int(p.segment));
     float above, below;
     float vel = scan_segment(p.f, sf, range, above, below) / max(sf.z, 1e-12);
     if (vel == 0.0) break;
@@ -220,16 +232,14 @@ bool step(uint i) {
     uint salt = push.frame * 32u + hop;
     if (!pass(p, junction ? 2u : (vel > 0.0 ? 1u : 0u), target, vel > 0.0, salt, sf, range)) break;
   }
-  particles[i].segment = p.segment;
-  particles[i].f = p.f;
-  particles[i].age = p.age;
+  imageStore(particles, int(i), uvec4(p.segment, floatBitsToUint(p.f), floatBitsToUint(p.age), i));
   if (p.segment == 0xffffffffu) {
     positions[i] = vec4(0, 0, -10, 0);
     return true;
   }
   // where it is: on its vessel's centerline at its fraction, spread over the cross-section
-  vec2 span = segment_info[p.segment].yz;
-  uvec4 place = places[p.segment];
+  vec2 span = texelFetch(segment_info, int(p.segment)).yz;
+  uvec4 place = texelFetch(places, int(p.segment));
   float t = mix(span.x, span.y, p.f);
   PathFrame fr = frame_near(place.x, place.y, t);
   vec3 centre = tube_center(fr, place.z, p.id % place.z);

@@ -4,7 +4,7 @@
 // walls drawn afterwards lie over it. Colour by time in the leg: fresh blood bright red, blood
 // that has lingered for a minute dark and purple, so stagnant "used" blood stands out.
 
-layout(std430, set = 0, binding = 0) readonly buffer Splat { uint splat[]; };
+layout(set = 0, binding = 0) uniform usamplerBuffer splat;  // texels: a CPU device loads a storage buffer lane by lane
 
 layout(push_constant) uniform Push {
   float depth_near;   // as splat.glsl coded it
@@ -20,7 +20,7 @@ layout(location = 0) out vec4 out_color;
 const float kDepthCodes = 262143.0;
 
 void main() {
-  uint word = splat[push.base + uint(gl_FragCoord.y) * push.frame_width + uint(gl_FragCoord.x)];
+  uint word = texelFetch(splat, int(push.base + uint(gl_FragCoord.y) * push.frame_width + uint(gl_FragCoord.x))).x;
   if (word == 0xffffffffu) discard;
   float depth = push.depth_near + float(word >> 14) / kDepthCodes * push.depth_range;
   float age = float((word >> 8) & 63u);

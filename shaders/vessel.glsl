@@ -1,15 +1,15 @@
 // Vessel geometry shared by the deformation and the particle shaders, the GPU side of
 // anatomy/src/deform.cpp: path frames, vein cross-sections (round when full, flattened then
 // dumbbell-shaped when collapsing), areas between segment centres, paired veins side by side.
-// The including shader declares PathFrame, kPi and the buffers frames[], paths[], vessels[] and
-// segments[] (segment: centre t, area per vein, reference area).
+// The including shader declares PathFrame, kPi and the table readers get_frame(k), get_path(k),
+// get_vessel(k) and get_segment(k) (segment: centre t, area per vein, reference area).
 
 PathFrame frame_at(uint path, float s) {
-  uvec2 p = paths[path];
+  uvec2 p = get_path(path);
   float x = clamp(s, 0.0, 1.0) * float(p.y - 1u);
   uint i = min(uint(x), p.y - 2u);
   float u = x - float(i);
-  PathFrame a = frames[p.x + i], b = frames[p.x + i + 1u];
+  PathFrame a = get_frame(p.x + i), b = get_frame(p.x + i + 1u);
   PathFrame f;
   f.c = mix(a.c, b.c, u);
   vec3 t = normalize(mix(a.t.xyz, b.t.xyz, u));
@@ -57,15 +57,16 @@ vec2 vein_section_tangent(float theta, float area, float area_ref, float n) {
 
 // per-vein area and reference area of a vessel at fraction t: linear between segment centres
 vec2 vessel_area(uint vessel, float t) {
-  uvec4 v = vessels[vessel];
+  uvec4 v = get_vessel(vessel);
   uint first = v.x, count = v.y;
   uint k = 0u;
-  while (k + 1u < count && segments[first + k + 1u].x < t) ++k;
-  if (k + 1u >= count || t <= segments[first].x) {
-    uint only = t <= segments[first].x ? first : first + k;
-    return segments[only].yz;
+  while (k + 1u < count && get_segment(first + k + 1u).x < t) ++k;
+  float t0 = get_segment(first).x;
+  if (k + 1u >= count || t <= t0) {
+    uint only = t <= t0 ? first : first + k;
+    return get_segment(only).yz;
   }
-  vec4 a = segments[first + k], b = segments[first + k + 1u];
+  vec4 a = get_segment(first + k), b = get_segment(first + k + 1u);
   float u = clamp((t - a.x) / (b.x - a.x), 0.0, 1.0);
   return mix(a.yz, b.yz, u);
 }

@@ -281,6 +281,7 @@ struct Renderer::Impl {
   VkFence fence = VK_NULL_HANDLE;
   VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_1_BIT;
   std::string device_name;
+  std::uint32_t max_texel_elements = 0;  // the most texels a buffer view may hold
   ValidationLog validation;
   // GPU timestamps around the passes of a frame (bench render reads them)
   VkQueryPool timestamps = VK_NULL_HANDLE;
@@ -307,10 +308,11 @@ struct Renderer::Impl {
     VkDeviceMemory memory = VK_NULL_HANDLE;
     void* mapped = nullptr;
     VkDeviceSize size = 0;
+    VkBufferView view = VK_NULL_HANDLE;  // a texel view, for the shaders that read or write it as texels
   };
   static constexpr std::size_t kKinds = 6;  // anatomy::StructureKind: bone ... valve
   enum StructureMark : std::uint8_t { kDrawn = 1, kFull = 2 };
-  enum BufferSlot { kRest, kOut, kFrames, kPaths, kVessels, kBodies, kSegments, kValves, kAdjacency, kIndices, kSlots };
+  enum BufferSlot { kRest, kOut, kFrames, kPaths, kVessels, kBodies, kSegments, kValves, kAdjacency, kNormals, kIndices, kSlots };
   enum ParticleSlot {
     pParticles, pPositions, pSegmentInfo, pPortStart, pPorts, pPortFlow, pInflow, pCounters, pSegmentFlow, pCentres, pAxes, pPlaces, pViews, pSlots
   };
@@ -377,7 +379,6 @@ struct Renderer::Impl {
   Buffer splat;
   VkDescriptorSet composite_set = VK_NULL_HANDLE;
   static constexpr std::size_t kMaxViews = 2;  // of one leg in a frame: its own view and a close-up
-  static constexpr std::uint32_t kViewsBinding = 16;  // particles.comp's SPLAT_VIEWS_BINDING
   FrameTimings timings;
 
   Leg& leg(std::size_t slot, const char* what) {
@@ -447,6 +448,7 @@ struct Renderer::Impl {
   }
 
   void free_buffer(Buffer& b) {
+    if (b.view) vkDestroyBufferView(device, b.view, nullptr);
     if (b.mapped) vkUnmapMemory(device, b.memory);
     if (b.buffer) vkDestroyBuffer(device, b.buffer, nullptr);
     if (b.memory) vkFreeMemory(device, b.memory, nullptr);
@@ -605,16 +607,32 @@ struct Renderer::Impl {
     l.particle_count = 0;
   }
 
-  // `count` buffers, storage buffers but for binding `uniform` (a uniform buffer, if any)
-  static constexpr std::uint32_t kNoUniform = ~0u;
-  static VkDescriptorType buffer_type(std::uint32_t binding, std::uint32_t uniform) {
-    return binding == uniform ? VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-  }
-  VkDescriptorSetLayout storage_layout(std::uint32_t count, VkShaderStageFlags stages, std::uint32_t uniform = kNoUniform) {
-    std::vector<VkDescriptorSetLayoutBinding> b(count);
-    for (std::uint32_t i = 0; i < count; ++i) b[i] = {i, buffer_type(i, uniform), 1, stages, nullptr};
+  // Descriptor sets are lists of buffers, each bound as one of these types. Tables the shaders
+  // gather from (index by another value) are uniform texel buffers: a CPU device loads a storage
+  // buffer's gathered values lane by lane with a bounds check each, but fetches texels as vectors
+  // (on lavapipe 8 gathered vec4s cost 4.4 ms per 400k invocations as texels, 47 ms from a storage
+  // buffer), and a GPU reads them through its texture cache.
+  static constexpr VkDescriptorType kSsbo = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+  static constexpr VkDescriptorType kUbo = VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER;
+  static constexpr VkDescriptorType kTexels = VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
+  static constexpr VkDescriptorType kImage = VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER;
+  // deform.comp's and normals.comp's bindings: rest vertices, deformed positions, deformed
+  // positions as texels, frames, paths, vessels, bodies, segments, valves, adjacency, normals
+  static constexpr std::array<VkDescriptorType, 11> kDeformBindings{kTexels, kSsbo, kTexels, kTexels, kTexels, kTexels,
+                                                                    kTexels, kTexels, kTexels, kTexels, kSsbo};
+  // particles.comp's bindings (see the shader)
+  static constexpr std::array<VkDescriptorType, 18> kParticleBindings{kImage,  kSsbo,   kTexels, kTexels, kTexels, kTexels,
+                                                                      kTexels, kTexels, kTexels, kTexels, kTexels, kSsbo,
+                                                                      kTexels, kTexels, kTexels, kTexels, kUbo,    kSsbo};
+  // splat.frag's: the splat words as texels
+  static constexpr std::array<VkDescriptorType, 1> kCompositeBindings{kTexels};
+
+  template <std::size_t N>
+  VkDescriptorSetLayout set_layout_of(const std::array<VkDescriptorType, N>& types, VkShaderStageFlags stages) {
+    std::array<VkDescriptorSetLayoutBinding, N> b{};
+    for (std::uint32_t i = 0; i < N; ++i) b[i] = {i, types[i], 1, stages, nullptr};
     VkDescriptorSetLayoutCreateInfo li{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
-    li.bindingCount = count;
+    li.bindingCount = static_cast<std::uint32_t>(N);
     li.pBindings = b.data();
     VkDescriptorSetLayout l;
     CP_VK(vkCreateDescriptorSetLayout(device, &li, nullptr, &l));
@@ -631,35 +649,58 @@ struct Renderer::Impl {
     return set;
   }
 
-  void write_set(VkDescriptorSet set, const std::vector<VkBuffer>& bufs, std::uint32_t uniform = kNoUniform) {
-    std::vector<VkDescriptorBufferInfo> infos(bufs.size());
-    std::vector<VkWriteDescriptorSet> writes(bufs.size());
-    for (std::size_t i = 0; i < bufs.size(); ++i) {
-      infos[i] = {bufs[i], 0, VK_WHOLE_SIZE};
+  // binds buffer i at binding i as types[i] (texel bindings use the buffer's view)
+  template <std::size_t N>
+  void write_set(VkDescriptorSet set, const std::array<const Buffer*, N>& bufs, const std::array<VkDescriptorType, N>& types) {
+    std::array<VkDescriptorBufferInfo, N> infos{};
+    std::array<VkWriteDescriptorSet, N> writes{};
+    for (std::size_t i = 0; i < N; ++i) {
+      const bool texel = types[i] == kTexels || types[i] == kImage;
+      if (texel && !bufs[i]->view) throw RenderError(fmt::format("internal: binding {} has no texel view", i));
+      infos[i] = {bufs[i]->buffer, 0, VK_WHOLE_SIZE};
       writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
       writes[i].dstSet = set;
       writes[i].dstBinding = static_cast<std::uint32_t>(i);
       writes[i].descriptorCount = 1;
-      writes[i].descriptorType = buffer_type(static_cast<std::uint32_t>(i), uniform);
-      writes[i].pBufferInfo = &infos[i];
+      writes[i].descriptorType = types[i];
+      if (texel)
+        writes[i].pTexelBufferView = &bufs[i]->view;
+      else
+        writes[i].pBufferInfo = &infos[i];
     }
-    vkUpdateDescriptorSets(device, static_cast<std::uint32_t>(writes.size()), writes.data(), 0, nullptr);
+    vkUpdateDescriptorSets(device, static_cast<std::uint32_t>(N), writes.data(), 0, nullptr);
+  }
+
+  // gives `b` a texel view of its first `bytes` bytes (all of it when 0) in `format`, whose texel
+  // is `texel_bytes` long; `what` names the table in the error a too-small device limit gives
+  void texel_view(Buffer& b, VkFormat format, VkDeviceSize texel_bytes, const char* what, VkDeviceSize bytes = 0) {
+    const VkDeviceSize range = bytes > 0 ? bytes : b.size / texel_bytes * texel_bytes;
+    if (range / texel_bytes > max_texel_elements)
+      throw RenderError(fmt::format("{}: {} needs {} texels, more than the {} this device's texel buffers hold", device_name, what,
+                                    range / texel_bytes, max_texel_elements));
+    VkBufferViewCreateInfo vi{VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO};
+    vi.buffer = b.buffer;
+    vi.format = format;
+    vi.offset = 0;
+    vi.range = range;
+    CP_VK(vkCreateBufferView(device, &vi, nullptr, &b.view));
   }
 
   void create_particle_pipelines() {
     // the views the blood is drawn into are a uniform buffer: every invocation reads the same
     // numbers (a CPU device loads a storage buffer's lane by lane)
-    particle_set_layout = storage_layout(18, VK_SHADER_STAGE_COMPUTE_BIT, kViewsBinding);
-    composite_set_layout = storage_layout(1, VK_SHADER_STAGE_FRAGMENT_BIT);
+    particle_set_layout = set_layout_of(kParticleBindings, VK_SHADER_STAGE_COMPUTE_BIT);
+    composite_set_layout = set_layout_of(kCompositeBindings, VK_SHADER_STAGE_FRAGMENT_BIT);
     for (Leg& l : legs) l.particle_set = allocate_set(particle_set_layout);
     particle_layout = pipeline_layout(&particle_set_layout, VK_SHADER_STAGE_COMPUTE_BIT, 32);
     particle_compute = compute_pipeline("particles.comp.spv", particle_layout);
     composite_layout = pipeline_layout(&composite_set_layout, VK_SHADER_STAGE_FRAGMENT_BIT, sizeof(CompositePush));
     const VkPipelineVertexInputStateCreateInfo none{VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
     composite_pipeline = graphics_pipeline("splat.vert.spv", "splat.frag.spv", none, composite_layout, true, false);
-    splat = make_static(nullptr, 2 * frame_pixels() * 4, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT);
+    splat = make_static(nullptr, 2 * frame_pixels() * 4, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT);
+    texel_view(splat, VK_FORMAT_R32_UINT, 4, "the blood's splat words");
     composite_set = allocate_set(composite_set_layout);
-    write_set(composite_set, {splat.buffer});
+    write_set(composite_set, std::array<const Buffer*, 1>{&splat}, kCompositeBindings);
   }
 
   VkDeviceSize frame_pixels() const { return static_cast<VkDeviceSize>(options.width) * static_cast<VkDeviceSize>(options.height); }
@@ -728,21 +769,27 @@ struct Renderer::Impl {
   void create_compute() {
     // one pool for every leg's two sets (deformation, particle transport with the blood's
     // rasterization), the blood's composite set and the overlay's font atlases
-    VkDescriptorPoolSize sizes[3] = {{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, static_cast<std::uint32_t>(kMaxLegs) * (kIndices + 17) + 1},
-                                     {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, static_cast<std::uint32_t>(kMaxLegs)},
-                                     {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 2}};
+    std::array<VkDescriptorPoolSize, 5> sizes{{{kSsbo, 0}, {kUbo, 0}, {kTexels, 0}, {kImage, 0}, {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 2}}};
+    auto count = [&](VkDescriptorType t, std::uint32_t sets) {
+      for (VkDescriptorPoolSize& ps : sizes)
+        if (ps.type == t) ps.descriptorCount += sets;
+    };
+    for (VkDescriptorType t : kDeformBindings) count(t, kMaxLegs);
+    for (VkDescriptorType t : kParticleBindings) count(t, kMaxLegs);
+    for (VkDescriptorType t : kCompositeBindings) count(t, 1);
     VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
     pi.maxSets = static_cast<std::uint32_t>(kMaxLegs) * 2 + 1 + 1;
-    pi.poolSizeCount = 3;
-    pi.pPoolSizes = sizes;
+    pi.poolSizeCount = static_cast<std::uint32_t>(sizes.size());
+    pi.pPoolSizes = sizes.data();
     CP_VK(vkCreateDescriptorPool(device, &pi, nullptr, &descriptor_pool));
-    set_layout = storage_layout(kIndices, VK_SHADER_STAGE_COMPUTE_BIT);
+    set_layout = set_layout_of(kDeformBindings, VK_SHADER_STAGE_COMPUTE_BIT);
     for (Leg& l : legs) l.deform_set = allocate_set(set_layout);
     compute_layout = pipeline_layout(&set_layout, VK_SHADER_STAGE_COMPUTE_BIT, 20);
     for (std::uint32_t stage = 0; stage < deform_pipelines.size(); ++stage) {
       const VkSpecializationMapEntry entry{0, 0, sizeof(std::uint32_t)};
       const VkSpecializationInfo spec{1, &entry, sizeof(std::uint32_t), &stage};
-      deform_pipelines[stage] = compute_pipeline("deform.comp.spv", compute_layout, &spec);  // bones (kind 0) never move: 0 is the normals
+      // bones (kind 0) never move: 0 is the normals
+      deform_pipelines[stage] = stage == 0 ? compute_pipeline("normals.comp.spv", compute_layout) : compute_pipeline("deform.comp.spv", compute_layout, &spec);
     }
   }
 
@@ -840,6 +887,7 @@ struct Renderer::Impl {
         physical = d;
         queue_family = static_cast<std::uint32_t>(family);
         device_name = p.deviceName;
+        max_texel_elements = p.limits.maxTexelBufferElements;
         const VkSampleCountFlags ok = p.limits.framebufferColorSampleCounts & p.limits.framebufferDepthSampleCounts;
         samples = (ok & VK_SAMPLE_COUNT_4_BIT) ? VK_SAMPLE_COUNT_4_BIT : VK_SAMPLE_COUNT_1_BIT;
       }
@@ -1241,8 +1289,8 @@ struct Renderer::Impl {
     const View view = make_view(camera, viewport);
     const Mat4& view_projection = view.view_projection;
     const bool coarse = simplified_view(view, lod);
-    VkBuffer vbufs[2] = {l.buffers[kOut].buffer, l.buffers[kOut].buffer};
-    VkDeviceSize voffs[2] = {0, static_cast<VkDeviceSize>(l.vertex_count) * 16};
+    VkBuffer vbufs[2] = {l.buffers[kOut].buffer, l.buffers[kNormals].buffer};
+    VkDeviceSize voffs[2] = {0, 0};
     for (int pass = 0; pass < 2; ++pass) {
       if (pass == 1 && l.particle_count > 0) {
         vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, composite_pipeline);
@@ -1497,11 +1545,12 @@ void Renderer::set_leg(const anatomy::Model& model, const anatomy::LegGeometry& 
     l.draws[si].lod_index_count = static_cast<std::uint32_t>(lod[si].size());
     for (std::uint32_t i : lod[si]) indices.push_back(l.vertex_slot[i]);
   }
-  std::vector<float> out(static_cast<std::size_t>(l.vertex_count) * 8);  // the deformed buffer: rest positions, then rest normals
+  // the deformed positions and normals, at rest until a frame moves them
+  std::vector<float> out(static_cast<std::size_t>(l.vertex_count) * 4), out_normals(out.size());
   for (std::uint32_t v = 0; v < l.vertex_count; ++v)
     for (int k = 0; k < 4; ++k) {
       out[4 * v + std::size_t(k)] = k < 3 ? verts[v].position[k] : 1.0f;
-      out[4 * (l.vertex_count + v) + std::size_t(k)] = k < 3 ? verts[v].normal[k] : 0.0f;
+      out_normals[4 * v + std::size_t(k)] = k < 3 ? verts[v].normal[k] : 0.0f;
     }
   // vertex -> triangles tables, of the full surfaces and then of the simplified ones: offsets
   // (n + 1), then for each triangle around the vertex its other two corners in the triangle's order
@@ -1565,20 +1614,34 @@ void Renderer::set_leg(const anatomy::Model& model, const anatomy::LegGeometry& 
     vessels[vi] = {first, count, static_cast<std::uint32_t>(model.leg.vessels[vi].count), vessel_path_base + static_cast<std::uint32_t>(vi)};
   }
 
-  constexpr VkBufferUsageFlags kStorage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
-  l.buffers[Impl::kRest] = d.upload(verts, kStorage);
-  l.buffers[Impl::kOut] = d.upload(out, kStorage | VK_BUFFER_USAGE_VERTEX_BUFFER_BIT);
-  l.buffers[Impl::kFrames] = d.upload(frames, kStorage);
-  l.buffers[Impl::kPaths] = d.upload(path_table, kStorage);
-  l.buffers[Impl::kVessels] = d.upload(vessels, kStorage);
-  l.buffers[Impl::kBodies] = d.make_buffer(model.leg.bodies.size() * 32, kStorage);
-  l.buffers[Impl::kSegments] = d.make_buffer(model.segments.size() * 16, kStorage);
-  l.buffers[Impl::kValves] = d.make_buffer(model.valves.size() * 16, kStorage);
-  l.buffers[Impl::kAdjacency] = d.upload(adjacency, kStorage);
-  l.buffers[Impl::kIndices] = d.upload(indices, VK_BUFFER_USAGE_INDEX_BUFFER_BIT);
-  std::vector<VkBuffer> bound;
-  for (std::uint32_t i = 0; i < Impl::kIndices; ++i) bound.push_back(l.buffers[i].buffer);
-  d.write_set(l.deform_set, bound);
+  constexpr VkBufferUsageFlags kTexels = VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT;
+  constexpr VkFormat kF4 = VK_FORMAT_R32G32B32A32_SFLOAT, kU4 = VK_FORMAT_R32G32B32A32_UINT;
+  Impl::Buffer* b = l.buffers;
+  b[Impl::kRest] = d.upload(verts, kTexels);
+  b[Impl::kOut] = d.upload(out, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | kTexels | VK_BUFFER_USAGE_VERTEX_BUFFER_BIT);
+  b[Impl::kNormals] = d.upload(out_normals, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_VERTEX_BUFFER_BIT);
+  b[Impl::kFrames] = d.upload(frames, kTexels);
+  b[Impl::kPaths] = d.upload(path_table, kTexels);
+  b[Impl::kVessels] = d.upload(vessels, kTexels);
+  b[Impl::kBodies] = d.make_buffer(model.leg.bodies.size() * 32, kTexels);
+  b[Impl::kSegments] = d.make_buffer(model.segments.size() * 16, kTexels);
+  b[Impl::kValves] = d.make_buffer(model.valves.size() * 16, kTexels);
+  b[Impl::kAdjacency] = d.upload(adjacency, kTexels);
+  b[Impl::kIndices] = d.upload(indices, VK_BUFFER_USAGE_INDEX_BUFFER_BIT);
+  d.texel_view(b[Impl::kRest], kF4, 16, "the rest vertices");
+  d.texel_view(b[Impl::kOut], kF4, 16, "the deformed positions");
+  d.texel_view(b[Impl::kFrames], kF4, 16, "the swept paths' frames");
+  d.texel_view(b[Impl::kPaths], VK_FORMAT_R32G32_UINT, 8, "the swept paths");
+  d.texel_view(b[Impl::kVessels], kU4, 16, "the vessels");
+  d.texel_view(b[Impl::kBodies], kF4, 16, "the muscle bodies");
+  d.texel_view(b[Impl::kSegments], kF4, 16, "the segments");
+  d.texel_view(b[Impl::kValves], kF4, 16, "the valves");
+  d.texel_view(b[Impl::kAdjacency], VK_FORMAT_R32_UINT, 4, "the vertex -> triangles table");
+  d.write_set(l.deform_set,
+              std::array<const Impl::Buffer*, 11>{&b[Impl::kRest], &b[Impl::kOut], &b[Impl::kOut], &b[Impl::kFrames], &b[Impl::kPaths],
+                                                  &b[Impl::kVessels], &b[Impl::kBodies], &b[Impl::kSegments], &b[Impl::kValves],
+                                                  &b[Impl::kAdjacency], &b[Impl::kNormals]},
+              Impl::kDeformBindings);
 }
 
 void Renderer::set_particles(const anatomy::State& state, std::size_t count, std::size_t slot) {
@@ -1652,28 +1715,42 @@ void Renderer::set_particles(const anatomy::State& state, std::size_t count, std
     port_start.push_back(range);
   }
   constexpr VkBufferUsageFlags kStorage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+  constexpr VkBufferUsageFlags kTexels = VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT;
+  constexpr VkFormat kF4 = VK_FORMAT_R32G32B32A32_SFLOAT, kU4 = VK_FORMAT_R32G32B32A32_UINT;
   l.particle_count = static_cast<std::uint32_t>(count);
-  l.pbuf[Impl::pParticles] = d.upload(ps, kStorage);
-  l.pbuf[Impl::pPositions] = d.make_static(nullptr, count * 16, kStorage);
-  l.pbuf[Impl::pSegmentInfo] = d.upload(info, kStorage);
-  l.pbuf[Impl::pPortStart] = d.upload(port_start, kStorage);
-  l.pbuf[Impl::pPorts] = d.upload(ports, kStorage);
-  l.pbuf[Impl::pPortFlow] = d.make_buffer(ports.size() * 4, kStorage);
-  l.pbuf[Impl::pSegmentFlow] = d.make_buffer(m.segments.size() * 16, kStorage);
-  l.pbuf[Impl::pCentres] = d.upload(centres, kStorage);
-  l.pbuf[Impl::pAxes] = d.upload(axes, kStorage);
-  l.pbuf[Impl::pPlaces] = d.upload(places, kStorage);
-  l.pbuf[Impl::pViews] = d.make_buffer(Impl::kMaxViews * sizeof(SplatView), VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT);
-  l.pbuf[Impl::pInflow] = d.make_buffer(m.inflows.size() * 8, kStorage);
-  l.pbuf[Impl::pCounters] = d.make_buffer(16, kStorage);
-  std::memset(l.pbuf[Impl::pCounters].mapped, 0, 16);
-  d.write_set(l.particle_set, {l.pbuf[Impl::pParticles].buffer, l.pbuf[Impl::pPositions].buffer, l.buffers[Impl::kFrames].buffer,
-                               l.buffers[Impl::kPaths].buffer, l.buffers[Impl::kVessels].buffer, l.buffers[Impl::kSegments].buffer,
-                               l.pbuf[Impl::pSegmentInfo].buffer, l.pbuf[Impl::pPortStart].buffer, l.pbuf[Impl::pPorts].buffer,
-                               l.pbuf[Impl::pPortFlow].buffer, l.pbuf[Impl::pInflow].buffer, l.pbuf[Impl::pCounters].buffer,
-                               l.pbuf[Impl::pSegmentFlow].buffer, l.pbuf[Impl::pCentres].buffer, l.pbuf[Impl::pAxes].buffer,
-                               l.pbuf[Impl::pPlaces].buffer, l.pbuf[Impl::pViews].buffer, d.splat.buffer},
-              Impl::kViewsBinding);
+  Impl::Buffer* b = l.pbuf;
+  b[Impl::pParticles] = d.upload(ps, VK_BUFFER_USAGE_STORAGE_TEXEL_BUFFER_BIT);
+  b[Impl::pPositions] = d.make_static(nullptr, count * 16, kStorage);
+  b[Impl::pSegmentInfo] = d.upload(info, kTexels);
+  b[Impl::pPortStart] = d.upload(port_start, kTexels);
+  b[Impl::pPorts] = d.upload(ports, kTexels);
+  b[Impl::pPortFlow] = d.make_buffer(ports.size() * 4, kTexels);
+  b[Impl::pSegmentFlow] = d.make_buffer(m.segments.size() * 16, kTexels);
+  b[Impl::pCentres] = d.upload(centres, kTexels);
+  b[Impl::pAxes] = d.upload(axes, kTexels);
+  b[Impl::pPlaces] = d.upload(places, kTexels);
+  b[Impl::pViews] = d.make_buffer(Impl::kMaxViews * sizeof(SplatView), VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT);
+  b[Impl::pInflow] = d.make_buffer(m.inflows.size() * 8, kTexels);
+  b[Impl::pCounters] = d.make_buffer(16, kStorage);
+  std::memset(b[Impl::pCounters].mapped, 0, 16);
+  d.texel_view(b[Impl::pParticles], kU4, 16, "the particles", static_cast<VkDeviceSize>(count) * 16);
+  d.texel_view(b[Impl::pSegmentInfo], kF4, 16, "the segments' spans");
+  d.texel_view(b[Impl::pPortStart], kU4, 16, "the segments' port ranges");
+  d.texel_view(b[Impl::pPorts], VK_FORMAT_R32G32B32A32_SINT, 16, "the ports");
+  d.texel_view(b[Impl::pPortFlow], VK_FORMAT_R32_SFLOAT, 4, "the ports' flows");
+  d.texel_view(b[Impl::pSegmentFlow], kF4, 16, "the segments' flows");
+  d.texel_view(b[Impl::pCentres], kF4, 16, "the centerlines");
+  d.texel_view(b[Impl::pAxes], kU4, 16, "the centerlines' axes");
+  d.texel_view(b[Impl::pPlaces], kU4, 16, "the segments' places");
+  d.texel_view(b[Impl::pInflow], VK_FORMAT_R32G32_SFLOAT, 8, "the inflow links");
+  const Impl::Buffer* g = l.buffers;
+  d.write_set(l.particle_set,
+              std::array<const Impl::Buffer*, 18>{&b[Impl::pParticles], &b[Impl::pPositions], &g[Impl::kFrames], &g[Impl::kPaths],
+                                                  &g[Impl::kVessels], &g[Impl::kSegments], &b[Impl::pSegmentInfo], &b[Impl::pPortStart],
+                                                  &b[Impl::pPorts], &b[Impl::pPortFlow], &b[Impl::pInflow], &b[Impl::pCounters],
+                                                  &b[Impl::pSegmentFlow], &b[Impl::pCentres], &b[Impl::pAxes], &b[Impl::pPlaces],
+                                                  &b[Impl::pViews], &d.splat},
+              Impl::kParticleBindings);
   // the positions of the first frame, before any transport
   d.begin_commands();
   d.write_frame_tables(l, state);
