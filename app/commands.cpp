@@ -280,6 +280,16 @@ std::pair<int, int> parse_size(const std::string& text) {
 
 }  // namespace
 
+namespace {
+// the command line's name for how edges are smoothed (CLI11 checks it is one of these)
+render::Antialiasing antialiasing_of(const std::string& name) {
+  if (name == "msaa") return render::Antialiasing::Multisample;
+  if (name == "filter") return render::Antialiasing::EdgeFilter;
+  if (name == "none") return render::Antialiasing::None;
+  return render::Antialiasing::Automatic;
+}
+}  // namespace
+
 int cmd_bench_render(const BenchRenderOptions& o) {
   return guarded([&] {
     const auto [w, h] = parse_size(o.size);
@@ -290,6 +300,7 @@ int cmd_bench_render(const BenchRenderOptions& o) {
     ro.width = w;
     ro.height = h;
     ro.device = o.device;
+    ro.antialiasing = antialiasing_of(o.antialiasing);
     render::Renderer renderer(ro);
     scene.attach(renderer, rest);
     scene.run_until(20.0);  // walking
@@ -332,15 +343,15 @@ int cmd_bench_render(const BenchRenderOptions& o) {
     }
     const double n = o.frames, total = (t_sim + t_frame) / n;
     if (o.json) {
-      fmt::print("{}\n", json{{"device", renderer.device_name()}, {"width", w}, {"height", h}, {"legs", scene.size()},
+      fmt::print("{}\n", json{{"device", renderer.device_name()}, {"antialiasing", renderer.antialiasing()}, {"width", w}, {"height", h}, {"legs", scene.size()},
                               {"particles_per_leg", o.particles}, {"frames", o.frames}, {"model_ms_per_frame", frame_dt * 1000.0}, {"simulation_and_overlay_ms", t_sim / n},
                               {"particle_compute_ms", gpu.particles_ms / n}, {"deformation_ms", gpu.deform_ms / n},
                               {"drawing_ms", gpu.draw_ms / n}, {"readback_ms", gpu.readback_ms / n},
                               {"frame_ms", total}, {"fps", 1000.0 / total}}
                              .dump(2));
     } else {
-      fmt::print("bench render: {} at {}x{}, {} legs with {} particles each, {} frames of {:.1f} ms model time\n", renderer.device_name(), w, h,
-                 scene.size(), o.particles, o.frames, frame_dt * 1000.0);
+      fmt::print("bench render: {} at {}x{} ({}), {} legs with {} particles each, {} frames of {:.1f} ms model time\n", renderer.device_name(), w,
+                 h, renderer.antialiasing(), scene.size(), o.particles, o.frames, frame_dt * 1000.0);
       fmt::print("  simulation and overlay {:.2f} ms (CPU); particle compute (moving, placing and rasterizing the blood) {:.2f} ms, "
                  "deformation {:.2f} ms, drawing {:.2f} ms, read-back {:.2f} ms (GPU timestamps)\n",
                  t_sim / n, gpu.particles_ms / n, gpu.deform_ms / n, gpu.draw_ms / n, gpu.readback_ms / n);
@@ -393,6 +404,7 @@ std::unique_ptr<Scene> render_still(const ScreenshotOptions& o, std::string& dev
   ro.width = w;
   ro.height = h;
   ro.device = o.device;
+  ro.antialiasing = antialiasing_of(o.antialiasing);
   const char* validation = std::getenv("CALFPUMP_VALIDATION");
   ro.validation = validation && std::string(validation) == "1";
   render::Renderer renderer(ro);
@@ -548,6 +560,7 @@ int cmd_report(const ReportOptions& o) {
       shot.time_s = 20.0;
       shot.size = o.size;
       shot.device = o.device;
+      shot.antialiasing = o.antialiasing;
       shot.particles = o.particles;
       shot.out = o.out;
       render_still(shot, device);

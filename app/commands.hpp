@@ -53,6 +53,7 @@ struct ScreenshotOptions {
   double time_s = 0;
   std::string size = "1280x720";
   std::string device;
+  std::string antialiasing = "auto";  ///< auto, msaa, filter or none (render::Antialiasing)
   std::string out;
   std::size_t particles = 200000;
 };
@@ -71,6 +72,7 @@ struct BenchRenderOptions {
   std::size_t particles = 200000;
   int frames = 30;
   std::string device;
+  std::string antialiasing = "auto";
   bool json = false;
 };
 
@@ -81,6 +83,7 @@ struct ReportOptions {
   std::string out = "calfpump-comparison.png";  ///< the picture; empty: figures only
   std::string size = "1280x720";
   std::string device;
+  std::string antialiasing = "auto";
   std::size_t particles = 200000;
 };
 

@@ -4,6 +4,12 @@
 
 #include "commands.hpp"
 
+namespace {
+const std::vector<std::string> kAntialiasingModes{"auto", "msaa", "filter", "none"};
+constexpr const char* kAntialiasingHelp =
+    "Edge smoothing: auto (4x multisampling on GPUs, the edge filter on CPU devices), msaa, filter or none";
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace calfpump::app;
   CLI::App app{"CalfPump: the calf muscle pump, simulated and shown"};
@@ -46,6 +52,7 @@ int main(int argc, char** argv) {
   benchc->add_option("--time-scale", bench_render.time_scale, "Model seconds per video second, e.g. 0.25 for slow motion (render)")
       ->check(CLI::Range(0.01, 10.0));
   benchc->add_option("--device", bench_render.device, "Vulkan device name to use (render)");
+  benchc->add_option("--antialiasing", bench_render.antialiasing, kAntialiasingHelp)->check(CLI::IsMember(kAntialiasingModes));
   benchc->add_flag("--json", bench.json, "Print one JSON object");
 
   AnatomyOptions anat;
@@ -67,6 +74,7 @@ int main(int argc, char** argv) {
   screenshot->add_option("--time", shot.time_s, "Time in the scenario (s)")->required()->check(CLI::Range(0.0, 3600.0));
   screenshot->add_option("--size", shot.size, "Image size WxH");
   screenshot->add_option("--device", shot.device, "Use the Vulkan device whose name contains this");
+  screenshot->add_option("--antialiasing", shot.antialiasing, kAntialiasingHelp)->check(CLI::IsMember(kAntialiasingModes));
   screenshot->add_option("--out", shot.out, "PNG file to write")->required();
   screenshot->add_option("--particles", shot.particles, "Blood particles (0: none)")->check(CLI::Range(0, 16000000));
 
@@ -78,6 +86,7 @@ int main(int argc, char** argv) {
   report->add_flag("--no-image", no_image, "Figures only, no picture");
   report->add_option("--size", rep.size, "Picture size WxH");
   report->add_option("--device", rep.device, "Use the Vulkan device whose name contains this");
+  report->add_option("--antialiasing", rep.antialiasing, kAntialiasingHelp)->check(CLI::IsMember(kAntialiasingModes));
   report->add_option("--particles", rep.particles, "Blood particles per leg (0: none)")->check(CLI::Range(0, 16000000));
 
   try {

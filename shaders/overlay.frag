@@ -1,6 +1,8 @@
 #version 450
 // Overlay colour: solid (u < 0), or text from a signed-distance atlas, regular (0 <= u < 1) or
-// bold (u >= 2). Coverage comes from the distance in screen pixels, so text is sharp at any size.
+// bold (u >= 2). Coverage comes from the distance in screen pixels, so text is sharp at any size;
+// solid shapes with an anti-aliased edge (u <= -2) carry their distance from it (overlay.hpp).
+// The overlay is drawn into the single-sampled final image: its edges are smoothed here.
 
 layout(set = 0, binding = 0) uniform sampler2D regular_atlas;
 layout(set = 0, binding = 1) uniform sampler2D bold_atlas;
@@ -29,6 +31,7 @@ void main() {
   float range = bold ? push.px_range_bold : push.px_range_regular;
   // the atlas' distance range in screen pixels: atlas pixels times screen pixels per atlas pixel
   float screen_range = max(0.5 * dot(vec2(range) / atlas_size, 1.0 / max(duv, vec2(1e-7))), 1.0);
-  float coverage = solid ? 1.0 : clamp(screen_range * (s - 0.5) + 0.5, 0.0, 1.0);
+  float edge = in_uv.x < -1.5 ? clamp(-in_uv.x - 1.5 - abs(in_uv.y), 0.0, 1.0) : 1.0;
+  float coverage = solid ? edge : clamp(screen_range * (s - 0.5) + 0.5, 0.0, 1.0);
   out_color = vec4(in_color.rgb, in_color.a * coverage);
 }

@@ -40,6 +40,8 @@ void main() {
   }
   float used = clamp(age / 60.0, 0.0, 1.0);
   vec3 fresh = vec3(0.95, 0.12, 0.10), old = vec3(0.38, 0.04, 0.22);
-  out_color = vec4(mix(fresh, old, used) * light + vec3(shine), 1.0);
+  // alpha 0 marks blood for the final pass: the edge filter leaves its texture of particles as it is
+  // (the translucent walls drawn over it blend that mark towards their opacity)
+  out_color = vec4(mix(fresh, old, used) * light + vec3(shine), 0.0);
   gl_FragDepth = clamp(push.p10 + push.p14 / depth, 0.0, 1.0);
 }

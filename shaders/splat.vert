@@ -1,5 +1,5 @@
 #version 450
-// One triangle over the viewport, for splat.frag.
+// One triangle over the viewport, for splat.frag and post.frag.
 
 void main() {
   vec2 uv = vec2((gl_VertexIndex << 1) & 2, gl_VertexIndex & 2);

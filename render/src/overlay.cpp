@@ -337,10 +337,13 @@ void Overlay::line(float x0, float y0, float x1, float y1, float width, std::uin
   const float dx = x1 - x0, dy = y1 - y0;
   const float len = std::hypot(dx, dy);
   if (len <= 1e-6f || width <= 0) return;
-  const float h = 0.5f * width;
-  const float nx = -dy / len * h, ny = dx / len * h;
-  triangle(x0 + nx, y0 + ny, x1 + nx, y1 + ny, x1 - nx, y1 - ny, color);
-  triangle(x0 + nx, y0 + ny, x1 - nx, y1 - ny, x0 - nx, y0 - ny, color);
+  // the quad reaches half a pixel past each side; v is the distance across, for the ramp
+  const float h = 0.5f * width, reach = h + 0.5f;
+  const float nx = -dy / len * reach, ny = dx / len * reach;
+  const float u = -2.0f - h;
+  const OverlayVertex a{x0 + nx, y0 + ny, u, reach, color}, b{x1 + nx, y1 + ny, u, reach, color};
+  const OverlayVertex c{x1 - nx, y1 - ny, u, -reach, color}, d{x0 - nx, y0 - ny, u, -reach, color};
+  vertices_.insert(vertices_.end(), {a, b, c, a, c, d});
 }
 
 void Overlay::polyline(std::span<const std::array<float, 2>> points, float width, std::uint32_t color) {
@@ -377,11 +380,13 @@ void Overlay::circle(float x, float y, float radius, std::uint32_t color) {
   if (radius <= 0) return;
   const int n = std::clamp(static_cast<int>(std::ceil(radius)), 16, 24);
   const float step = 2.0f * 3.14159265358979f / static_cast<float>(n);
-  float px = x + radius, py = y;
+  // a fan reaching half a pixel past the radius; v is the distance from the centre, for the ramp
+  const float reach = radius + 0.5f, u = -2.0f - radius;
+  float px = x + reach, py = y;
   for (int k = 1; k <= n; ++k) {
     const float a = step * static_cast<float>(k % n);
-    const float qx = x + radius * std::cos(a), qy = y + radius * std::sin(a);
-    triangle(x, y, px, py, qx, qy, color);
+    const float qx = x + reach * std::cos(a), qy = y + reach * std::sin(a);
+    vertices_.insert(vertices_.end(), {OverlayVertex{x, y, u, 0.0f, color}, OverlayVertex{px, py, u, reach, color}, OverlayVertex{qx, qy, u, reach, color}});
     px = qx;
     py = qy;
   }

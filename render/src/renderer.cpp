@@ -293,9 +293,19 @@ struct Renderer::Impl {
     VkDeviceMemory memory = VK_NULL_HANDLE;
     VkImageView view = VK_NULL_HANDLE;
   };
-  ImageRes color_ms, depth_ms, resolve;
-  VkRenderPass render_pass = VK_NULL_HANDLE;
-  VkFramebuffer framebuffer = VK_NULL_HANDLE;
+  // The scene pass draws the legs into color_ms/depth_ms (resolved into `resolve` when
+  // multisampled); the final pass draws that scene, filtered along its edges where it has one
+  // sample per pixel, and the overlay over it into `output`, which is copied out.
+  ImageRes color_ms, depth_ms, resolve, output;
+  bool edge_filter = false;  // one sample per pixel, smoothed by post.frag's edge filter
+  VkRenderPass render_pass = VK_NULL_HANDLE, final_pass = VK_NULL_HANDLE;
+  VkFramebuffer framebuffer = VK_NULL_HANDLE, final_framebuffer = VK_NULL_HANDLE;
+  VkDescriptorSetLayout post_set_layout = VK_NULL_HANDLE;
+  VkDescriptorSet post_set = VK_NULL_HANDLE;
+  VkPipelineLayout post_layout = VK_NULL_HANDLE;
+  VkPipeline post_pipeline = VK_NULL_HANDLE, filter_pipeline = VK_NULL_HANDLE;  // the scene copied; filtered
+  std::vector<VkRect2D> filter_boxes;  // this frame: where the edge filter runs (the legs' boxes)
+  const ImageRes& scene_image() const { return samples == VK_SAMPLE_COUNT_1_BIT ? color_ms : resolve; }
   VkPipelineLayout layout = VK_NULL_HANDLE;
   VkPipeline opaque = VK_NULL_HANDLE, opaque_closed = VK_NULL_HANDLE, translucent = VK_NULL_HANDLE;
 
@@ -552,9 +562,16 @@ struct Renderer::Impl {
       if (layout) vkDestroyPipelineLayout(device, layout, nullptr);
       if (framebuffer) vkDestroyFramebuffer(device, framebuffer, nullptr);
       if (render_pass) vkDestroyRenderPass(device, render_pass, nullptr);
+      if (final_framebuffer) vkDestroyFramebuffer(device, final_framebuffer, nullptr);
+      if (final_pass) vkDestroyRenderPass(device, final_pass, nullptr);
+      for (VkPipeline p : {post_pipeline, filter_pipeline})
+        if (p) vkDestroyPipeline(device, p, nullptr);
+      if (post_layout) vkDestroyPipelineLayout(device, post_layout, nullptr);
+      if (post_set_layout) vkDestroyDescriptorSetLayout(device, post_set_layout, nullptr);
       destroy_image(color_ms);
       destroy_image(depth_ms);
       destroy_image(resolve);
+      destroy_image(output);
       free_buffer(readback);
       free_buffer(overlay_vertices);
       destroy_image(atlas[0]);
@@ -728,7 +745,35 @@ struct Renderer::Impl {
     vi.pVertexBindingDescriptions = &binding;
     vi.vertexAttributeDescriptionCount = 3;
     vi.pVertexAttributeDescriptions = attrs;
-    overlay_pipeline = graphics_pipeline("overlay.vert.spv", "overlay.frag.spv", vi, overlay_layout, false, true, false);
+    // the overlay is drawn in the final pass, over the finished scene
+    overlay_pipeline = graphics_pipeline("overlay.vert.spv", "overlay.frag.spv", vi, overlay_layout, false, true, false, VK_CULL_MODE_NONE,
+                                         VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST, nullptr, true);
+
+    // the scene into the final image: copied, or filtered along its edges
+    VkDescriptorSetLayoutBinding pb{0, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, VK_SHADER_STAGE_FRAGMENT_BIT, nullptr};
+    VkDescriptorSetLayoutCreateInfo pli{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
+    pli.bindingCount = 1;
+    pli.pBindings = &pb;
+    CP_VK(vkCreateDescriptorSetLayout(device, &pli, nullptr, &post_set_layout));
+    post_set = allocate_set(post_set_layout);
+    post_layout = pipeline_layout(&post_set_layout, VK_SHADER_STAGE_FRAGMENT_BIT, 8);
+    const VkBool32 filter[2] = {VK_FALSE, VK_TRUE};
+    const VkSpecializationMapEntry entry{0, 0, sizeof(VkBool32)};
+    const VkSpecializationInfo copy_spec{1, &entry, sizeof(VkBool32), &filter[0]}, filter_spec{1, &entry, sizeof(VkBool32), &filter[1]};
+    const VkPipelineVertexInputStateCreateInfo none{VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
+    post_pipeline = graphics_pipeline("splat.vert.spv", "post.frag.spv", none, post_layout, false, false, false, VK_CULL_MODE_NONE,
+                                      VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST, &copy_spec, true);
+    if (edge_filter)
+      filter_pipeline = graphics_pipeline("splat.vert.spv", "post.frag.spv", none, post_layout, false, false, false, VK_CULL_MODE_NONE,
+                                          VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST, &filter_spec, true);
+    const VkDescriptorImageInfo scene{sampler, scene_image().view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
+    VkWriteDescriptorSet w{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+    w.dstSet = post_set;
+    w.dstBinding = 0;
+    w.descriptorCount = 1;
+    w.descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
+    w.pImageInfo = &scene;
+    vkUpdateDescriptorSets(device, 1, &w, 0, nullptr);
   }
 
   // a font atlas into a sampled R8 image (staging copy), once
@@ -769,7 +814,8 @@ struct Renderer::Impl {
   void create_compute() {
     // one pool for every leg's two sets (deformation, particle transport with the blood's
     // rasterization), the blood's composite set and the overlay's font atlases
-    std::array<VkDescriptorPoolSize, 5> sizes{{{kSsbo, 0}, {kUbo, 0}, {kTexels, 0}, {kImage, 0}, {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 2}}};
+    // (combined image samplers: the two font atlases and the scene for the final pass)
+    std::array<VkDescriptorPoolSize, 5> sizes{{{kSsbo, 0}, {kUbo, 0}, {kTexels, 0}, {kImage, 0}, {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 3}}};
     auto count = [&](VkDescriptorType t, std::uint32_t sets) {
       for (VkDescriptorPoolSize& ps : sizes)
         if (ps.type == t) ps.descriptorCount += sets;
@@ -778,7 +824,7 @@ struct Renderer::Impl {
     for (VkDescriptorType t : kParticleBindings) count(t, kMaxLegs);
     for (VkDescriptorType t : kCompositeBindings) count(t, 1);
     VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-    pi.maxSets = static_cast<std::uint32_t>(kMaxLegs) * 2 + 1 + 1;
+    pi.maxSets = static_cast<std::uint32_t>(kMaxLegs) * 2 + 1 + 1 + 1;
     pi.poolSizeCount = static_cast<std::uint32_t>(sizes.size());
     pi.pPoolSizes = sizes.data();
     CP_VK(vkCreateDescriptorPool(device, &pi, nullptr, &descriptor_pool));
@@ -889,7 +935,13 @@ struct Renderer::Impl {
         device_name = p.deviceName;
         max_texel_elements = p.limits.maxTexelBufferElements;
         const VkSampleCountFlags ok = p.limits.framebufferColorSampleCounts & p.limits.framebufferDepthSampleCounts;
-        samples = (ok & VK_SAMPLE_COUNT_4_BIT) ? VK_SAMPLE_COUNT_4_BIT : VK_SAMPLE_COUNT_1_BIT;
+        // how edges are smoothed: a CPU device pays for every sample's depth test and blend
+        // (4x multisampling took about 30 of 63 ms of the comparison frame's drawing on lavapipe),
+        // so it draws one sample and filters the edges; GPUs multisample
+        const bool cpu = p.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
+        const bool multisample = options.antialiasing == Antialiasing::Multisample || (options.antialiasing == Antialiasing::Automatic && !cpu);
+        samples = multisample && (ok & VK_SAMPLE_COUNT_4_BIT) ? VK_SAMPLE_COUNT_4_BIT : VK_SAMPLE_COUNT_1_BIT;
+        edge_filter = samples == VK_SAMPLE_COUNT_1_BIT && options.antialiasing != Antialiasing::None;
       }
     }
     if (!physical)
@@ -951,11 +1003,11 @@ struct Renderer::Impl {
 
   void create_target() {
     constexpr VkFormat kColor = VK_FORMAT_R8G8B8A8_UNORM, kDepth = VK_FORMAT_D32_SFLOAT;
-    create_image(kColor, VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | (samples == VK_SAMPLE_COUNT_1_BIT ? VK_IMAGE_USAGE_TRANSFER_SRC_BIT : 0),
-                 samples, VK_IMAGE_ASPECT_COLOR_BIT, color_ms);
-    create_image(kDepth, VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT, samples, VK_IMAGE_ASPECT_DEPTH_BIT, depth_ms);
     const bool msaa = samples != VK_SAMPLE_COUNT_1_BIT;
-    if (msaa) create_image(kColor, VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT, VK_SAMPLE_COUNT_1_BIT, VK_IMAGE_ASPECT_COLOR_BIT, resolve);
+    create_image(kColor, VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | (msaa ? 0 : VK_IMAGE_USAGE_SAMPLED_BIT), samples, VK_IMAGE_ASPECT_COLOR_BIT, color_ms);
+    create_image(kDepth, VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT, samples, VK_IMAGE_ASPECT_DEPTH_BIT, depth_ms);
+    if (msaa) create_image(kColor, VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT, VK_SAMPLE_COUNT_1_BIT, VK_IMAGE_ASPECT_COLOR_BIT, resolve);
+    create_image(kColor, VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT, VK_SAMPLE_COUNT_1_BIT, VK_IMAGE_ASPECT_COLOR_BIT, output);
     readback.size = static_cast<VkDeviceSize>(options.width) * static_cast<VkDeviceSize>(options.height) * 4;
     create_buffer(readback.size, VK_BUFFER_USAGE_TRANSFER_DST_BIT, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
                   VK_MEMORY_PROPERTY_HOST_CACHED_BIT, readback.buffer, readback.memory);
@@ -969,7 +1021,7 @@ struct Renderer::Impl {
     att[0].stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
     att[0].stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
     att[0].initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
-    att[0].finalLayout = msaa ? VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL : VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
+    att[0].finalLayout = msaa ? VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL : VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
     att[1].format = kDepth;
     att[1].samples = samples;
     att[1].loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
@@ -982,7 +1034,7 @@ struct Renderer::Impl {
     att[2].samples = VK_SAMPLE_COUNT_1_BIT;
     att[2].loadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
     att[2].storeOp = VK_ATTACHMENT_STORE_OP_STORE;
-    att[2].finalLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
+    att[2].finalLayout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
     VkAttachmentReference color_ref{0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
     VkAttachmentReference depth_ref{1, VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL};
     VkAttachmentReference resolve_ref{2, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
@@ -992,20 +1044,21 @@ struct Renderer::Impl {
     sub.pColorAttachments = &color_ref;
     sub.pDepthStencilAttachment = &depth_ref;
     sub.pResolveAttachments = msaa ? &resolve_ref : nullptr;
-    // the attachments are written by this pass and then copied out by a transfer
+    // the attachments are written by this pass (after the last frame's final pass has read the
+    // scene) and then read by the final pass's fragment shader
     VkSubpassDependency deps[2]{};
     deps[0].srcSubpass = VK_SUBPASS_EXTERNAL;
     deps[0].dstSubpass = 0;
-    deps[0].srcStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT | VK_PIPELINE_STAGE_EARLY_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
+    deps[0].srcStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT | VK_PIPELINE_STAGE_EARLY_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT;
     deps[0].dstStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT | VK_PIPELINE_STAGE_EARLY_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT;
-    deps[0].srcAccessMask = VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT | VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT;
+    deps[0].srcAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT | VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT;
     deps[0].dstAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT | VK_ACCESS_COLOR_ATTACHMENT_READ_BIT | VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT | VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_READ_BIT;
     deps[1].srcSubpass = 0;
     deps[1].dstSubpass = VK_SUBPASS_EXTERNAL;
     deps[1].srcStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
-    deps[1].dstStageMask = VK_PIPELINE_STAGE_TRANSFER_BIT;
+    deps[1].dstStageMask = VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT;
     deps[1].srcAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
-    deps[1].dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
+    deps[1].dstAccessMask = VK_ACCESS_SHADER_READ_BIT;
     VkRenderPassCreateInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO};
     rp.attachmentCount = msaa ? 3 : 2;
     rp.pAttachments = att;
@@ -1023,6 +1076,46 @@ struct Renderer::Impl {
     fb.height = static_cast<std::uint32_t>(options.height);
     fb.layers = 1;
     CP_VK(vkCreateFramebuffer(device, &fb, nullptr, &framebuffer));
+
+    // the final pass: one single-sampled attachment, covered whole by the scene's triangle, then
+    // copied out by a transfer
+    VkAttachmentDescription out{};
+    out.format = kColor;
+    out.samples = VK_SAMPLE_COUNT_1_BIT;
+    out.loadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
+    out.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
+    out.stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
+    out.stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
+    out.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
+    out.finalLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
+    VkAttachmentReference out_ref{0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
+    VkSubpassDescription final_sub{};
+    final_sub.pipelineBindPoint = VK_PIPELINE_BIND_POINT_GRAPHICS;
+    final_sub.colorAttachmentCount = 1;
+    final_sub.pColorAttachments = &out_ref;
+    VkSubpassDependency final_deps[2]{};
+    final_deps[0].srcSubpass = VK_SUBPASS_EXTERNAL;
+    final_deps[0].dstSubpass = 0;
+    final_deps[0].srcStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
+    final_deps[0].dstStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
+    final_deps[0].srcAccessMask = VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
+    final_deps[0].dstAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT | VK_ACCESS_COLOR_ATTACHMENT_READ_BIT;
+    final_deps[1] = deps[1];
+    final_deps[1].dstStageMask = VK_PIPELINE_STAGE_TRANSFER_BIT;
+    final_deps[1].dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
+    VkRenderPassCreateInfo frp{VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO};
+    frp.attachmentCount = 1;
+    frp.pAttachments = &out;
+    frp.subpassCount = 1;
+    frp.pSubpasses = &final_sub;
+    frp.dependencyCount = 2;
+    frp.pDependencies = final_deps;
+    CP_VK(vkCreateRenderPass(device, &frp, nullptr, &final_pass));
+    VkFramebufferCreateInfo ffb = fb;
+    ffb.renderPass = final_pass;
+    ffb.attachmentCount = 1;
+    ffb.pAttachments = &output.view;
+    CP_VK(vkCreateFramebuffer(device, &ffb, nullptr, &final_framebuffer));
   }
 
   VkShaderModule shader(const std::string& name) {
@@ -1040,7 +1133,7 @@ struct Renderer::Impl {
   VkPipeline graphics_pipeline(const char* vert, const char* frag, const VkPipelineVertexInputStateCreateInfo& vi,
                                VkPipelineLayout pipeline_layout, bool depth_write, bool blended, bool depth_test = true,
                                VkCullModeFlags cull = VK_CULL_MODE_NONE, VkPrimitiveTopology topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST,
-                               const VkSpecializationInfo* specialization = nullptr) {
+                               const VkSpecializationInfo* specialization = nullptr, bool final = false) {
     VkShaderModule vs = shader(vert), fs = shader(frag);
     VkPipelineShaderStageCreateInfo stages[2]{};
     stages[0].pSpecializationInfo = specialization;
@@ -1068,7 +1161,7 @@ struct Renderer::Impl {
     rs.frontFace = VK_FRONT_FACE_COUNTER_CLOCKWISE;
     rs.lineWidth = 1.0f;
     VkPipelineMultisampleStateCreateInfo ms{VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO};
-    ms.rasterizationSamples = samples;
+    ms.rasterizationSamples = final ? VK_SAMPLE_COUNT_1_BIT : samples;
     VkPipelineDepthStencilStateCreateInfo ds{VK_STRUCTURE_TYPE_PIPELINE_DEPTH_STENCIL_STATE_CREATE_INFO};
     ds.depthTestEnable = depth_test ? VK_TRUE : VK_FALSE;
     ds.depthWriteEnable = depth_write ? VK_TRUE : VK_FALSE;
@@ -1099,7 +1192,7 @@ struct Renderer::Impl {
     info.pColorBlendState = &cb;
     info.pDynamicState = &dyn;
     info.layout = pipeline_layout;
-    info.renderPass = render_pass;
+    info.renderPass = final ? final_pass : render_pass;
     VkPipeline pipeline;
     CP_VK(vkCreateGraphicsPipelines(device, VK_NULL_HANDLE, 1, &info, nullptr, &pipeline));
     vkDestroyShaderModule(device, vs, nullptr);
@@ -1277,8 +1370,25 @@ struct Renderer::Impl {
     return s;
   }
 
+  // the pixels of `viewport` where the structures `pick` selects can appear, padded by 2 pixels (all
+  // of it when one reaches behind the eye); empty when none is picked
+  template <class Pick>
+  static VkRect2D screen_box(const Leg& l, const Mat4& view_projection, const std::array<int, 4>& viewport, Pick pick) {
+    std::array<float, 4> rect{1e9f, 1e9f, -1e9f, -1e9f};
+    bool bounded = true;
+    for (const auto& r : l.draws)
+      if (pick(r)) bounded = bounded && add_projection(view_projection, r.bounds, viewport, rect);
+    const int x0 = bounded ? std::max(viewport[0], static_cast<int>(std::floor(rect[0])) - 2) : viewport[0];
+    const int y0 = bounded ? std::max(viewport[1], static_cast<int>(std::floor(rect[1])) - 2) : viewport[1];
+    const int x1 = bounded ? std::min(viewport[0] + viewport[2], static_cast<int>(std::ceil(rect[2])) + 2) : viewport[0] + viewport[2];
+    const int y1 = bounded ? std::min(viewport[1] + viewport[3], static_cast<int>(std::ceil(rect[3])) + 2) : viewport[1] + viewport[3];
+    if (x1 <= x0 || y1 <= y0) return {{0, 0}, {0, 0}};
+    return {{x0, y0}, {static_cast<std::uint32_t>(x1 - x0), static_cast<std::uint32_t>(y1 - y0)}};
+  }
+
   // one leg into its viewport: opaque tissue, the blood (from region `region` of the splat words),
-  // then translucent layers from the inside out (valves, veins, skin)
+  // then translucent layers from the inside out (valves, veins, skin). Where the edge filter is on,
+  // the box the leg covers is kept for it.
   void record_leg_draw(const Leg& l, const Camera& camera, const std::array<int, 4>& viewport, std::uint32_t tissues = 0x3f,
                        float skin_opacity = 0.16f, bool lod = false, std::uint32_t region = 0) {
     const VkViewport vp{static_cast<float>(viewport[0]), static_cast<float>(viewport[1]), static_cast<float>(viewport[2]),
@@ -1291,6 +1401,12 @@ struct Renderer::Impl {
     const bool coarse = simplified_view(view, lod);
     VkBuffer vbufs[2] = {l.buffers[kOut].buffer, l.buffers[kNormals].buffer};
     VkDeviceSize voffs[2] = {0, 0};
+    if (edge_filter) {
+      const VkRect2D box = screen_box(l, view_projection, viewport, [&](const DrawRange& r) {
+        return (tissues & tissue_bit(r.kind)) != 0 && (r.kind != anatomy::StructureKind::Skin || skin_opacity > 0.0f);
+      });
+      if (box.extent.width > 0) filter_boxes.push_back(box);
+    }
     for (int pass = 0; pass < 2; ++pass) {
       if (pass == 1 && l.particle_count > 0) {
         vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, composite_pipeline);
@@ -1299,16 +1415,8 @@ struct Renderer::Impl {
                                  static_cast<std::uint32_t>(region * frame_pixels())};
         vkCmdPushConstants(cmd, composite_layout, VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(push), &push);
         // only where the veins (padded by what they can swell) can appear: the blood is in them
-        std::array<float, 4> rect{1e9f, 1e9f, -1e9f, -1e9f};
-        bool bounded = true;
-        for (const auto& r : l.draws)
-          if (r.kind == anatomy::StructureKind::Vein) bounded = bounded && add_projection(view_projection, r.bounds, viewport, rect);
-        const int x0 = bounded ? std::max(viewport[0], static_cast<int>(std::floor(rect[0])) - 2) : viewport[0];
-        const int y0 = bounded ? std::max(viewport[1], static_cast<int>(std::floor(rect[1])) - 2) : viewport[1];
-        const int x1 = bounded ? std::min(viewport[0] + viewport[2], static_cast<int>(std::ceil(rect[2])) + 2) : viewport[0] + viewport[2];
-        const int y1 = bounded ? std::min(viewport[1] + viewport[3], static_cast<int>(std::ceil(rect[3])) + 2) : viewport[1] + viewport[3];
-        if (x1 > x0 && y1 > y0) {
-          const VkRect2D blood{{x0, y0}, {static_cast<std::uint32_t>(x1 - x0), static_cast<std::uint32_t>(y1 - y0)}};
+        const VkRect2D blood = screen_box(l, view_projection, viewport, [](const DrawRange& r) { return r.kind == anatomy::StructureKind::Vein; });
+        if (blood.extent.width > 0) {
           vkCmdSetScissor(cmd, 0, 1, &blood);
           vkCmdDraw(cmd, 3, 1, 0, 0);
           vkCmdSetScissor(cmd, 0, 1, &scissor);
@@ -1438,6 +1546,9 @@ void Renderer::set_fonts(const FontAtlas& regular, const FontAtlas& bold) {
 Renderer::~Renderer() = default;
 
 const std::string& Renderer::device_name() const { return impl_->device_name; }
+const char* Renderer::antialiasing() const {
+  return impl_->samples != VK_SAMPLE_COUNT_1_BIT ? "4x multisampling" : impl_->edge_filter ? "edge filter" : "none";
+}
 std::uint64_t Renderer::validation_messages() const { return impl_->validation.count; }
 const std::string& Renderer::first_validation_message() const { return impl_->validation.first; }
 
@@ -1940,6 +2051,7 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
   rp.renderArea = {{0, 0}, {static_cast<std::uint32_t>(d.options.width), static_cast<std::uint32_t>(d.options.height)}};
   rp.clearValueCount = 3;
   rp.pClearValues = clear;
+  d.filter_boxes.clear();
   vkCmdBeginRenderPass(d.cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
   if (!(frame.skin_opacity >= 0.0f && frame.skin_opacity <= 1.0f))
     throw RenderError(fmt::format("render: skin opacity {} is outside 0 to 1", frame.skin_opacity));
@@ -1962,14 +2074,38 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
     vkCmdClearAttachments(d.cmd, 2, clears, 1, &rect);
     d.record_leg_draw(d.legs[inset.slot], inset.camera, v, inset.tissues, 0.16f, frame.simplify, 1);
   }
+  vkCmdEndRenderPass(d.cmd);
+  // the final image: the scene (edge-filtered where it has one sample per pixel), the overlay over it
+  VkRenderPassBeginInfo fp{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
+  fp.renderPass = d.final_pass;
+  fp.framebuffer = d.final_framebuffer;
+  fp.renderArea = rp.renderArea;
+  vkCmdBeginRenderPass(d.cmd, &fp, VK_SUBPASS_CONTENTS_INLINE);
+  const VkViewport full{0, 0, static_cast<float>(d.options.width), static_cast<float>(d.options.height), 0, 1};
+  vkCmdSetViewport(d.cmd, 0, 1, &full);
+  vkCmdSetScissor(d.cmd, 0, 1, &rp.renderArea);
+  vkCmdBindPipeline(d.cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, d.post_pipeline);
+  vkCmdBindDescriptorSets(d.cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, d.post_layout, 0, 1, &d.post_set, 0, nullptr);
+  const float texel[2] = {1.0f / static_cast<float>(d.options.width), 1.0f / static_cast<float>(d.options.height)};
+  vkCmdPushConstants(d.cmd, d.post_layout, VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(texel), texel);
+  vkCmdDraw(d.cmd, 3, 1, 0, 0);
+  // the edge filter only where the legs are (a CPU device pays about 20 ms for it over the whole
+  // 1280x720 frame; the panels and the background are the overlay's, drawn next, or flat)
+  if (d.edge_filter && !d.filter_boxes.empty()) {
+    vkCmdBindPipeline(d.cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, d.filter_pipeline);
+    for (const VkRect2D& box : d.filter_boxes) {
+      vkCmdSetScissor(d.cmd, 0, 1, &box);
+      vkCmdDraw(d.cmd, 3, 1, 0, 0);
+    }
+    vkCmdSetScissor(d.cmd, 0, 1, &rp.renderArea);
+  }
   if (frame.overlay) d.record_overlay(*frame.overlay);
   vkCmdEndRenderPass(d.cmd);
   d.stamp(3);
   VkBufferImageCopy copy{};
   copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
   copy.imageExtent = {static_cast<std::uint32_t>(d.options.width), static_cast<std::uint32_t>(d.options.height), 1};
-  VkImage source = d.samples == VK_SAMPLE_COUNT_1_BIT ? d.color_ms.image : d.resolve.image;
-  vkCmdCopyImageToBuffer(d.cmd, source, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, d.readback.buffer, 1, &copy);
+  vkCmdCopyImageToBuffer(d.cmd, d.output.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, d.readback.buffer, 1, &copy);
   d.stamp(4);
   d.barrier(VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT | VK_ACCESS_SHADER_WRITE_BIT,
             VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);

@@ -44,6 +44,14 @@ bool all_solid(const std::vector<OverlayVertex>& v) {
   return std::all_of(v.begin(), v.end(), [](const OverlayVertex& p) { return p.u == -1.0f && p.v == -1.0f; });
 }
 
+// solid, hard-edged or with an anti-aliased edge at distance h: u = -2 - h (overlay.hpp)
+bool all_shapes(const std::vector<OverlayVertex>& v) {
+  return std::all_of(v.begin(), v.end(), [](const OverlayVertex& p) { return p.u == -1.0f || p.u <= -2.0f; });
+}
+
+// the coverage overlay.frag gives an edged solid at distance v from its centre line or centre
+float edge_coverage(float u, float v) { return std::clamp(-u - 1.5f - std::abs(v), 0.0f, 1.0f); }
+
 // the atlas glyph a single-glyph text() drew, identified by its top-left uv
 const Glyph* drawn_glyph(const FontAtlas& atlas, const std::vector<OverlayVertex>& v) {
   REQUIRE(v.size() == 6);
@@ -318,8 +326,17 @@ TEST_CASE("shapes are solid triangles inside their bounds", "[overlay]") {
   o.line(10, 10, 110, 60, 4, rgba(0, 255, 0));
   CHECK(o.vertices().size() == 6);
   CHECK(o.vertices().size() % 3 == 0);
-  CHECK(all_solid(o.vertices()));
-  CHECK(inside(o.vertices(), {8, 8, 112, 62}));
+  CHECK(all_shapes(o.vertices()));
+  CHECK(inside(o.vertices(), {7.5f, 7.5f, 112.5f, 62.5f}));  // half the width and half a pixel of ramp
+  // the long sides ramp over one pixel centred on the true edge (2 px from the centre line)
+  for (const OverlayVertex& v : o.vertices()) {
+    CHECK(v.u == Approx(-4.0f));
+    CHECK(std::abs(v.v) == Approx(2.5f));
+    CHECK(edge_coverage(v.u, v.v) == Approx(0.0f));
+  }
+  CHECK(edge_coverage(-4.0f, 0.0f) == Approx(1.0f));
+  CHECK(edge_coverage(-4.0f, 2.0f) == Approx(0.5f));
+  CHECK(edge_coverage(-4.0f, 1.5f) == Approx(1.0f));
   o.clear();
   o.line(10, 10, 10, 10, 4, rgba(0, 255, 0));  // no direction, nothing to draw
   CHECK(o.vertices().empty());
@@ -330,8 +347,8 @@ TEST_CASE("shapes are solid triangles inside their bounds", "[overlay]") {
   o.polyline(zig, width, rgba(255, 255, 255));
   CHECK(o.vertices().size() % 3 == 0);
   CHECK(o.vertices().size() >= 6 * 6);  // six segments after dropping the repeat
-  CHECK(all_solid(o.vertices()));
-  CHECK(inside(o.vertices(), {-width, -width, 200 + width, 40 + width}));
+  CHECK(all_shapes(o.vertices()));
+  CHECK(inside(o.vertices(), {-width - 0.5f, -width - 0.5f, 200 + width + 0.5f, 40 + width + 0.5f}));
   // joints are filled: a point just outside the outer corner of the first turn lies in a triangle
   const auto covered = [&](float px, float py) {
     const auto& v = o.vertices();
@@ -358,9 +375,15 @@ TEST_CASE("shapes are solid triangles inside their bounds", "[overlay]") {
     CHECK(o.vertices().size() % 3 == 0);
     CHECK(o.vertices().size() >= 16 * 3);
     CHECK(o.vertices().size() <= 24 * 3);
-    CHECK(all_solid(o.vertices()));
-    CHECK(inside(o.vertices(), {100 - r, 200 - r, 100 + r, 200 + r}));
-    for (const OverlayVertex& v : o.vertices()) CHECK(std::hypot(v.x - 100, v.y - 200) <= r * 1.0001f);
+    CHECK(all_shapes(o.vertices()));
+    const float reach = r + 0.5f;  // the rim's ramp: half a pixel past the radius
+    CHECK(inside(o.vertices(), {100 - reach, 200 - reach, 100 + reach, 200 + reach}));
+    for (const OverlayVertex& v : o.vertices()) {
+      CHECK(std::hypot(v.x - 100, v.y - 200) <= reach * 1.0001f);
+      // full coverage at the centre, none at the rim vertices, half at the radius
+      CHECK(edge_coverage(v.u, v.v) == Approx(v.v == 0.0f ? 1.0f : 0.0f));
+    }
+    CHECK(edge_coverage(-2.0f - r, r) == Approx(0.5f));
   }
   o.clear();
   o.circle(0, 0, 0, rgba(0, 0, 255));

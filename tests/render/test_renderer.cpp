@@ -318,6 +318,50 @@ TEST_CASE("a far view draws simplified surfaces that look like the full ones", "
   CHECK(r.validation_messages() == 0);
 }
 
+TEST_CASE("the edge filter brings a one-sample picture towards the multisampled one", "[gpu][render][antialiasing]") {
+  const Scene s;
+  // the same frame drawn three ways: 4x multisampling (the reference), one sample filtered, one
+  // sample as drawn
+  const render::Antialiasing modes[3] = {render::Antialiasing::Multisample, render::Antialiasing::EdgeFilter, render::Antialiasing::None};
+  const char* names[3] = {"4x multisampling", "edge filter", "none"};
+  render::Image images[3];
+  render::Image again;
+  for (int k = 0; k < 3; ++k) {
+    render::RenderOptions o = validating(480, 360);
+    o.antialiasing = modes[k];
+    render::Renderer r(o);
+    CHECK(std::string(r.antialiasing()) == names[k]);
+    const LegOnGpu leg(s, r, "healthy-walking", 20.0);
+    images[k] = r.render(leg.sim.state(), render::Camera{});
+    if (k == 1) again = r.render(leg.sim.state(), render::Camera{});
+    INFO(names[k] << ": " << r.first_validation_message());
+    CHECK(r.validation_messages() == 0);
+  }
+  CHECK(again.rgba == images[1].rgba);  // deterministic
+  // the pixels the filter changed, and how far they are from the multisampled picture before and after
+  std::size_t changed = 0;
+  double before = 0, after = 0;
+  for (std::size_t i = 0; i < images[0].rgba.size(); i += 4) {
+    int d_none = 0, d_filter = 0, d_change = 0;
+    for (std::size_t ch = 0; ch < 3; ++ch) {
+      d_none += std::abs(int(images[2].rgba[i + ch]) - int(images[0].rgba[i + ch]));
+      d_filter += std::abs(int(images[1].rgba[i + ch]) - int(images[0].rgba[i + ch]));
+      d_change += std::abs(int(images[1].rgba[i + ch]) - int(images[2].rgba[i + ch]));
+    }
+    if (d_change == 0) continue;
+    ++changed;
+    before += d_none;
+    after += d_filter;
+  }
+  const double to_reference_none = mean_abs_difference(images[2], images[0]), to_reference_filter = mean_abs_difference(images[1], images[0]);
+  INFO("pixels filtered " << changed << ", their distance to the multisampled picture " << before / double(std::max<std::size_t>(changed, 1))
+                          << " -> " << after / double(std::max<std::size_t>(changed, 1)) << "; whole picture " << to_reference_none << " -> "
+                          << to_reference_filter);
+  CHECK(changed > 1000);                // the edges of the leg (about 2% of the picture)
+  CHECK(after < 0.9 * before);          // filtered pixels come closer to the reference (about 17% here)
+  CHECK(to_reference_filter < to_reference_none);
+}
+
 TEST_CASE("an open valve and a closed one look different where the valve is, and only there", "[gpu][render][valve]") {
   const Scene s;
   render::Renderer r(validating(320, 240));

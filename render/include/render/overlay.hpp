@@ -4,7 +4,11 @@
 // nor stb appears here: the renderer uploads the atlases and the vertices.
 //
 // How a vertex selects its texture (the fragment shader decides from u alone):
-//   u <  -0.5       solid colour, no texture (uv = (-1, -1))
+//   u <  -0.5       solid colour, no texture: uv = (-1, -1) for a hard-edged shape, or for a
+//                   shape with an anti-aliased edge u = -2 - h and v = the distance (pixels) from
+//                   its centre line or centre, coverage = clamp(h + 0.5 - |v|, 0, 1): a one-pixel
+//                   ramp centred on the true edge at distance h (lines: half their width; circles:
+//                   the radius). The shape's triangles reach half a pixel past that edge.
 //   0 <= u < 1      regular font atlas, (u, v) normalized
 //   2 <= u < 3      bold font atlas at (u - 2, v)
 // All three vertices of a triangle fall in the same range, so the interpolated u never crosses
@@ -100,13 +104,15 @@ class Overlay {
 
   void rect(float x0, float y0, float x1, float y1, std::uint32_t rgba);  ///< filled
   void rect_gradient_h(float x0, float y0, float x1, float y1, std::uint32_t left, std::uint32_t right);
-  /// A quad of the given width centred on the segment; anti-aliasing is left to MSAA.
+  /// A quad of the given width centred on the segment, its long sides anti-aliased (it reaches half
+  /// a pixel further each side for the ramp); the ends are square.
   void line(float x0, float y0, float x1, float y1, float width, std::uint32_t rgba);
   /// Joined segments: a bevel fills the outside of every joint, a miter extends it where the miter
   /// is at most twice the half width (turns of up to 120 degrees), so vertices stay within
   /// width of the points.
   void polyline(std::span<const std::array<float, 2>> points, float width, std::uint32_t rgba);
-  void circle(float x, float y, float radius, std::uint32_t rgba);  ///< filled, 16-24 segments
+  /// Filled, 16-24 segments, its rim anti-aliased (the polygon reaches half a pixel past the radius).
+  void circle(float x, float y, float radius, std::uint32_t rgba);
 
   const std::vector<OverlayVertex>& vertices() const { return vertices_; }  ///< triangle list
 

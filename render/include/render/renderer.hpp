@@ -25,12 +25,22 @@ class RenderError : public std::runtime_error {
   explicit RenderError(const std::string& message) : std::runtime_error(message) {}
 };
 
+/// How edges are smoothed.
+enum class Antialiasing {
+  Automatic,    ///< 4x multisampling on GPUs; the edge filter on CPU devices (lavapipe), which pay
+                ///< for every sample's depth test and blend
+  Multisample,  ///< 4x multisampling where the device offers it, else the edge filter
+  EdgeFilter,   ///< one sample per pixel, smoothed along the edges found in the picture (FXAA-like)
+  None,         ///< one sample per pixel, unfiltered (for comparisons)
+};
+
 /// How to create the renderer.
 struct RenderOptions {
   int width = 1280;
   int height = 720;
   std::string device;       ///< part of a device name to force ("llvmpipe", "NVIDIA"); empty: prefer a discrete GPU
   bool validation = false;  ///< Khronos validation layers and a debug messenger that counts messages
+  Antialiasing antialiasing = Antialiasing::Automatic;
 };
 
 /// A camera in leg coordinates (m).
@@ -152,6 +162,8 @@ class Renderer {
 
   /// The chosen device's name.
   const std::string& device_name() const;
+  /// How this renderer smooths edges: "4x multisampling", "edge filter" or "none".
+  const char* antialiasing() const;
   /// Validation messages seen so far (warnings and errors; 0 when validation is off).
   std::uint64_t validation_messages() const;
   /// The text of the first validation message, if any.
