@@ -373,7 +373,7 @@ struct Renderer::Impl {
   VkDescriptorSetLayout overlay_set_layout = VK_NULL_HANDLE;
   VkDescriptorSet overlay_set = VK_NULL_HANDLE;
   VkPipelineLayout overlay_layout = VK_NULL_HANDLE;
-  VkPipeline overlay_pipeline = VK_NULL_HANDLE;
+  std::array<VkPipeline, 3> overlay_pipelines{};  // solid shapes, regular text, bold text (overlay.frag's kKind)
   Buffer overlay_vertices;
   VkDescriptorSetLayout set_layout = VK_NULL_HANDLE;
   VkDescriptorPool descriptor_pool = VK_NULL_HANDLE;
@@ -576,7 +576,8 @@ struct Renderer::Impl {
       free_buffer(overlay_vertices);
       destroy_image(atlas[0]);
       destroy_image(atlas[1]);
-      if (overlay_pipeline) vkDestroyPipeline(device, overlay_pipeline, nullptr);
+      for (VkPipeline p : overlay_pipelines)
+        if (p) vkDestroyPipeline(device, p, nullptr);
       if (overlay_layout) vkDestroyPipelineLayout(device, overlay_layout, nullptr);
       if (overlay_set_layout) vkDestroyDescriptorSetLayout(device, overlay_set_layout, nullptr);
       if (sampler) vkDestroySampler(device, sampler, nullptr);
@@ -746,8 +747,12 @@ struct Renderer::Impl {
     vi.vertexAttributeDescriptionCount = 3;
     vi.pVertexAttributeDescriptions = attrs;
     // the overlay is drawn in the final pass, over the finished scene
-    overlay_pipeline = graphics_pipeline("overlay.vert.spv", "overlay.frag.spv", vi, overlay_layout, false, true, false, VK_CULL_MODE_NONE,
-                                         VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST, nullptr, true);
+    for (std::int32_t kind = 0; kind < 3; ++kind) {
+      const VkSpecializationMapEntry entry{0, 0, sizeof(std::int32_t)};
+      const VkSpecializationInfo spec{1, &entry, sizeof(std::int32_t), &kind};
+      overlay_pipelines[static_cast<std::size_t>(kind)] = graphics_pipeline("overlay.vert.spv", "overlay.frag.spv", vi, overlay_layout, false, true,
+                                                                            false, VK_CULL_MODE_NONE, VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST, &spec, true);
+    }
 
     // the scene into the final image: copied, or filtered along its edges
     VkDescriptorSetLayoutBinding pb{0, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, VK_SHADER_STAGE_FRAGMENT_BIT, nullptr};
@@ -1502,13 +1507,23 @@ struct Renderer::Impl {
     const VkRect2D scissor{{0, 0}, {static_cast<std::uint32_t>(options.width), static_cast<std::uint32_t>(options.height)}};
     vkCmdSetViewport(cmd, 0, 1, &vp);
     vkCmdSetScissor(cmd, 0, 1, &scissor);
-    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, overlay_pipeline);
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, overlay_layout, 0, 1, &overlay_set, 0, nullptr);
     const float pc[4] = {static_cast<float>(options.width), static_cast<float>(options.height), atlas_range[0], atlas_range[1]};
     vkCmdPushConstants(cmd, overlay_layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(pc), pc);
     const VkDeviceSize offset = 0;
     vkCmdBindVertexBuffers(cmd, 0, 1, &overlay_vertices.buffer, &offset);
-    vkCmdDraw(cmd, static_cast<std::uint32_t>(verts.size()), 1, 0, 0);
+    // runs of triangles of one kind, in order, each with its kind's pipeline
+    auto kind_of = [&](std::size_t v) { return verts[v].u < -0.5f ? 0 : verts[v].u >= 1.5f ? 2 : 1; };
+    int bound = -1;
+    for (std::size_t first = 0; first + 2 < verts.size();) {
+      const int kind = kind_of(first);
+      std::size_t end = first + 3;
+      while (end + 2 < verts.size() && kind_of(end) == kind) end += 3;
+      if (kind != bound) vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, overlay_pipelines[static_cast<std::size_t>(kind)]);
+      bound = kind;
+      vkCmdDraw(cmd, static_cast<std::uint32_t>(end - first), 1, static_cast<std::uint32_t>(first), 0);
+      first = end;
+    }
   }
 };
 
