@@ -1,6 +1,7 @@
-// Vulkan 1.2 offscreen renderer: instance (validation when asked), device choice, a 4x MSAA colour
-// and depth target resolved into a single-sample image, one pipeline for opaque tissue and one for
-// translucent layers, host-visible vertex buffers updated in place each frame, read-back to RGBA8.
+// Vulkan 1.2 offscreen renderer: instance (validation when asked), device choice, a scene pass (4x
+// MSAA resolved into a single-sample image on GPUs, one sample on CPU devices) with opaque and
+// translucent pipelines per tissue kind, a final pass (the scene, edge-filtered where it has one
+// sample; the overlay), compute passes for the deformation and the blood, read-back to RGBA8.
 
 #include "render/renderer.hpp"
 
@@ -307,7 +308,8 @@ struct Renderer::Impl {
   std::vector<VkRect2D> filter_boxes;  // this frame: where the edge filter runs (the legs' boxes)
   const ImageRes& scene_image() const { return samples == VK_SAMPLE_COUNT_1_BIT ? color_ms : resolve; }
   VkPipelineLayout layout = VK_NULL_HANDLE;
-  VkPipeline opaque = VK_NULL_HANDLE, opaque_closed = VK_NULL_HANDLE, translucent = VK_NULL_HANDLE;
+  // per tissue kind (mesh.frag's kTissue): opaque (closed surfaces back-face culled), translucent
+  std::array<VkPipeline, 6> opaque{}, translucent{};
 
   // A buffer. Small tables the host rewrites every frame are host-visible and persistently mapped;
   // the large ones (meshes, particles, deformed vertices) live in device-local memory, mapped too
@@ -556,9 +558,10 @@ struct Renderer::Impl {
       if (compute_layout) vkDestroyPipelineLayout(device, compute_layout, nullptr);
       if (descriptor_pool) vkDestroyDescriptorPool(device, descriptor_pool, nullptr);
       if (set_layout) vkDestroyDescriptorSetLayout(device, set_layout, nullptr);
-      if (opaque) vkDestroyPipeline(device, opaque, nullptr);
-      if (opaque_closed) vkDestroyPipeline(device, opaque_closed, nullptr);
-      if (translucent) vkDestroyPipeline(device, translucent, nullptr);
+      for (VkPipeline p : opaque)
+        if (p) vkDestroyPipeline(device, p, nullptr);
+      for (VkPipeline p : translucent)
+        if (p) vkDestroyPipeline(device, p, nullptr);
       if (layout) vkDestroyPipelineLayout(device, layout, nullptr);
       if (framebuffer) vkDestroyFramebuffer(device, framebuffer, nullptr);
       if (render_pass) vkDestroyRenderPass(device, render_pass, nullptr);
@@ -1242,12 +1245,20 @@ struct Renderer::Impl {
     vi.pVertexBindingDescriptions = bindings;
     vi.vertexAttributeDescriptionCount = 2;
     vi.pVertexAttributeDescriptions = attrs;
-    opaque = graphics_pipeline("mesh.vert.spv", "mesh.frag.spv", vi, layout, true, false);
-    // closed, outward-wound surfaces (bone, muscle, tendon): their back faces are never seen.
-    // Counter-clockwise in leg coordinates turns clockwise on screen: the projection flips y.
-    opaque_closed = graphics_pipeline("mesh.vert.spv", "mesh.frag.spv", vi, layout, true, false, true, VK_CULL_MODE_BACK_BIT);
-    // translucent: blended over, depth-tested against the opaque tissue but not written
-    translucent = graphics_pipeline("mesh.vert.spv", "mesh.frag.spv", vi, layout, false, true);
+    for (std::int32_t kind = 0; kind < static_cast<std::int32_t>(opaque.size()); ++kind) {
+      const VkSpecializationMapEntry entry{0, 0, sizeof(std::int32_t)};
+      const VkSpecializationInfo spec{1, &entry, sizeof(std::int32_t), &kind};
+      using K = anatomy::StructureKind;
+      const auto k = static_cast<K>(kind);
+      // closed, outward-wound surfaces (bone, muscle, tendon): their back faces are never seen.
+      // Counter-clockwise in leg coordinates turns clockwise on screen: the projection flips y.
+      const bool closed = k == K::Bone || k == K::Muscle || k == K::Tendon;
+      opaque[static_cast<std::size_t>(kind)] = graphics_pipeline("mesh.vert.spv", "mesh.frag.spv", vi, layout, true, false, true,
+                                                                 closed ? VK_CULL_MODE_BACK_BIT : VK_CULL_MODE_NONE, VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST, &spec);
+      // translucent: blended over, depth-tested against the opaque tissue but not written
+      translucent[static_cast<std::size_t>(kind)] = graphics_pipeline("mesh.vert.spv", "mesh.frag.spv", vi, layout, false, true, true,
+                                                                      VK_CULL_MODE_NONE, VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST, &spec);
+    }
   }
 
   // one global memory barrier
@@ -1427,7 +1438,6 @@ struct Renderer::Impl {
           vkCmdSetScissor(cmd, 0, 1, &scissor);
         }
       }
-      vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pass == 0 ? opaque : translucent);
       vkCmdBindVertexBuffers(cmd, 0, 2, vbufs, voffs);
       vkCmdBindIndexBuffer(cmd, l.buffers[kIndices].buffer, 0, VK_INDEX_TYPE_UINT32);
       auto style_of = [&](anatomy::StructureKind kind) {
@@ -1473,8 +1483,7 @@ struct Renderer::Impl {
         for (const auto& [d2, k] : opaque_order) {
           const DrawRange& r = l.draws[k];
           if (static_cast<int>(r.kind) != bound) {
-            const bool closed = r.kind == anatomy::StructureKind::Bone || r.kind == anatomy::StructureKind::Muscle || r.kind == anatomy::StructureKind::Tendon;
-            vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, closed ? opaque_closed : opaque);
+            vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, opaque[static_cast<std::size_t>(r.kind)]);
             use_kind(r.kind);
             bound = static_cast<int>(r.kind);
           }
@@ -1485,6 +1494,7 @@ struct Renderer::Impl {
       // translucent layers from the inside out
       for (anatomy::StructureKind kind : {anatomy::StructureKind::Valve, anatomy::StructureKind::Vein, anatomy::StructureKind::Skin}) {
         if (style_of(kind).color[3] >= 1.0f || !shown(kind)) continue;
+        vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, translucent[static_cast<std::size_t>(kind)]);
         use_kind(kind);
         for (const auto& r : l.draws)
           if (r.kind == kind && !outside(view_projection, r.bounds)) draw(r);
