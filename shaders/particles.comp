@@ -250,7 +250,10 @@ bool step(uint i) {
   vec2 off = vein_section(theta, area.x, area.y, push.ring) * rho;
   vec3 at = centre + fr.n.xyz * off.x + fr.b.xyz * off.y;
   positions[i] = vec4(at, p.age);
-  for (uint v = 0u; v < push.views; ++v) splat_sphere(views[v], at, p.age);
+  // the views by constant index: a CPU device then reads each number once for all particles (with
+  // a loop's index it gathers them lane by lane)
+  if (push.views > 0u) splat_sphere(views[0], at, p.age);
+  if (push.views > 1u) splat_sphere(views[1], at, p.age);
   return false;
 }
 

@@ -39,11 +39,18 @@ void splat_sphere(SplatView v, vec3 position, float age_s) {
   // 4-bit sphere coordinates shade a sphere that size smoothly, and a very close camera cannot make
   // one particle cover the frame
   float r = clamp(v.scale.x * v.scale.y / w, 0.5, 12.0);
+  uint age = uint(clamp(age_s, 0.0, 63.0));
+  if (r < 1.0) {
+    // under a pixel's radius (most particles in a view of the whole leg): its own pixel, shaded as
+    // the whole sphere's average (its disc covers about one pixel centre on average). One atomic,
+    // not a loop over the pixels around it (a CPU device runs a loop as long as its longest lane).
+    float code = clamp((w - v.scale.x * (2.0 / 3.0) - v.scale.z) / v.scale.w, 0.0, 1.0) * kDepthCodes;
+    atomicMin(splat[v.target.x + uint(own.y) * v.target.y + uint(own.x)], (uint(code) << 14) | (age << 8));
+    return;
+  }
   // pixels whose centres fall in the disc
   ivec2 lo = min(max(ivec2(ceil(centre - r - 0.5)), v.viewport.xy), own);
   ivec2 hi = max(min(ivec2(floor(centre + r - 0.5)), v.viewport.xy + v.viewport.zw - 1), own);
-  uint age = uint(clamp(age_s, 0.0, 63.0));
-  bool whole = r < 1.0;
   float inv_r = 1.0 / r;
   for (int y = lo.y; y <= hi.y; ++y) {
     for (int x = lo.x; x <= hi.x; ++x) {
@@ -54,7 +61,7 @@ void splat_sphere(SplatView v, vec3 position, float age_s) {
       // the sphere's front surface at this pixel, nearer than its centre by up to a radius
       float depth = w - v.scale.x * sqrt(1.0 - d2);
       float code = clamp((depth - v.scale.z) / v.scale.w, 0.0, 1.0) * kDepthCodes;
-      uvec2 q = whole ? uvec2(0u) : uvec2(clamp(floor((d * 0.5 + 0.5) * 16.0), 1.0, 15.0));
+      uvec2 q = uvec2(clamp(floor((d * 0.5 + 0.5) * 16.0), 1.0, 15.0));
       uint word = (uint(code) << 14) | (age << 8) | (q.x << 4) | q.y;
       atomicMin(splat[v.target.x + uint(y) * v.target.y + uint(x)], word);
     }
