@@ -974,6 +974,27 @@ struct Renderer::Impl {
     vkGetPhysicalDeviceProperties2(physical, &props2);
     if (!(subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) || !(subgroup.supportedOperations & VK_SUBGROUP_FEATURE_ARITHMETIC_BIT))
       throw RenderError(fmt::format("{} lacks subgroup arithmetic in compute shaders, which the particle system needs", device_name));
+    // the texel formats the tables are read (and the particles written) as: Vulkan requires these,
+    // a portability driver might still lack one
+    struct TexelFormat {
+      VkFormat format;
+      const char* name;
+      VkFormatFeatureFlags needed;
+    };
+    constexpr VkFormatFeatureFlags kRead = VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT;
+    const TexelFormat texel_formats[] = {{VK_FORMAT_R32G32B32A32_SFLOAT, "R32G32B32A32_SFLOAT", kRead},
+                                         {VK_FORMAT_R32G32B32A32_UINT, "R32G32B32A32_UINT", kRead | VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_BIT},
+                                         {VK_FORMAT_R32G32B32A32_SINT, "R32G32B32A32_SINT", kRead},
+                                         {VK_FORMAT_R32G32_UINT, "R32G32_UINT", kRead},
+                                         {VK_FORMAT_R32G32_SFLOAT, "R32G32_SFLOAT", kRead},
+                                         {VK_FORMAT_R32_UINT, "R32_UINT", kRead},
+                                         {VK_FORMAT_R32_SFLOAT, "R32_SFLOAT", kRead}};
+    for (const TexelFormat& f : texel_formats) {
+      VkFormatProperties fp;
+      vkGetPhysicalDeviceFormatProperties(physical, f.format, &fp);
+      if ((fp.bufferFeatures & f.needed) != f.needed)
+        throw RenderError(fmt::format("{} cannot use texel buffers of format {}, which the deformation and particles use", device_name, f.name));
+    }
     VkPhysicalDeviceFeatures enabled{};  // core 1.2 features only: nothing optional is needed
     VkDeviceCreateInfo info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
     info.pEnabledFeatures = &enabled;
