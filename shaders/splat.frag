@@ -1,4 +1,5 @@
 #version 450
+#extension GL_GOOGLE_include_directive : require
 // The blood particles rasterized by splat.glsl (in particles.comp), into the frame: a shaded sphere surface and its
 // depth where a particle is nearest, so that tissue in front hides it and the translucent vein
 // walls drawn afterwards lie over it. Colour by time in the leg: fresh blood bright red, blood
@@ -17,21 +18,21 @@ layout(push_constant) uniform Push {
 
 layout(location = 0) out vec4 out_color;
 
-const float kDepthCodes = 262143.0;
+#include "splat_word.glsl"
 
 void main() {
   uint word = texelFetch(splat, int(push.base + uint(gl_FragCoord.y) * push.frame_width + uint(gl_FragCoord.x))).x;
-  if (word == 0xffffffffu) discard;
-  float depth = push.depth_near + float(word >> 14) / kDepthCodes * push.depth_range;
-  float age = float((word >> 8) & 63u);
+  if (word == kSplatEmpty) discard;
+  float depth = push.depth_near + splat_depth01(word) * push.depth_range;
+  float age = splat_age(word);
+  vec2 corner;
   float light, shine;
-  if ((word & 255u) == 0u) {
+  if (!splat_sphere_xy(word, corner)) {
     // a whole sphere under a pixel: the averages over its disc of the terms below (diffuse: the
     // mean normal is (0, 0, 2/3), so 0.35 + 0.65 * 2/3 * 0.76; highlight: the mean of n.z^24 is 1/13)
     light = 0.68;
     shine = 0.25 / 13.0;
   } else {
-    vec2 corner = (vec2(float((word >> 4) & 15u), float(word & 15u)) + 0.5) / 8.0 - 1.0;
     corner.y = -corner.y;  // y up
     float z = sqrt(max(1.0 - dot(corner, corner), 0.0));
     vec3 n = normalize(vec3(corner, z + 1e-4));

@@ -6,12 +6,7 @@
 // it. A point-sprite pipeline costs a CPU device's single geometry thread a primitive per particle;
 // here the particles spread over all cores, each placed once and drawn into every view of its leg
 // without being read again, and a GPU runs it as fast as a sprite pass.
-//
-// Word: depth (18 bits: view depth within [depth_near, depth_near + depth_range]) << 14 |
-//       age (6 bits, 0..63 s) << 8 | sphere x (4 bits) << 4 | sphere y (4 bits); 0xffffffff: empty.
-// Sphere x = y = 0 stands for the whole sphere: a sphere under a pixel's radius is shaded as its
-// average (one sample at the pixel's centre made single particles flicker between highlight and
-// shadow).
+// The word's layout: splat_word.glsl.
 // The including shader defines SPLAT_VIEWS_BINDING and SPLAT_WORDS_BINDING, the bindings of the
 // views and of the words (set 0).
 
@@ -25,7 +20,7 @@ struct SplatView {
 layout(std140, set = 0, binding = SPLAT_VIEWS_BINDING) uniform SplatViews { SplatView views[2]; };
 layout(std430, set = 0, binding = SPLAT_WORDS_BINDING) buffer SplatWords { uint splat[]; };
 
-const float kDepthCodes = 262143.0;  // 2^18 - 1
+#include "splat_word.glsl"
 
 void splat_sphere(SplatView v, vec3 position, float age_s) {
   vec4 clip = v.view_projection * vec4(position, 1.0);
@@ -44,8 +39,8 @@ void splat_sphere(SplatView v, vec3 position, float age_s) {
     // under a pixel's radius (most particles in a view of the whole leg): its own pixel, shaded as
     // the whole sphere's average (its disc covers about one pixel centre on average). One atomic,
     // not a loop over the pixels around it (a CPU device runs a loop as long as its longest lane).
-    float code = clamp((w - v.scale.x * (2.0 / 3.0) - v.scale.z) / v.scale.w, 0.0, 1.0) * kDepthCodes;
-    atomicMin(splat[v.target.x + uint(own.y) * v.target.y + uint(own.x)], (uint(code) << 14) | (age << 8));
+    float depth01 = (w - v.scale.x * (2.0 / 3.0) - v.scale.z) / v.scale.w;  // its mean depth
+    atomicMin(splat[v.target.x + uint(own.y) * v.target.y + uint(own.x)], splat_word(depth01, age, uvec2(0u)));
     return;
   }
   // pixels whose centres fall in the disc
@@ -60,10 +55,8 @@ void splat_sphere(SplatView v, vec3 position, float age_s) {
       d2 = min(d2, 1.0);
       // the sphere's front surface at this pixel, nearer than its centre by up to a radius
       float depth = w - v.scale.x * sqrt(1.0 - d2);
-      float code = clamp((depth - v.scale.z) / v.scale.w, 0.0, 1.0) * kDepthCodes;
       uvec2 q = uvec2(clamp(floor((d * 0.5 + 0.5) * 16.0), 1.0, 15.0));
-      uint word = (uint(code) << 14) | (age << 8) | (q.x << 4) | q.y;
-      atomicMin(splat[v.target.x + uint(y) * v.target.y + uint(x)], word);
+      atomicMin(splat[v.target.x + uint(y) * v.target.y + uint(x)], splat_word((depth - v.scale.z) / v.scale.w, age, q));
     }
   }
 }
