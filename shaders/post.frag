@@ -1,13 +1,12 @@
 #version 450
-// The final image's first layer: the scene as the scene pass left it, or, where it was drawn with
-// one sample per pixel, the scene smoothed along its edges (an edge-directed filter in the manner of
-// FXAA). Around each pixel the luma at its four corners (each the mean of the four pixels meeting
+// The edge filter: where the scene was drawn with one sample per pixel, the legs' boxes smoothed
+// along their edges (an edge-directed filter in the manner of FXAA), read from a copy of the scene
+// and drawn over it. Around each pixel the luma at its four corners (each the mean of the four pixels meeting
 // there) gives the local gradient; where the contrast is low the pixel is kept, else it becomes
 // the mean of samples taken along the edge, perpendicular to the gradient: a short span, or a
 // longer one unless that overshoots the local luma range (a corner or a thin feature). Blood
-// (marked by splat.frag with alpha below 1) is left as drawn: its grain is particles, not edges.
-
-layout(constant_id = 0) const bool kFilter = true;
+// (marked by splat.frag with alpha below 1) and the pixels beside it are left as drawn: its grain
+// is particles, not edges.
 
 layout(set = 0, binding = 0) uniform sampler2D scene;  // linear filtering, clamped
 
@@ -24,17 +23,16 @@ vec3 at(vec2 uv) { return textureLod(scene, uv, 0.0).rgb; }
 void main() {
   vec2 uv = gl_FragCoord.xy * push.texel;  // the pixel's centre
   vec4 centre = texelFetch(scene, ivec2(gl_FragCoord.xy), 0);
-  if (!kFilter) {
-    out_color = vec4(centre.rgb, 1.0);
-    return;
-  }
   // the four neighbours, read without filtering (a CPU device pays less for that)
   ivec2 p = ivec2(gl_FragCoord.xy), last = textureSize(scene, 0) - 1;
-  float n = luma(texelFetch(scene, clamp(p + ivec2(0, -1), ivec2(0), last), 0).rgb);
-  float s = luma(texelFetch(scene, clamp(p + ivec2(0, 1), ivec2(0), last), 0).rgb);
-  float w = luma(texelFetch(scene, clamp(p + ivec2(-1, 0), ivec2(0), last), 0).rgb);
-  float e = luma(texelFetch(scene, clamp(p + ivec2(1, 0), ivec2(0), last), 0).rgb);
+  vec4 cn = texelFetch(scene, clamp(p + ivec2(0, -1), ivec2(0), last), 0);
+  vec4 cs = texelFetch(scene, clamp(p + ivec2(0, 1), ivec2(0), last), 0);
+  vec4 cw = texelFetch(scene, clamp(p + ivec2(-1, 0), ivec2(0), last), 0);
+  vec4 ce = texelFetch(scene, clamp(p + ivec2(1, 0), ivec2(0), last), 0);
+  float n = luma(cn.rgb), s = luma(cs.rgb), w = luma(cw.rgb), e = luma(ce.rgb);
   float m = luma(centre.rgb);
+  // blood, or next to it: its grain is not an edge to smooth
+  bool blood = min(min(centre.a, cn.a), min(min(cs.a, cw.a), ce.a)) < 0.99;
   float lo = min(m, min(min(n, s), min(w, e)));
   float hi = max(m, max(max(n, s), max(w, e)));
   // the gradient (x right, y down) and the edge's direction, perpendicular to it; scaled so that
@@ -49,5 +47,5 @@ void main() {
   vec3 smoothed = (l_far < lo || l_far > hi) ? near : far;
   // flat and gently shaded regions keep their pixel
   bool edge = hi - lo > max(1.0 / 24.0, 0.125 * hi);
-  out_color = vec4(edge && centre.a > 0.99 ? smoothed : centre.rgb, 1.0);
+  out_color = vec4(edge && !blood ? smoothed : centre.rgb, 1.0);
 }

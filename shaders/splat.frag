@@ -18,6 +18,9 @@ layout(push_constant) uniform Push {
 
 layout(location = 0) out vec4 out_color;
 
+// the edge filter is on (post.frag): the blood is marked for it with alpha 0
+layout(constant_id = 0) const bool kMarkBlood = false;
+
 #include "splat_word.glsl"
 
 void main() {
@@ -41,8 +44,8 @@ void main() {
   }
   float used = clamp(age / 60.0, 0.0, 1.0);
   vec3 fresh = vec3(0.95, 0.12, 0.10), old = vec3(0.38, 0.04, 0.22);
-  // alpha 0 marks blood for the final pass: the edge filter leaves its texture of particles as it is
-  // (the translucent walls drawn over it blend that mark towards their opacity)
-  out_color = vec4(mix(fresh, old, used) * light + vec3(shine), 0.0);
+  // alpha 0 marks blood for the edge filter, which leaves its texture of particles as it is and
+  // writes alpha 1 (the translucent walls drawn over it blend that mark towards their opacity)
+  out_color = vec4(mix(fresh, old, used) * light + vec3(shine), kMarkBlood ? 0.0 : 1.0);
   gl_FragDepth = clamp(push.p10 + push.p14 / depth, 0.0, 1.0);
 }

@@ -295,16 +295,17 @@ struct Renderer::Impl {
     VkImageView view = VK_NULL_HANDLE;
   };
   // The scene pass draws the legs into color_ms/depth_ms (resolved into `resolve` when
-  // multisampled); the final pass draws that scene, filtered along its edges where it has one
-  // sample per pixel, and the overlay over it into `output`, which is copied out.
-  ImageRes color_ms, depth_ms, resolve, output;
+  // multisampled); the final pass draws over that single-sampled scene image in place: where the
+  // edge filter is on, the legs' boxes filtered from a copy of the scene (filter_source), then the
+  // overlay. The scene image is then copied out.
+  ImageRes color_ms, depth_ms, resolve, filter_source;
   bool edge_filter = false;  // one sample per pixel, smoothed by post.frag's edge filter
   VkRenderPass render_pass = VK_NULL_HANDLE, final_pass = VK_NULL_HANDLE;
   VkFramebuffer framebuffer = VK_NULL_HANDLE, final_framebuffer = VK_NULL_HANDLE;
   VkDescriptorSetLayout post_set_layout = VK_NULL_HANDLE;
   VkDescriptorSet post_set = VK_NULL_HANDLE;
   VkPipelineLayout post_layout = VK_NULL_HANDLE;
-  VkPipeline post_pipeline = VK_NULL_HANDLE, filter_pipeline = VK_NULL_HANDLE;  // the scene copied; filtered
+  VkPipeline filter_pipeline = VK_NULL_HANDLE;
   std::vector<VkRect2D> filter_boxes;  // this frame: where the edge filter runs (the legs' boxes)
   const ImageRes& scene_image() const { return samples == VK_SAMPLE_COUNT_1_BIT ? color_ms : resolve; }
   VkPipelineLayout layout = VK_NULL_HANDLE;
@@ -567,14 +568,13 @@ struct Renderer::Impl {
       if (render_pass) vkDestroyRenderPass(device, render_pass, nullptr);
       if (final_framebuffer) vkDestroyFramebuffer(device, final_framebuffer, nullptr);
       if (final_pass) vkDestroyRenderPass(device, final_pass, nullptr);
-      for (VkPipeline p : {post_pipeline, filter_pipeline})
-        if (p) vkDestroyPipeline(device, p, nullptr);
+      if (filter_pipeline) vkDestroyPipeline(device, filter_pipeline, nullptr);
       if (post_layout) vkDestroyPipelineLayout(device, post_layout, nullptr);
       if (post_set_layout) vkDestroyDescriptorSetLayout(device, post_set_layout, nullptr);
       destroy_image(color_ms);
       destroy_image(depth_ms);
       destroy_image(resolve);
-      destroy_image(output);
+      destroy_image(filter_source);
       free_buffer(readback);
       free_buffer(overlay_vertices);
       destroy_image(atlas[0]);
@@ -717,7 +717,12 @@ struct Renderer::Impl {
     particle_compute = compute_pipeline("particles.comp.spv", particle_layout);
     composite_layout = pipeline_layout(&composite_set_layout, VK_SHADER_STAGE_FRAGMENT_BIT, sizeof(CompositePush));
     const VkPipelineVertexInputStateCreateInfo none{VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
-    composite_pipeline = graphics_pipeline("splat.vert.spv", "splat.frag.spv", none, composite_layout, true, false);
+    // where the edge filter runs, the blood is marked for it (alpha 0: left as drawn)
+    const VkBool32 mark = edge_filter ? VK_TRUE : VK_FALSE;
+    const VkSpecializationMapEntry entry{0, 0, sizeof(VkBool32)};
+    const VkSpecializationInfo spec{1, &entry, sizeof(VkBool32), &mark};
+    composite_pipeline = graphics_pipeline("splat.vert.spv", "splat.frag.spv", none, composite_layout, true, false, true, VK_CULL_MODE_NONE,
+                                           VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST, &spec);
     splat = make_static(nullptr, 2 * frame_pixels() * 4, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT);
     texel_view(splat, VK_FORMAT_R32_UINT, 4, "the blood's splat words");
     composite_set = allocate_set(composite_set_layout);
@@ -757,7 +762,8 @@ struct Renderer::Impl {
                                                                             false, VK_CULL_MODE_NONE, VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST, &spec, true);
     }
 
-    // the scene into the final image: copied, or filtered along its edges
+    // the edge filter: the legs' boxes of the scene, from a copy of it
+    if (!edge_filter) return;
     VkDescriptorSetLayoutBinding pb{0, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, VK_SHADER_STAGE_FRAGMENT_BIT, nullptr};
     VkDescriptorSetLayoutCreateInfo pli{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
     pli.bindingCount = 1;
@@ -765,16 +771,10 @@ struct Renderer::Impl {
     CP_VK(vkCreateDescriptorSetLayout(device, &pli, nullptr, &post_set_layout));
     post_set = allocate_set(post_set_layout);
     post_layout = pipeline_layout(&post_set_layout, VK_SHADER_STAGE_FRAGMENT_BIT, 8);
-    const VkBool32 filter[2] = {VK_FALSE, VK_TRUE};
-    const VkSpecializationMapEntry entry{0, 0, sizeof(VkBool32)};
-    const VkSpecializationInfo copy_spec{1, &entry, sizeof(VkBool32), &filter[0]}, filter_spec{1, &entry, sizeof(VkBool32), &filter[1]};
     const VkPipelineVertexInputStateCreateInfo none{VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
-    post_pipeline = graphics_pipeline("splat.vert.spv", "post.frag.spv", none, post_layout, false, false, false, VK_CULL_MODE_NONE,
-                                      VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST, &copy_spec, true);
-    if (edge_filter)
-      filter_pipeline = graphics_pipeline("splat.vert.spv", "post.frag.spv", none, post_layout, false, false, false, VK_CULL_MODE_NONE,
-                                          VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST, &filter_spec, true);
-    const VkDescriptorImageInfo scene{sampler, scene_image().view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
+    filter_pipeline = graphics_pipeline("splat.vert.spv", "post.frag.spv", none, post_layout, false, false, false, VK_CULL_MODE_NONE,
+                                        VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST, nullptr, true);
+    const VkDescriptorImageInfo scene{sampler, filter_source.view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
     VkWriteDescriptorSet w{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
     w.dstSet = post_set;
     w.dstBinding = 0;
@@ -1033,10 +1033,13 @@ struct Renderer::Impl {
   void create_target() {
     constexpr VkFormat kColor = VK_FORMAT_R8G8B8A8_UNORM, kDepth = VK_FORMAT_D32_SFLOAT;
     const bool msaa = samples != VK_SAMPLE_COUNT_1_BIT;
-    create_image(kColor, VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | (msaa ? 0 : VK_IMAGE_USAGE_SAMPLED_BIT), samples, VK_IMAGE_ASPECT_COLOR_BIT, color_ms);
+    constexpr VkImageUsageFlags kScene = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+    create_image(kColor, msaa ? VkImageUsageFlags{VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT} : kScene, samples, VK_IMAGE_ASPECT_COLOR_BIT, color_ms);
     create_image(kDepth, VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT, samples, VK_IMAGE_ASPECT_DEPTH_BIT, depth_ms);
-    if (msaa) create_image(kColor, VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT, VK_SAMPLE_COUNT_1_BIT, VK_IMAGE_ASPECT_COLOR_BIT, resolve);
-    create_image(kColor, VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT, VK_SAMPLE_COUNT_1_BIT, VK_IMAGE_ASPECT_COLOR_BIT, output);
+    if (msaa) create_image(kColor, kScene, VK_SAMPLE_COUNT_1_BIT, VK_IMAGE_ASPECT_COLOR_BIT, resolve);
+    if (edge_filter)
+      create_image(kColor, VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT, VK_SAMPLE_COUNT_1_BIT, VK_IMAGE_ASPECT_COLOR_BIT,
+                   filter_source);
     readback.size = static_cast<VkDeviceSize>(options.width) * static_cast<VkDeviceSize>(options.height) * 4;
     create_buffer(readback.size, VK_BUFFER_USAGE_TRANSFER_DST_BIT, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
                   VK_MEMORY_PROPERTY_HOST_CACHED_BIT, readback.buffer, readback.memory);
@@ -1050,7 +1053,7 @@ struct Renderer::Impl {
     att[0].stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
     att[0].stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
     att[0].initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
-    att[0].finalLayout = msaa ? VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL : VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
+    att[0].finalLayout = msaa ? VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL : VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
     att[1].format = kDepth;
     att[1].samples = samples;
     att[1].loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
@@ -1063,7 +1066,7 @@ struct Renderer::Impl {
     att[2].samples = VK_SAMPLE_COUNT_1_BIT;
     att[2].loadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
     att[2].storeOp = VK_ATTACHMENT_STORE_OP_STORE;
-    att[2].finalLayout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
+    att[2].finalLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
     VkAttachmentReference color_ref{0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
     VkAttachmentReference depth_ref{1, VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL};
     VkAttachmentReference resolve_ref{2, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
@@ -1073,21 +1076,21 @@ struct Renderer::Impl {
     sub.pColorAttachments = &color_ref;
     sub.pDepthStencilAttachment = &depth_ref;
     sub.pResolveAttachments = msaa ? &resolve_ref : nullptr;
-    // the attachments are written by this pass (after the last frame's final pass has read the
-    // scene) and then read by the final pass's fragment shader
+    // the attachments are written by this pass (after the last frame's copies have read the scene
+    // image) and then copied (to the read-back, or for the edge filter) and drawn over by the final pass
     VkSubpassDependency deps[2]{};
     deps[0].srcSubpass = VK_SUBPASS_EXTERNAL;
     deps[0].dstSubpass = 0;
-    deps[0].srcStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT | VK_PIPELINE_STAGE_EARLY_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT;
+    deps[0].srcStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT | VK_PIPELINE_STAGE_EARLY_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
     deps[0].dstStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT | VK_PIPELINE_STAGE_EARLY_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT;
-    deps[0].srcAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT | VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT;
+    deps[0].srcAccessMask = VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT | VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT;
     deps[0].dstAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT | VK_ACCESS_COLOR_ATTACHMENT_READ_BIT | VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT | VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_READ_BIT;
     deps[1].srcSubpass = 0;
     deps[1].dstSubpass = VK_SUBPASS_EXTERNAL;
     deps[1].srcStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
-    deps[1].dstStageMask = VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT;
+    deps[1].dstStageMask = VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
     deps[1].srcAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
-    deps[1].dstAccessMask = VK_ACCESS_SHADER_READ_BIT;
+    deps[1].dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_COLOR_ATTACHMENT_READ_BIT | VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
     VkRenderPassCreateInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO};
     rp.attachmentCount = msaa ? 3 : 2;
     rp.pAttachments = att;
@@ -1106,16 +1109,16 @@ struct Renderer::Impl {
     fb.layers = 1;
     CP_VK(vkCreateFramebuffer(device, &fb, nullptr, &framebuffer));
 
-    // the final pass: one single-sampled attachment, covered whole by the scene's triangle, then
+    // the final pass: over the single-sampled scene image as the scene pass left it, which is then
     // copied out by a transfer
     VkAttachmentDescription out{};
     out.format = kColor;
     out.samples = VK_SAMPLE_COUNT_1_BIT;
-    out.loadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
+    out.loadOp = VK_ATTACHMENT_LOAD_OP_LOAD;
     out.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
     out.stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
     out.stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
-    out.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
+    out.initialLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
     out.finalLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
     VkAttachmentReference out_ref{0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
     VkSubpassDescription final_sub{};
@@ -1125,9 +1128,10 @@ struct Renderer::Impl {
     VkSubpassDependency final_deps[2]{};
     final_deps[0].srcSubpass = VK_SUBPASS_EXTERNAL;
     final_deps[0].dstSubpass = 0;
+    // after the scene pass's writes and the filter's copy of the scene; before the read-back copy
     final_deps[0].srcStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
     final_deps[0].dstStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
-    final_deps[0].srcAccessMask = VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
+    final_deps[0].srcAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
     final_deps[0].dstAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT | VK_ACCESS_COLOR_ATTACHMENT_READ_BIT;
     final_deps[1] = deps[1];
     final_deps[1].dstStageMask = VK_PIPELINE_STAGE_TRANSFER_BIT;
@@ -1143,7 +1147,7 @@ struct Renderer::Impl {
     VkFramebufferCreateInfo ffb = fb;
     ffb.renderPass = final_pass;
     ffb.attachmentCount = 1;
-    ffb.pAttachments = &output.view;
+    ffb.pAttachments = &scene_image().view;
     CP_VK(vkCreateFramebuffer(device, &ffb, nullptr, &final_framebuffer));
   }
 
@@ -1439,8 +1443,10 @@ struct Renderer::Impl {
     VkBuffer vbufs[2] = {l.buffers[kOut].buffer, l.buffers[kNormals].buffer};
     VkDeviceSize voffs[2] = {0, 0};
     if (edge_filter) {
+      // what the view shows, and the veins (the blood is drawn where they are even when they are not)
       const VkRect2D box = screen_box(l, view_projection, viewport, [&](const DrawRange& r) {
-        return (tissues & tissue_bit(r.kind)) != 0 && (r.kind != anatomy::StructureKind::Skin || skin_opacity > 0.0f);
+        const bool shown = (tissues & tissue_bit(r.kind)) != 0 && (r.kind != anatomy::StructureKind::Skin || skin_opacity > 0.0f);
+        return shown || r.kind == anatomy::StructureKind::Vein;
       });
       if (box.extent.width > 0) filter_boxes.push_back(box);
     }
@@ -2121,7 +2127,32 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
     d.record_leg_draw(d.legs[inset.slot], inset.camera, v, inset.tissues, 0.16f, frame.simplify, 1);
   }
   vkCmdEndRenderPass(d.cmd);
-  // the final image: the scene (edge-filtered where it has one sample per pixel), the overlay over it
+  // the edge filter reads a copy of the scene (a memory copy: drawing the whole frame through a
+  // shader cost a CPU device about 4 ms)
+  const bool filter = d.edge_filter && !d.filter_boxes.empty();
+  if (filter) {
+    VkImageMemoryBarrier to_dst{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
+    to_dst.srcAccessMask = 0;  // the last frame's filter has read it (execution dependency)
+    to_dst.dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+    to_dst.oldLayout = VK_IMAGE_LAYOUT_UNDEFINED;
+    to_dst.newLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL;
+    to_dst.srcQueueFamilyIndex = to_dst.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+    to_dst.image = d.filter_source.image;
+    to_dst.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
+    vkCmdPipelineBarrier(d.cmd, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 0, nullptr, 1, &to_dst);
+    VkImageCopy whole{};
+    whole.srcSubresource = whole.dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+    whole.extent = {static_cast<std::uint32_t>(d.options.width), static_cast<std::uint32_t>(d.options.height), 1};
+    vkCmdCopyImage(d.cmd, d.scene_image().image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, d.filter_source.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1,
+                   &whole);
+    VkImageMemoryBarrier to_read = to_dst;
+    to_read.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+    to_read.dstAccessMask = VK_ACCESS_SHADER_READ_BIT;
+    to_read.oldLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL;
+    to_read.newLayout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
+    vkCmdPipelineBarrier(d.cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT, 0, 0, nullptr, 0, nullptr, 1, &to_read);
+  }
+  // the final pass, over the scene: the legs' boxes edge-filtered, then the overlay
   VkRenderPassBeginInfo fp{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
   fp.renderPass = d.final_pass;
   fp.framebuffer = d.final_framebuffer;
@@ -2130,15 +2161,13 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
   const VkViewport full{0, 0, static_cast<float>(d.options.width), static_cast<float>(d.options.height), 0, 1};
   vkCmdSetViewport(d.cmd, 0, 1, &full);
   vkCmdSetScissor(d.cmd, 0, 1, &rp.renderArea);
-  vkCmdBindPipeline(d.cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, d.post_pipeline);
-  vkCmdBindDescriptorSets(d.cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, d.post_layout, 0, 1, &d.post_set, 0, nullptr);
-  const float texel[2] = {1.0f / static_cast<float>(d.options.width), 1.0f / static_cast<float>(d.options.height)};
-  vkCmdPushConstants(d.cmd, d.post_layout, VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(texel), texel);
-  vkCmdDraw(d.cmd, 3, 1, 0, 0);
   // the edge filter only where the legs are (a CPU device pays about 20 ms for it over the whole
   // 1280x720 frame; the panels and the background are the overlay's, drawn next, or flat)
-  if (d.edge_filter && !d.filter_boxes.empty()) {
+  if (filter) {
     vkCmdBindPipeline(d.cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, d.filter_pipeline);
+    vkCmdBindDescriptorSets(d.cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, d.post_layout, 0, 1, &d.post_set, 0, nullptr);
+    const float texel[2] = {1.0f / static_cast<float>(d.options.width), 1.0f / static_cast<float>(d.options.height)};
+    vkCmdPushConstants(d.cmd, d.post_layout, VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(texel), texel);
     for (const VkRect2D& box : d.filter_boxes) {
       vkCmdSetScissor(d.cmd, 0, 1, &box);
       vkCmdDraw(d.cmd, 3, 1, 0, 0);
@@ -2151,7 +2180,7 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
   VkBufferImageCopy copy{};
   copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
   copy.imageExtent = {static_cast<std::uint32_t>(d.options.width), static_cast<std::uint32_t>(d.options.height), 1};
-  vkCmdCopyImageToBuffer(d.cmd, d.output.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, d.readback.buffer, 1, &copy);
+  vkCmdCopyImageToBuffer(d.cmd, d.scene_image().image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, d.readback.buffer, 1, &copy);
   d.stamp(4);
   d.barrier(VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT | VK_ACCESS_SHADER_WRITE_BIT,
             VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);

