@@ -2161,8 +2161,8 @@ void Renderer::render(std::span<const anatomy::State* const> states, const Camer
   const VkViewport full{0, 0, static_cast<float>(d.options.width), static_cast<float>(d.options.height), 0, 1};
   vkCmdSetViewport(d.cmd, 0, 1, &full);
   vkCmdSetScissor(d.cmd, 0, 1, &rp.renderArea);
-  // the edge filter only where the legs are (a CPU device pays about 20 ms for it over the whole
-  // 1280x720 frame; the panels and the background are the overlay's, drawn next, or flat)
+  // the edge filter only where the legs are: the background is flat, the panels are the overlay's
+  // (drawn next, with their own smooth edges), and a CPU device pays for every pixel filtered
   if (filter) {
     vkCmdBindPipeline(d.cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, d.filter_pipeline);
     vkCmdBindDescriptorSets(d.cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, d.post_layout, 0, 1, &d.post_set, 0, nullptr);
