@@ -89,8 +89,8 @@ float hash01(uint a, uint b) {
 }
 
 // The flow along segment s at fraction f, and the nearest junctions above and below f (-1, 2:
-// none). Only the part-way ports are read (most segments have none). A CPU device loads gathered
-// values lane by lane, so the per-frame tables carry what the ports would give.
+// none). Only the part-way ports are read (most segments have none): the per-frame tables carry
+// what the ports would give, so a particle reads a few numbers, not the network around it.
 float scan_segment(float f, vec4 sf, uvec4 range, out float above, out float below) {
   float added_before = 0.0;
   above = 2.0;
@@ -156,9 +156,9 @@ bool pass(inout Particle p, uint end, float at, bool upward, uint salt, vec4 sf,
 
 #include "vessel.glsl"
 
-// A CPU device loads each component of a gathered value lane by lane, so placing a particle
-// reads as few numbers as it can: the area at t on segment s, linear between s's centre and the
-// neighbour's centre on t's side (vessel_area without its search) ...
+// Placing a particle reads as few numbers as it can (on a CPU device each fetch is paid for every
+// particle of a group): the area at t on segment s, linear between s's centre and the neighbour's
+// centre on t's side (vessel_area without its search) ...
 vec2 segment_area(uint s, uint neighbours, float t) {
   vec3 c = texelFetch(segments, int(s)).xyz;
   uint o = t >= c.x ? neighbours >> 16 : neighbours & 0xffffu;

@@ -1831,8 +1831,8 @@ void Renderer::set_particles(const anatomy::State& state, std::size_t count, std
   std::vector<std::array<float, 4>> info;
   for (const auto& seg : m.segments)
     info.push_back({static_cast<float>(seg.vessel), static_cast<float>(seg.s0), static_cast<float>(seg.s1), static_cast<float>(seg.length_m)});
-  // the vessels' centerlines as the particles read them (a CPU device loads each gathered number
-  // lane by lane): centre and radius, then the section's axes as half floats; per segment, where its
+  // the vessels' centerlines as the particles read them (few numbers per particle): centre and
+  // radius, then the section's axes as half floats; per segment, where its
   // vessel's frames are, its vein count and its neighbours along the vessel (itself at an end)
   std::vector<std::array<float, 4>> centres;
   std::vector<std::array<std::uint32_t, 4>> axes;
