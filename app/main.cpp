@@ -8,6 +8,8 @@ namespace {
 const std::vector<std::string> kAntialiasingModes{"auto", "msaa", "filter", "none"};
 constexpr const char* kAntialiasingHelp =
     "Edge smoothing: auto (4x multisampling on GPUs, the edge filter on CPU devices), msaa, filter or none";
+constexpr const char* kStillAntialiasingHelp =
+    "Edge smoothing: msaa (4x multisampling, the default for a still), auto (the edge filter on CPU devices), filter or none";
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -74,7 +76,7 @@ int main(int argc, char** argv) {
   screenshot->add_option("--time", shot.time_s, "Time in the scenario (s)")->required()->check(CLI::Range(0.0, 3600.0));
   screenshot->add_option("--size", shot.size, "Image size WxH");
   screenshot->add_option("--device", shot.device, "Use the Vulkan device whose name contains this");
-  screenshot->add_option("--antialiasing", shot.antialiasing, kAntialiasingHelp)->check(CLI::IsMember(kAntialiasingModes));
+  screenshot->add_option("--antialiasing", shot.antialiasing, kStillAntialiasingHelp)->check(CLI::IsMember(kAntialiasingModes));
   screenshot->add_option("--out", shot.out, "PNG file to write")->required();
   screenshot->add_option("--particles", shot.particles, "Blood particles (0: none)")->check(CLI::Range(0, 16000000));
 
@@ -86,7 +88,7 @@ int main(int argc, char** argv) {
   report->add_flag("--no-image", no_image, "Figures only, no picture");
   report->add_option("--size", rep.size, "Picture size WxH");
   report->add_option("--device", rep.device, "Use the Vulkan device whose name contains this");
-  report->add_option("--antialiasing", rep.antialiasing, kAntialiasingHelp)->check(CLI::IsMember(kAntialiasingModes));
+  report->add_option("--antialiasing", rep.antialiasing, kStillAntialiasingHelp)->check(CLI::IsMember(kAntialiasingModes));
   report->add_option("--particles", rep.particles, "Blood particles per leg (0: none)")->check(CLI::Range(0, 16000000));
 
   try {
