@@ -60,7 +60,7 @@ layout(push_constant) uniform Push {
   float dt;
   float ring;
   uint views;        // views of this leg the blood is drawn into (splat.glsl)
-  uint pad;
+  uint positions;    // 1: write each particle's position for read-back (Renderer::particle_positions); frames do not
 } push;
 
 const float kPi = 3.14159265358979;
@@ -207,7 +207,7 @@ bool step(uint i) {
       p.f = hash01(p.id, push.frame * 4u + 3u);
       p.age = 0.0;
     } else {
-      positions[i] = vec4(0, 0, -10, 0);
+      if (push.positions != 0u) positions[i] = vec4(0, 0, -10, 0);
       return true;
     }
   }
@@ -234,7 +234,7 @@ bool step(uint i) {
   }
   imageStore(particles, int(i), uvec4(p.segment, floatBitsToUint(p.f), floatBitsToUint(p.age), i));
   if (p.segment == 0xffffffffu) {
-    positions[i] = vec4(0, 0, -10, 0);
+    if (push.positions != 0u) positions[i] = vec4(0, 0, -10, 0);
     return true;
   }
   // where it is: on its vessel's centerline at its fraction, spread over the cross-section
@@ -249,7 +249,7 @@ bool step(uint i) {
   float rho = 0.75 * sqrt(hash01(p.id, 11u));
   vec2 off = vein_section(theta, area.x, area.y, push.ring) * rho;
   vec3 at = centre + fr.n.xyz * off.x + fr.b.xyz * off.y;
-  positions[i] = vec4(at, p.age);
+  if (push.positions != 0u) positions[i] = vec4(at, p.age);
   // the views by constant index: a CPU device then reads each number once for all particles (with
   // a loop's index it gathers them lane by lane)
   if (push.views > 0u) splat_sphere(views[0], at, p.age);

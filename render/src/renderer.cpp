@@ -1328,7 +1328,9 @@ struct Renderer::Impl {
   // particle transport over dt for one leg (after write_frame_tables for the same state): its flow
   // tables into their mapped buffers, then the dispatch (recorded into the open command buffer)
   // (dt 0: the particles stay, are placed and drawn; their random choices do not advance)
-  void record_particles(Leg& l, const anatomy::State& state, double dt, std::span<const SplatView> views = {}) {
+  // `positions`: also write each particle's position for read-back (set_particles, advance_particles;
+  // a frame only draws the blood)
+  void record_particles(Leg& l, const anatomy::State& state, double dt, std::span<const SplatView> views = {}, bool positions = false) {
     const anatomy::Model& m = *l.model;
     // each port's flow out of its segment, and each segment's flow as A + f B between its
     // junctions (A: what enters at the distal end; B: what leaves at the proximal end less A and
@@ -1383,9 +1385,9 @@ struct Renderer::Impl {
     struct {
       std::uint32_t count, frame, inject, links;
       float dt, ring;
-      std::uint32_t views, pad;
+      std::uint32_t views, positions;
     } pc{l.particle_count, l.particle_frame, inject, static_cast<std::uint32_t>(m.inflows.size()), static_cast<float>(dt),
-         static_cast<float>(anatomy::kVeinRing), static_cast<std::uint32_t>(views.size()), 0};
+         static_cast<float>(anatomy::kVeinRing), static_cast<std::uint32_t>(views.size()), positions ? 1u : 0u};
     vkCmdPushConstants(cmd, particle_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(pc), &pc);
     vkCmdDispatch(cmd, (l.particle_count + 63) / 64, 1, 1);
   }
@@ -1917,7 +1919,7 @@ void Renderer::set_particles(const anatomy::State& state, std::size_t count, std
   // the positions of the first frame, before any transport
   d.begin_commands();
   d.write_frame_tables(l, state);
-  d.record_particles(l, state, 0.0);
+  d.record_particles(l, state, 0.0, {}, true);
   d.barrier(VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
   d.submit_and_wait();
 }
@@ -1928,7 +1930,7 @@ void Renderer::advance_particles(const anatomy::State& state, double dt, std::si
   if (l.particle_count == 0) return;
   d.begin_commands();
   d.write_frame_tables(l, state);
-  d.record_particles(l, state, dt);
+  d.record_particles(l, state, dt, {}, true);
   d.barrier(VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
   d.submit_and_wait();
 }

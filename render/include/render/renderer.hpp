@@ -147,7 +147,8 @@ class Renderer {
   /// Moves a slot's particles on the GPU by the flows of a state over dt (s) (its own submission;
   /// frames move them with FrameOptions::particle_dt instead).
   void advance_particles(const anatomy::State& state, double dt, std::size_t slot = 0);
-  /// Particle positions of the last advance (xyz, age per particle; waiting ones far below the floor).
+  /// Particle positions as set_particles or the last advance_particles left them (xyz, age per
+  /// particle; waiting ones far below the floor). Frames draw the blood without writing them.
   std::vector<float> particle_positions(std::size_t slot = 0) const;
 
   /// Each particle's segment after the last advance (0xffffffff: waiting at the heart), for checks
