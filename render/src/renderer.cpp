@@ -234,8 +234,10 @@ View make_view(const Camera& camera, const std::array<int, 4>& viewport) {
 
 // A structure's surface with fewer triangles, for views where a millimetre is under a pixel:
 // meshoptimizer's edge collapses, each within kLodErrorM of the surface, borders kept (the vein
-// ends). Valve leaflets are small and keep every triangle. The simplified surface uses a subset
-// of the structure's vertices, so the same deformation moves it.
+// ends, the leaflets' attached and free edges). Valve leaflets too: at a whole-leg view a valve
+// is a few pixels, and its 200-400 triangles were as many as all other simplified surfaces
+// together (a CPU device sets up every triangle on one thread); close-ups draw them in full. The
+// simplified surface uses a subset of the structure's vertices, so the same deformation moves it.
 constexpr float kLodErrorM = 0.0005f;
 // drawn where kLodErrorM is at most this many pixels
 constexpr float kLodMaxPixels = 1.0f;
@@ -244,7 +246,7 @@ constexpr float kLodMaxPixels = 1.0f;
 bool simplified_view(const View& view, bool allowed) { return allowed && kLodErrorM <= kLodMaxPixels * view.metres_per_pixel; }
 
 std::vector<std::uint32_t> simplified(const anatomy::StructureMesh& s) {
-  if (s.kind == anatomy::StructureKind::Valve || s.indices.size() < 3 * 200) return s.indices;
+  if (s.indices.size() < 3 * 200) return s.indices;
   std::vector<std::uint32_t> out(s.indices.size());
   const float scale = meshopt_simplifyScale(s.positions.data(), s.vertex_count(), 3 * sizeof(float));
   float error = 0;
