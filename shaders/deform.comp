@@ -10,14 +10,6 @@
 layout(local_size_x = 64) in;
 layout(constant_id = 0) const uint kStage = 1u;  // 1 muscle, 2 tendon, 3 skin, 4 vein, 5 valve
 
-struct PathFrame {
-  vec4 c;
-  vec4 t;
-  vec4 n;
-  vec4 b;
-  vec4 r;  // rx, ry
-};
-
 // per vertex 4 texels: position (xyz, w = structure kind: 0 bone, 1 muscle, 2 tendon, 3 skin,
 // 4 vein, 5 valve), rest normal, deformation attributes 0..3 and 4..7 (anatomy/geometry.hpp)
 layout(set = 0, binding = 0) uniform samplerBuffer rest;
@@ -42,16 +34,6 @@ layout(push_constant) uniform Push {
 } push;
 
 const float kPi = 3.14159265358979;
-
-// the tables vessel.glsl reads
-PathFrame get_frame(uint k) {
-  int b = int(5u * k);
-  return PathFrame(texelFetch(frames_, b), texelFetch(frames_, b + 1), texelFetch(frames_, b + 2), texelFetch(frames_, b + 3),
-                   texelFetch(frames_, b + 4));
-}
-uvec2 get_path(uint k) { return texelFetch(paths_, int(k)).xy; }
-uvec4 get_vessel(uint k) { return texelFetch(vessels_, int(k)); }
-vec4 get_segment(uint k) { return texelFetch(segments_, int(k)); }
 
 #include "vessel.glsl"
 

@@ -8,7 +8,6 @@
 
 layout(local_size_x = 64) in;
 
-
 layout(set = 0, binding = 2) uniform samplerBuffer deformed;  // the positions of Out
 // two tables, of the full surfaces then of the simplified ones; each: per vertex offsets (n + 1),
 // then for each triangle around the vertex its other two corners, in order

@@ -6,7 +6,8 @@
 // particle in parallel. A particle moves along its segment with the local mean velocity Q/A, passes
 // at a segment's end into an edge carrying blood out of it (chosen in proportion to the flows),
 // stops where nothing leaves (a closed competent valve), leaves at the outlet to wait at the heart
-// and re-enters with the arterial inflow. Then its position in the leg is written for drawing.
+// and re-enters with the arterial inflow. Then it is placed in its vein and rasterized into its
+// leg's views (splat.glsl); its position is written only when the host asks (read-back).
 // Random choices hash the particle's id with the frame, so frames are reproducible.
 // The tables it gathers from are uniform texel buffers, and the particles a storage texel buffer: a
 // CPU device loads a storage buffer's values lane by lane, and fetches texels as vectors.
@@ -19,13 +20,6 @@ struct Particle {
   float age;     // s in the leg
   uint id;
 };
-struct PathFrame {
-  vec4 c;
-  vec4 t;
-  vec4 n;
-  vec4 b;
-  vec4 r;
-};
 
 // per particle (segment, f, age, id): segment and id as integers, f and age as float bits
 layout(set = 0, binding = 0, rgba32ui) uniform uimageBuffer particles;
@@ -33,7 +27,7 @@ layout(std430, set = 0, binding = 1) writeonly buffer Positions { vec4 positions
 layout(set = 0, binding = 2) uniform samplerBuffer frames_;    // PathFrame: 5 texels
 layout(set = 0, binding = 3) uniform usamplerBuffer paths_;
 layout(set = 0, binding = 4) uniform usamplerBuffer vessels_;  // (first segment, count, veins, path)
-layout(set = 0, binding = 5) uniform samplerBuffer segments;   // (centre t, area per vein, reference, 0)
+layout(set = 0, binding = 5) uniform samplerBuffer segments_;  // (centre t, area per vein, reference, 0)
 layout(set = 0, binding = 6) uniform samplerBuffer segment_info;  // (vessel, s0, s1, length)
 // per segment: where its distal-end ports, proximal-end ports and part-way ports begin, and their end
 layout(set = 0, binding = 7) uniform usamplerBuffer port_start;
@@ -65,15 +59,6 @@ layout(push_constant) uniform Push {
 
 const float kPi = 3.14159265358979;
 
-// the tables vessel.glsl reads
-PathFrame get_frame(uint k) {
-  int b = int(5u * k);
-  return PathFrame(texelFetch(frames_, b), texelFetch(frames_, b + 1), texelFetch(frames_, b + 2), texelFetch(frames_, b + 3),
-                   texelFetch(frames_, b + 4));
-}
-uvec2 get_path(uint k) { return texelFetch(paths_, int(k)).xy; }
-uvec4 get_vessel(uint k) { return texelFetch(vessels_, int(k)); }
-vec4 get_segment(uint k) { return texelFetch(segments, int(k)); }
 float port_at(uint k) { return intBitsToFloat(texelFetch(ports, int(k)).z); }
 float port_q(uint k) { return texelFetch(port_flow, int(k)).x; }
 
@@ -160,10 +145,10 @@ bool pass(inout Particle p, uint end, float at, bool upward, uint salt, vec4 sf,
 // particle of a group): the area at t on segment s, linear between s's centre and the neighbour's
 // centre on t's side (vessel_area without its search) ...
 vec2 segment_area(uint s, uint neighbours, float t) {
-  vec3 c = texelFetch(segments, int(s)).xyz;
+  vec3 c = get_segment(s).xyz;
   uint o = t >= c.x ? neighbours >> 16 : neighbours & 0xffffu;
   if (o == s) return c.yz;
-  vec3 n = texelFetch(segments, int(o)).xyz;
+  vec3 n = get_segment(o).xyz;
   float u = clamp((t - c.x) / (n.x - c.x), 0.0, 1.0);
   return mix(c.yz, n.yz, u);
 }

@@ -1,8 +1,8 @@
 #version 450
 // The edge filter: where the scene was drawn with one sample per pixel, the legs' boxes smoothed
 // along their edges (an edge-directed filter in the manner of FXAA), read from a copy of the scene
-// and drawn over it. Around each pixel the luma at its four corners (each the mean of the four pixels meeting
-// there) gives the local gradient; where the contrast is low the pixel is kept, else it becomes
+// and drawn over it. Around each pixel the luma of its four neighbours gives the local gradient;
+// where the contrast is low the pixel is kept, else it becomes
 // the mean of samples taken along the edge, perpendicular to the gradient: a short span, or a
 // longer one unless that overshoots the local luma range (a corner or a thin feature). Blood
 // (marked by splat.frag with alpha below 1) and the pixels beside it are left as drawn: its grain

@@ -1,8 +1,26 @@
 // Vessel geometry shared by the deformation and the particle shaders, the GPU side of
 // anatomy/src/deform.cpp: path frames, vein cross-sections (round when full, flattened then
 // dumbbell-shaped when collapsing), areas between segment centres, paired veins side by side.
-// The including shader declares PathFrame, kPi and the table readers get_frame(k), get_path(k),
-// get_vessel(k) and get_segment(k) (segment: centre t, area per vein, reference area).
+// The including shader declares kPi and the texel buffers frames_ (a path frame: 5 texels), paths_
+// (first frame, frame count), vessels_ (first segment, segment count, veins, path) and segments_
+// (centre t, area per vein, reference area, 0).
+
+struct PathFrame {
+  vec4 c;
+  vec4 t;
+  vec4 n;
+  vec4 b;
+  vec4 r;  // rx, ry
+};
+
+PathFrame get_frame(uint k) {
+  int b = int(5u * k);
+  return PathFrame(texelFetch(frames_, b), texelFetch(frames_, b + 1), texelFetch(frames_, b + 2), texelFetch(frames_, b + 3),
+                   texelFetch(frames_, b + 4));
+}
+uvec2 get_path(uint k) { return texelFetch(paths_, int(k)).xy; }
+uvec4 get_vessel(uint k) { return texelFetch(vessels_, int(k)); }
+vec4 get_segment(uint k) { return texelFetch(segments_, int(k)); }
 
 PathFrame frame_at(uint path, float s) {
   uvec2 p = get_path(path);
