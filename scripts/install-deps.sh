@@ -9,7 +9,7 @@ packages=(
   catch2
   libvtk9-dev libassimp-dev
   libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers glslc libstb-dev fonts-dejavu-core
-  libmeshoptimizer-dev
+  libmeshoptimizer-dev libglm-dev
 )
 
 missing=()

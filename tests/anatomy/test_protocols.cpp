@@ -25,7 +25,7 @@ Figures figures(const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("healthy leg: the targets of physiology.md", "[protocols]") {
+TEST_CASE("healthy leg: the published normal ranges (data/CALIBRATION.md)", "[protocols]") {
   const Figures h = figures("healthy-walking");
   const Figures t = figures("healthy-tiptoe");
   // standing still 80-100 mmHg at the ankle

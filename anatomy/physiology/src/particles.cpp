@@ -5,6 +5,8 @@
 #include <limits>
 #include <span>
 
+#include "anatomy/vec.hpp"
+
 namespace calfpump::anatomy {
 
 namespace {
@@ -16,10 +18,6 @@ double hash01(std::uint64_t a, std::uint64_t b) {
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
   z ^= z >> 31;
   return static_cast<double>(z >> 11) * (1.0 / 9007199254740992.0);
-}
-
-double distance(const Point3& a, const Point3& b) {
-  return std::sqrt((a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1]) + (a[2] - b[2]) * (a[2] - b[2]));
 }
 
 // fraction along segment s of the point of its vessel nearest to p

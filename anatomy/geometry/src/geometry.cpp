@@ -5,6 +5,9 @@
 #include <map>
 #include <utility>
 
+#include <glm/geometric.hpp>
+#include <glm/vec3.hpp>
+
 #ifndef CALFPUMP_LEG_MESH
 #error "CALFPUMP_LEG_MESH must be defined by the build"
 #endif
@@ -47,7 +50,10 @@ struct V3 {
 };
 V3 vat(const std::vector<float>& p, std::uint32_t i) { return {p[3 * i], p[3 * i + 1], p[3 * i + 2]}; }
 V3 sub(V3 a, V3 b) { return {a.x - b.x, a.y - b.y, a.z - b.z}; }
-V3 cross(V3 a, V3 b) { return {a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x}; }
+V3 cross(V3 a, V3 b) {
+  const glm::dvec3 c = glm::cross(glm::dvec3(a.x, a.y, a.z), glm::dvec3(b.x, b.y, b.z));
+  return {c.x, c.y, c.z};
+}
 double dot(V3 a, V3 b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
 
 }  // namespace

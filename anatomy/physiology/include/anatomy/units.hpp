@@ -5,7 +5,7 @@ namespace calfpump::anatomy {
 
 inline constexpr double kPaPerMmHg = 133.322387415;  // 1 mmHg in Pa (conventional)
 inline constexpr double kM3PerMl = 1.0e-6;             // 1 ml in m^3
-inline constexpr double kGravity_m_s2 = 9.81;          // standard gravity, physiology.md
+inline constexpr double kGravity_m_s2 = 9.81;          // standard gravity (3rd CGPM, 1901)
 
 /// Converts a pressure in mmHg to Pa.
 constexpr double mmHg_to_Pa(double p_mmHg) { return p_mmHg * kPaPerMmHg; }

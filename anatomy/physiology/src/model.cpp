@@ -8,15 +8,11 @@
 #include <fmt/format.h>
 
 #include "anatomy/error.hpp"
+#include "anatomy/vec.hpp"
 
 namespace calfpump::anatomy {
 
 namespace {
-
-double distance(const Point3& a, const Point3& b) {
-  const double dx = a[0] - b[0], dy = a[1] - b[1], dz = a[2] - b[2];
-  return std::sqrt(dx * dx + dy * dy + dz * dz);
-}
 
 double vessel_diameter(const VesselDesc& v, double s, double scale) {
   return scale * (v.diameter_m + (v.diameter_end_m - v.diameter_m) * s);

@@ -1,6 +1,7 @@
 #pragma once
 // Clinical read-outs run on the model, as a vascular lab would: a run summary, the ambulatory venous
-// pressure test (AVP) and air plethysmography (APG). Definitions follow physiology.md; figures are
+// pressure test (AVP) and air plethysmography (APG). Definitions follow the clinical protocols (AVP: Nicolaides
+// and Zukowski 1986; APG: Christopoulos et al. 1987; data/CALIBRATION.md); figures are
 // reported in mmHg, ml, ml/s and percent (the units a lab reports).
 
 #include <functional>

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "anatomy/vec.hpp"
+
 namespace calfpump::anatomy {
 
 namespace {
@@ -12,13 +14,9 @@ Point3 add(const Point3& a, const Point3& b) { return {a[0] + b[0], a[1] + b[1],
 Point3 sub(const Point3& a, const Point3& b) { return {a[0] - b[0], a[1] - b[1], a[2] - b[2]}; }
 Point3 mul(const Point3& a, double k) { return {a[0] * k, a[1] * k, a[2] * k}; }
 double dot(const Point3& a, const Point3& b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
-Point3 cross(const Point3& a, const Point3& b) {
-  return {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
-}
-Point3 normalize(const Point3& a) {
-  const double l = std::sqrt(dot(a, a));
-  return l > 0 ? mul(a, 1.0 / l) : Point3{0, 0, 1};
-}
+Point3 cross(const Point3& a, const Point3& b) { return from_glm(glm::cross(to_glm(a), to_glm(b))); }
+// a unit vector along a; straight up for a zero vector (GLM's would be NaN)
+Point3 normalize(const Point3& a) { return dot(a, a) > 0 ? from_glm(glm::normalize(to_glm(a))) : Point3{0, 0, 1}; }
 Point3 lerp(const Point3& a, const Point3& b, double u) { return add(a, mul(sub(b, a), u)); }
 
 // uniform Catmull-Rom between p1 and p2
