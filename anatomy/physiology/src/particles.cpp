@@ -34,7 +34,16 @@ float nearest_f(const Model& m, const Segment& s, const Point3& p) {
 
 }  // namespace
 
-double particle_hash(std::uint64_t a, std::uint64_t b) { return hash01(a, b); }
+float particle_hash(std::uint32_t a, std::uint32_t b) {
+  // the same integer hash as shaders/particles.comp, in 32-bit arithmetic
+  std::uint32_t h = (a * 0x9E3779B9u) ^ (b + 0x7F4A7C15u + (a << 6) + (a >> 2));
+  h ^= h >> 16;
+  h *= 0x7feb352du;
+  h ^= h >> 15;
+  h *= 0x846ca68bu;
+  h ^= h >> 16;
+  return static_cast<float>(h >> 8) * (1.0f / 16777216.0f);
+}
 
 std::vector<double> inflow_link_shares(const Model& model) {
   std::vector<double> bed_g(model.beds.size(), 0.0);
@@ -77,11 +86,20 @@ ParticleNetwork make_particle_network(const Model& model) {
       pb.push_back({ei, edge.a, false, fa, 0, 0.0f});
     }
   }
+  // each segment's ports grouped by place (distal end, proximal end, part-way), so that a particle
+  // reaching one place reads only that place's ports
   ParticleNetwork n;
   n.start.push_back(0);
   for (const auto& ports : by_segment) {
-    n.ports.insert(n.ports.end(), ports.begin(), ports.end());
-    n.start.push_back(static_cast<std::uint32_t>(n.ports.size()));
+    std::array<std::uint32_t, 4> group{};
+    for (int place = 0; place < 3; ++place) {
+      group[static_cast<std::size_t>(place)] = static_cast<std::uint32_t>(n.ports.size());
+      for (const ParticlePort& port : ports)
+        if ((port.end == 0 ? 0 : port.end == 1 ? 1 : 2) == place) n.ports.push_back(port);
+    }
+    group[3] = static_cast<std::uint32_t>(n.ports.size());
+    n.groups.push_back(group);
+    n.start.push_back(group[3]);
   }
   return n;
 }
@@ -112,54 +130,62 @@ std::vector<Particle> initial_particles(const State& st, std::size_t count) {
   return out;
 }
 
+ParticleInputs particle_inputs(const Model& model, const ParticleNetwork& network, const State& st) {
+  ParticleInputs in;
+  const std::size_t segments = model.segments.size();
+  in.port_outflow_m3_s.resize(network.ports.size());
+  in.segment_flow.resize(segments);
+  for (std::size_t seg = 0; seg < segments; ++seg) {
+    // A: what enters at the distal end; B: what leaves at the proximal end, less A, less what the
+    // part-way ports add
+    double enter = 0, leave = 0, added = 0;
+    const auto& g = network.groups[seg];
+    for (std::uint32_t k = g[0]; k < g[3]; ++k) {
+      const ParticlePort& port = network.ports[k];
+      const double q = st.edge_flow_m3_s[static_cast<std::size_t>(port.edge)] * (port.forward ? 1.0 : -1.0);
+      in.port_outflow_m3_s[k] = static_cast<float>(q);
+      if (k < g[1]) enter -= q;
+      else if (k < g[2]) leave += q;
+      else added -= q;
+    }
+    in.segment_flow[seg] = {static_cast<float>(enter), static_cast<float>(leave - enter - added), static_cast<float>(st.area_m2[seg]), 0.0f};
+  }
+  // inflow per link: the bed's inflow shared by the links' conductances
+  const std::vector<double> share = inflow_link_shares(model);
+  double run = 0;
+  for (std::size_t k = 0; k < model.inflows.size(); ++k) run += st.bed_inflow_m3_s[static_cast<std::size_t>(model.inflows[k].bed)] * share[k];
+  in.inflow_m3_s = st.inflow_m3_s;
+  const bool none = !(run > 0);
+  run = 0;
+  for (std::size_t k = 0; k < model.inflows.size(); ++k) {
+    run += none ? 1.0 : st.bed_inflow_m3_s[static_cast<std::size_t>(model.inflows[k].bed)] * share[k];
+    in.inflow.push_back({static_cast<float>(run), static_cast<float>(model.inflows[k].segment)});
+  }
+  return in;
+}
+
+double reentry_chance(double inflow_m3_s, double dt, double volume_per_particle, std::uint64_t waiting) {
+  if (waiting == 0 || !(volume_per_particle > 0) || !(inflow_m3_s * dt > 0)) return 0.0;
+  return std::min(1.0, inflow_m3_s * dt / volume_per_particle / static_cast<double>(waiting));
+}
+
+double flow_along(const ParticleNetwork& network, const ParticleInputs& in, std::size_t segment, double f) {
+  const auto& g = network.groups[segment];
+  const auto& sf = in.segment_flow[segment];
+  double added_before = 0;
+  for (std::uint32_t k = g[2]; k < g[3]; ++k)
+    if (network.ports[k].at_f <= f) added_before -= in.port_outflow_m3_s[k];  // a particle at the junction has joined the stream
+  return sf[0] + added_before + f * sf[1];
+}
+
 ParticleTransport::ParticleTransport(const Model& model, const State& st, std::size_t count)
     : model_(model), network_(make_particle_network(model)), particles_(initial_particles(st, count)),
-      link_share_(inflow_link_shares(model)), crossings_(model.edges.size(), 0), backward_(model.edges.size(), 0),
-      volume_per_particle_(particle_volume(st, count)) {}
+      crossings_(model.edges.size(), 0), backward_(model.edges.size(), 0), volume_per_particle_(particle_volume(st, count)) {}
 
 double ParticleTransport::vessel_t(const Particle& p) const {
   if (p.segment < 0) return 1.0;
   const Segment& s = model_.segments[static_cast<std::size_t>(p.segment)];
   return s.s0 + (s.s1 - s.s0) * p.f;
-}
-
-double ParticleTransport::flow_along(const State& st, int segment, double f) const {
-  double enter = 0, added_before = 0, added = 0, leave = 0;
-  for (const ParticlePort& port : ports_of(segment)) {
-    const double q = st.edge_flow_m3_s[static_cast<std::size_t>(port.edge)];
-    const double inflow = port.forward ? -q : q;  // into this segment through the port
-    if (port.end == 0) enter += inflow;
-    else if (port.end == 1) leave -= inflow;
-    else {
-      added += inflow;
-      if (port.at_f <= f) added_before += inflow;  // a particle at the junction has joined the stream
-    }
-  }
-  // a blind start (no inlet) fills from the capillaries along the segment
-  return enter + added_before + f * (leave - enter - added);
-}
-
-void ParticleTransport::respawn(Particle& p, std::uint64_t step) {
-  // re-enter where the microcirculation feeds the veins, in proportion to the inflow
-  const double u = hash01(p.id, step * 2 + 1) * inflow_cdf_.back();
-  const auto k = static_cast<std::size_t>(std::upper_bound(inflow_cdf_.begin(), inflow_cdf_.end(), u) - inflow_cdf_.begin());
-  p.segment = model_.inflows[std::min(k, model_.inflows.size() - 1)].segment;
-  p.f = static_cast<float>(hash01(p.id, step * 2 + 2));
-  p.age_s = 0;
-}
-
-void ParticleTransport::inject(const State& st, double dt) {
-  // one waiting particle re-enters for each particle's worth of arterial inflow
-  inflow_owed_m3_ += st.inflow_m3_s * dt;
-  while (inflow_owed_m3_ >= volume_per_particle_ && waiting_head_ < waiting_.size()) {
-    respawn(particles_[waiting_[waiting_head_++]], step_);
-    inflow_owed_m3_ -= volume_per_particle_;
-  }
-  if (waiting_head_ == waiting_.size()) {
-    waiting_.clear();
-    waiting_head_ = 0;
-    inflow_owed_m3_ = std::min(inflow_owed_m3_, volume_per_particle_);  // nobody to send: the debt lapses
-  }
 }
 
 void ParticleTransport::take(Particle& p, const ParticlePort& port) {
@@ -170,120 +196,101 @@ void ParticleTransport::take(Particle& p, const ParticlePort& port) {
   }
   if (port.other < 0) {
     p.segment = -1;  // out through the outlet: waits at the heart
-    waiting_.push_back(p.id);
     return;
   }
   p.segment = port.other;
   p.f = port.entry_f;
 }
 
-namespace {
-
-// blood leaving a segment through a port (m^3/s; 0 when it enters or stands)
-double outflow_of(const State& st, const ParticlePort& port) {
-  const double q = st.edge_flow_m3_s[static_cast<std::size_t>(port.edge)] * (port.forward ? 1.0 : -1.0);
-  return q > 0 ? q : 0.0;
-}
-
-// the port in whose share of the outflows u falls (u from 0 to their sum), or none past them all
-template <class Outflow>
-const ParticlePort* pick_port(std::span<const ParticlePort> ports, Outflow outflow, double u) {
-  for (const ParticlePort& port : ports) {
-    const double q = outflow(port);
-    if (q <= 0) continue;
-    u -= q;
-    if (u <= 0) return &port;
+bool ParticleTransport::pass(Particle& p, int place, float at, bool upward, std::uint32_t salt) {
+  // The way on from a place where something happens (0: distal end, 1: proximal end, 2: a junction
+  // part-way along at `at`): each port there carrying blood out takes the particle in proportion to
+  // its flow; at a junction the segment itself, past the junction, takes it in proportion to the
+  // flow going on through. One pass over the place's ports, exit k kept with probability q_k / (sum
+  // so far), as particles.comp does it, in the same single precision.
+  const auto seg = static_cast<std::size_t>(p.segment);
+  const auto& g = network_.groups[seg];
+  const auto& sf = in_.segment_flow[seg];
+  const float past = place == 2 ? (upward ? at : std::max(0.0f, at - kJunctionStep)) : (place == 1 ? 1.0f : 0.0f);
+  const std::uint32_t first = g[static_cast<std::size_t>(place)], last = g[static_cast<std::size_t>(place) + 1];
+  float added_before = 0, total = 0;
+  std::int64_t chosen = -1;
+  for (std::uint32_t k = first; k < last; ++k) {
+    const float out_q = in_.port_outflow_m3_s[k];
+    bool here = true;
+    if (place == 2) {
+      const float at_k = network_.ports[k].at_f;
+      if (at_k <= past) added_before -= out_q;
+      here = at_k == at;
+    }
+    if (here && out_q > 0.0f) {
+      total += out_q;
+      if (particle_hash(p.id, salt * 16u + (k - first)) * total < out_q) chosen = k;
+    }
   }
-  return nullptr;
-}
-
-}  // namespace
-
-std::span<const ParticlePort> ParticleTransport::ports_of(int segment) const {
-  const auto s = static_cast<std::size_t>(segment);
-  return {network_.ports.data() + network_.start[s], network_.ports.data() + network_.start[s + 1]};
-}
-
-bool ParticleTransport::pass_on(Particle& p, const State& st, bool at_proximal_end, std::uint64_t step) {
-  // the edges carrying blood out of this segment at the end reached, weighted by that flow
-  const std::span<const ParticlePort> ports = ports_of(p.segment);
-  const int end = at_proximal_end ? 1 : 0;
-  auto outflow = [&](const ParticlePort& port) { return port.end == end ? outflow_of(st, port) : 0.0; };
-  double total = 0;
-  for (const ParticlePort& port : ports) total += outflow(port);
-  if (total <= 0) {  // nothing leaves: held at the end (a closed valve, a blind end)
-    p.f = at_proximal_end ? 1.0f : 0.0f;
+  if (place == 2) {
+    const float through = std::max(0.0f, (upward ? 1.0f : -1.0f) * (sf[0] + added_before + past * sf[1]));
+    total += through;
+    if (through > 0.0f && particle_hash(p.id, salt * 16u + 15u) * total < through) chosen = -1;
+    p.f = past;
+    if (chosen < 0) return true;  // on past the junction (or nothing leaves there)
+  } else if (chosen < 0) {
+    p.f = past;  // held at its end: a closed valve, a blind end
     return false;
   }
-  const ParticlePort* chosen = pick_port(ports, outflow, hash01(p.id, step * 2 + 7) * total);
-  if (!chosen) return false;
-  take(p, *chosen);
-  return p.segment >= 0;
-}
-
-bool ParticleTransport::pass_junction(Particle& p, const State& st, float at, bool upward, std::uint64_t step) {
-  // A junction part-way along: a branch there takes its share of the blood arriving, q_out /
-  // (q_out + q_through), where q_through is what flows on past the junction; the rest goes on.
-  const std::span<const ParticlePort> ports = ports_of(p.segment);
-  auto outflow = [&](const ParticlePort& port) { return port.end == -1 && port.at_f == at ? outflow_of(st, port) : 0.0; };
-  double out = 0;
-  for (const ParticlePort& port : ports) out += outflow(port);
-  const float past = upward ? at : std::max(0.0f, at - kJunctionStep);
-  const double through = std::max(0.0, (upward ? 1.0 : -1.0) * flow_along(st, p.segment, past));
-  p.f = past;
-  if (out <= 0) return true;
-  const ParticlePort* chosen = pick_port(ports, outflow, hash01(p.id, step * 2 + 9) * (out + through));
-  if (!chosen) return true;  // on past the junction
-  take(p, *chosen);
+  take(p, network_.ports[static_cast<std::size_t>(chosen)]);
   return p.segment >= 0;
 }
 
 void ParticleTransport::advance(const State& st, double dt) {
   ++step_;
-  // inflow per link: the bed's inflow shared by the links' conductances
-  inflow_cdf_.assign(model_.inflows.size(), 0.0);
-  double run = 0;
-  for (std::size_t k = 0; k < model_.inflows.size(); ++k) {
-    run += st.bed_inflow_m3_s[static_cast<std::size_t>(model_.inflows[k].bed)] * link_share_[k];
-    inflow_cdf_[k] = run;
-  }
-  if (run <= 0)
-    for (std::size_t k = 0; k < inflow_cdf_.size(); ++k) inflow_cdf_[k] = static_cast<double>(k + 1);
-  inject(st, dt);
+  in_ = particle_inputs(model_, network_, st);
+  const double chance = reentry_chance(in_.inflow_m3_s, dt, volume_per_particle_, waiting_);
+  const auto links = static_cast<std::uint32_t>(in_.inflow.size());
+  std::uint64_t waiting = 0;
   for (Particle& p : particles_) {
-    if (p.segment < 0) continue;
+    if (p.segment < 0) {
+      // waiting at the heart: re-enters with the step's share of the arterial inflow, where the
+      // microcirculation feeds the veins (in proportion to the inflow)
+      if (links == 0 || !(particle_hash(p.id, step_ * 4u + 1u) < chance)) {
+        ++waiting;
+        continue;
+      }
+      const float u = particle_hash(p.id, step_ * 4u + 2u) * in_.inflow[links - 1][0];
+      std::uint32_t k = 0;
+      while (k + 1 < links && in_.inflow[k][0] < u) ++k;
+      p.segment = static_cast<int>(in_.inflow[k][1] + 0.5f);
+      p.f = particle_hash(p.id, step_ * 4u + 3u);
+      p.age_s = 0;
+    }
     p.age_s += static_cast<float>(dt);
     double left = dt;
-    for (int hops = 0; hops < kMaxHops && left > 0; ++hops) {
-      const Segment& s = model_.segments[static_cast<std::size_t>(p.segment)];
-      const double v = flow_along(st, p.segment, p.f) / std::max(st.area_m2[static_cast<std::size_t>(p.segment)], 1e-12);
-      if (v == 0.0) break;
-      // the next place where something happens: a junction part-way along, or the segment's end
-      float target = v > 0 ? 1.0f : 0.0f;
-      bool junction = false;
-      for (const ParticlePort& port : ports_of(p.segment)) {
-        const float at = port.at_f;
-        if (port.end != -1) continue;
-        if (v > 0 ? (at > p.f && at <= target) : (at < p.f && at >= target)) {
-          target = at;
-          junction = true;
-        }
+    for (std::uint32_t hop = 0; hop < static_cast<std::uint32_t>(kMaxHops) && left > 0; ++hop) {
+      const auto seg = static_cast<std::size_t>(p.segment);
+      const Segment& s = model_.segments[seg];
+      const auto& g = network_.groups[seg];
+      // the next junctions above and below, and the velocity here
+      float above = 2.0f, below = -1.0f;
+      for (std::uint32_t k = g[2]; k < g[3]; ++k) {
+        const float at = network_.ports[k].at_f;
+        if (at > p.f) above = std::min(above, at);
+        if (at < p.f) below = std::max(below, at);
       }
+      const double v = flow_along(network_, in_, seg, p.f) / std::max(static_cast<double>(in_.segment_flow[seg][2]), 1e-12);
+      if (v == 0.0) break;
+      const bool junction = v > 0 ? above <= 1.0f : below >= 0.0f;
+      const float target = junction ? (v > 0 ? above : below) : (v > 0 ? 1.0f : 0.0f);
       const double time_to = std::abs(target - p.f) * s.length_m / std::abs(v);
       if (time_to > left) {
         p.f = static_cast<float>(std::clamp(p.f + v * left / s.length_m, 0.0, 1.0));
         break;
       }
       left -= time_to;
-      const std::uint64_t salt = step_ * 32 + static_cast<std::uint64_t>(hops);
-      if (junction) {
-        if (!pass_junction(p, st, target, v > 0, salt)) break;
-        continue;
-      }
-      p.f = target;
-      if (!pass_on(p, st, v > 0, salt)) break;
+      if (!pass(p, junction ? 2 : (v > 0 ? 1 : 0), target, v > 0, step_ * 32u + hop)) break;
     }
+    if (p.segment < 0) ++waiting;
   }
+  waiting_ = waiting;
 }
 
 }  // namespace calfpump::anatomy
