@@ -2,13 +2,17 @@
 #extension GL_GOOGLE_include_directive : require
 #extension GL_KHR_shader_subgroup_arithmetic : require
 #extension GL_KHR_shader_subgroup_basic : require
-// GPU particle transport: the rules of the CPU reference (anatomy/src/particles.cpp) for every
-// particle in parallel. A particle moves along its segment with the local mean velocity Q/A, passes
+// GPU particle transport: the rules of anatomy/physiology/include/anatomy/particles.hpp, as the CPU
+// reference (anatomy/physiology/src/particles.cpp) follows them, for every particle in parallel,
+// from the same per-frame inputs (anatomy::particle_inputs). A particle moves along its segment with the local mean velocity Q/A, passes
 // at a segment's end into an edge carrying blood out of it (chosen in proportion to the flows),
 // stops where nothing leaves (a closed competent valve), leaves at the outlet to wait at the heart
-// and re-enters with the arterial inflow. Then it is placed in its vein and rasterized into its
+// and re-enters with the arterial inflow: each waiting particle with chance min(1, n / w), n the
+// inflow's worth of particles over the step and w the count waiting after the previous dispatch
+// (the GPU's own count, in two words used in turn). Then it is placed in its vein and rasterized into its
 // leg's views (splat.glsl); its position is written only when the host asks (read-back).
-// Random choices hash the particle's id with the frame, so frames are reproducible.
+// Random choices hash the particle's id with the frame (anatomy::particle_hash, the same function
+// and salts), so frames are reproducible.
 // The tables it gathers from are uniform texel buffers, and the particles a storage texel buffer: a
 // CPU device loads a storage buffer's values lane by lane, and fetches texels as vectors.
 
@@ -36,7 +40,7 @@ layout(set = 0, binding = 7) uniform usamplerBuffer port_start;
 layout(set = 0, binding = 8) uniform isamplerBuffer ports;
 layout(set = 0, binding = 9) uniform samplerBuffer port_flow;   // per port: out of its segment, m^3/s
 layout(set = 0, binding = 10) uniform samplerBuffer inflow;     // (cumulative inflow, segment)
-layout(std430, set = 0, binding = 11) buffer Counters { uint counters[]; };  // [0] waiting now, [1] waiting last frame
+layout(std430, set = 0, binding = 11) buffer Counters { uint counters[]; };  // waiting: [read] after the last dispatch, [read ^ 1] counted now
 // per segment this frame: flow A + f B between junctions (m^3/s), the whole section's area (m^2)
 layout(set = 0, binding = 12) uniform samplerBuffer segment_flow;
 // the vessels' centerlines for placing particles: per frame its centre and radius, and its
@@ -49,13 +53,18 @@ layout(set = 0, binding = 15) uniform usamplerBuffer places;
 layout(push_constant) uniform Push {
   uint count;
   uint frame;
-  uint inject;       // particles to re-enter this frame
   uint inflow_links;
+  uint views;        // views of this leg the blood is drawn into (splat.glsl)
   float dt;
   float ring;
-  uint views;        // views of this leg the blood is drawn into (splat.glsl)
-  uint positions;    // 1: write each particle's position for read-back (Renderer::particle_positions); frames do not
+  float expected;    // the arterial inflow's worth of particles over dt
+  // bit 0: write each particle's position for read-back (Renderer::particle_positions; frames do
+  // not); bit 1: which waiting counter to read (the other is counted into)
+  uint flags;
 } push;
+
+bool write_positions() { return (push.flags & 1u) != 0u; }
+uint read_counter() { return (push.flags >> 1) & 1u; }
 
 const float kPi = 3.14159265358979;
 
@@ -183,7 +192,7 @@ bool step(uint i) {
   p.id = i;  // the id is the index
   if (p.segment == 0xffffffffu) {
     // waiting at the heart: re-enter with this frame's share of the arterial inflow
-    float chance = float(push.inject) / max(float(counters[1]), 1.0);
+    float chance = min(1.0, push.expected / max(float(counters[read_counter()]), 1.0));
     if (hash01(p.id, push.frame * 4u + 1u) < chance && push.inflow_links > 0u) {
       float u = hash01(p.id, push.frame * 4u + 2u) * texelFetch(inflow, int(push.inflow_links - 1u)).x;
       uint k = 0u;
@@ -192,7 +201,7 @@ bool step(uint i) {
       p.f = hash01(p.id, push.frame * 4u + 3u);
       p.age = 0.0;
     } else {
-      if (push.positions != 0u) positions[i] = vec4(0, 0, -10, 0);
+      if (write_positions()) positions[i] = vec4(0, 0, -10, 0);
       return true;
     }
   }
@@ -219,7 +228,7 @@ bool step(uint i) {
   }
   imageStore(particles, int(i), uvec4(p.segment, floatBitsToUint(p.f), floatBitsToUint(p.age), i));
   if (p.segment == 0xffffffffu) {
-    if (push.positions != 0u) positions[i] = vec4(0, 0, -10, 0);
+    if (write_positions()) positions[i] = vec4(0, 0, -10, 0);
     return true;
   }
   // where it is: on its vessel's centerline at its fraction, spread over the cross-section
@@ -234,7 +243,7 @@ bool step(uint i) {
   float rho = 0.75 * sqrt(hash01(p.id, 11u));
   vec2 off = vein_section(theta, area.x, area.y, push.ring) * rho;
   vec3 at = centre + fr.n.xyz * off.x + fr.b.xyz * off.y;
-  if (push.positions != 0u) positions[i] = vec4(at, p.age);
+  if (write_positions()) positions[i] = vec4(at, p.age);
   // the views by constant index: a CPU device then reads each number once for all particles (with
   // a loop's index it gathers them lane by lane)
   if (push.views > 0u) splat_sphere(views[0], at, p.age);
@@ -250,5 +259,5 @@ void main() {
   }
   // one atomic per subgroup for the waiting count (one per particle serialises on a CPU device)
   uint n = subgroupAdd(waiting ? 1u : 0u);
-  if (subgroupElect() && n > 0u) atomicAdd(counters[0], n);
+  if (subgroupElect() && n > 0u) atomicAdd(counters[read_counter() ^ 1u], n);
 }

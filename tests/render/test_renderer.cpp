@@ -20,6 +20,7 @@
 #include "anatomy/units.hpp"
 #include "render/overlay.hpp"
 #include "render/renderer.hpp"
+#include "render/target.hpp"
 
 using namespace calfpump;
 using namespace calfpump::anatomy;
@@ -38,20 +39,84 @@ State state_at(const Model& m, const Scenario& sc, double t) {
 }
 
 // every test renders with the validation layers on
-render::RenderOptions validating(int width, int height) {
+render::RenderOptions validating() {
   render::RenderOptions o;
-  o.width = width;
-  o.height = height;
   o.validation = true;
   return o;
 }
+
+// what a frame draws besides the legs (the tests' short form of a FrameDesc)
+struct Options {
+  double particle_dt = 0;
+  const render::Overlay* overlay = nullptr;
+  int leg_top = 0, leg_bottom = 0;
+  std::vector<render::Inset> insets;
+  bool simplify = true;
+};
+
+// a renderer with an offscreen target, and the legs in its slots (their paths and particle
+// networks, to describe frames of them)
+struct Gpu {
+  render::Renderer r;
+  render::OffscreenTarget target;
+  struct Slot {
+    const Model* model = nullptr;
+    LegPaths paths;
+    ParticleNetwork network;
+  };
+  std::vector<Slot> slots;
+
+  Gpu(int width, int height, const render::RenderOptions& o = validating()) : r(o), target(r, width, height) {}
+  void set_leg(const Model& m, const LegGeometry& rest, std::size_t slot = 0) {
+    r.set_leg(m, rest, slot);
+    if (slots.size() <= slot) slots.resize(slot + 1);
+    slots[slot] = {&m, make_leg_paths(m.leg), make_particle_network(m)};
+  }
+  void set_particles(const State& st, std::size_t count, std::size_t slot = 0) { r.set_particles(st, count, slot); }
+  void advance(const State& st, double dt, std::size_t slot = 0) {
+    r.advance_particles(render::leg_frame(*slots[slot].model, slots[slot].paths, slots[slot].network, st), dt, slot);
+  }
+  render::FrameDesc frame(std::span<const State* const> states, const render::Camera& camera, const Options& o = {}) const {
+    render::FrameDesc f;
+    f.width = target.width();
+    f.height = target.height();
+    for (std::size_t i = 0; i < states.size(); ++i)
+      f.legs.push_back(render::leg_frame(*slots[i].model, slots[i].paths, slots[i].network, *states[i]));
+    f.camera = camera;
+    f.particle_dt = o.particle_dt;
+    if (o.overlay) f.overlay = o.overlay->vertices();
+    f.leg_top = o.leg_top;
+    f.leg_bottom = o.leg_bottom;
+    f.insets = o.insets;
+    f.simplify = o.simplify;
+    return f;
+  }
+  void render(std::span<const State* const> states, const render::Camera& camera, const Options& o, render::Image& out) {
+    const render::FrameStatus st = render::render_image(r, target, frame(states, camera, o), out);
+    INFO(st.message);
+    REQUIRE(st);
+  }
+  render::Image render(const State& state, const render::Camera& camera) {
+    const State* states[1] = {&state};
+    render::Image out;
+    render(states, camera, Options{}, out);
+    return out;
+  }
+  std::vector<float> particle_positions(std::size_t slot = 0) const { return r.particle_positions(slot); }
+  std::vector<std::uint32_t> particle_segments(std::size_t slot = 0) const { return r.particle_segments(slot); }
+  std::vector<float> deformed_positions(std::size_t slot = 0) const { return r.deformed_positions(slot); }
+  void set_fonts(const render::FontAtlas& a, const render::FontAtlas& b) { r.set_fonts(a, b); }
+  std::uint64_t validation_messages() const { return r.validation_messages(); }
+  const std::string& first_validation_message() const { return r.first_validation_message(); }
+  const char* antialiasing() const { return r.antialiasing(); }
+};
 
 // a scenario on a renderer: its model in a slot, its simulation run to a time
 struct LegOnGpu {
   Scenario sc;
   Model m;
   Simulation sim;
-  LegOnGpu(const Scene& s, render::Renderer& r, const char* name, double t)
+  LegOnGpu(const Scene& s, Gpu& r, const char* name, double t)
       : sc(load_scenario(resolve_scenario(name), s.leg)), m(build_model(s.leg, sc.condition)), sim(m, sc.schedule()) {
     r.set_leg(m, s.rest);
     sim.run_until(t);
@@ -68,7 +133,7 @@ double mean_abs_difference(const render::Image& a, const render::Image& b) {
 
 TEST_CASE("the leg renders offscreen with no validation messages", "[gpu][render]") {
   const Scene s;
-  render::Renderer r(validating(320, 240));
+  Gpu r(320, 240);
   const LegOnGpu leg(s, r, "healthy-tiptoe", 0.0);
   const Scenario& sc = leg.sc;
   const Model& m = leg.m;
@@ -91,7 +156,7 @@ TEST_CASE("the leg renders offscreen with no validation messages", "[gpu][render
 
 TEST_CASE("the GPU deformation agrees with the CPU reference within 0.5 mm", "[gpu][render][deform]") {
   const Scene s;
-  render::Renderer r(validating(64, 64));
+  Gpu r(64, 64);
   for (const char* name : {"healthy-tiptoe", "gsv-reflux-walking"}) {
     const Scenario sc = load_scenario(resolve_scenario(name), s.leg);
     const Model m = build_model(s.leg, sc.condition);
@@ -103,7 +168,7 @@ TEST_CASE("the GPU deformation agrees with the CPU reference within 0.5 mm", "[g
       // the whole leg in view and every triangle drawn, so every vertex deformed (a frame deforms
       // what it draws; a view this small would draw the simplified surfaces)
       const State* states[1] = {&st};
-      render::FrameOptions fo;
+      Options fo;
       fo.simplify = false;
       render::Camera whole;
       whole.eye = {-2.5f, -2.5f, 0.5f};
@@ -132,7 +197,7 @@ TEST_CASE("the GPU deformation agrees with the CPU reference within 0.5 mm", "[g
 
 TEST_CASE("blood particles stay inside the veins and show in the picture", "[gpu][render][particles]") {
   const Scene s;
-  render::Renderer r(validating(320, 240));
+  Gpu r(320, 240);
   LegOnGpu leg(s, r, "healthy-walking", 28.0);
   const Model& m = leg.m;
   Simulation& sim = leg.sim;
@@ -140,7 +205,7 @@ TEST_CASE("blood particles stay inside the veins and show in the picture", "[gpu
   const render::Image before = r.render(sim.state(), render::Camera{});
   while (sim.state().time_s < 30.0) {
     sim.step();
-    if (sim.state().steps % 4 == 0) r.advance_particles(sim.state(), 4 * sim.dt());
+    if (sim.state().steps % 4 == 0) r.advance(sim.state(), 4 * sim.dt());
   }
   const render::Image after = r.render(sim.state(), render::Camera{});
   CHECK(mean_abs_difference(before, after) > 0.01);  // the blood moved
@@ -209,7 +274,7 @@ void count_crossings(const Edge& e, const std::vector<std::uint32_t>& before, co
 
 TEST_CASE("over one raise the GPU particles through the popliteal vein carry the ejected volume", "[gpu][particles]") {
   const Scene s;
-  render::Renderer r(validating(64, 64));
+  Gpu r(64, 64);
   LegOnGpu leg(s, r, "healthy-tiptoe", 19.0);
   const Model& m = leg.m;
   Simulation& sim = leg.sim;
@@ -223,7 +288,7 @@ TEST_CASE("over one raise the GPU particles through the popliteal vein carry the
   // steps 1/30 s, real time)
   while (sim.state().time_s < 20.0 - 1e-9) {
     sim.step();
-    if (sim.state().steps % 2 == 0) r.advance_particles(sim.state(), 2 * sim.dt());
+    if (sim.state().steps % 2 == 0) r.advance(sim.state(), 2 * sim.dt());
   }
   Crossings c;
   double simulated = 0;
@@ -232,7 +297,7 @@ TEST_CASE("over one raise the GPU particles through the popliteal vein carry the
     sim.step();
     simulated += sim.state().edge_flow_m3_s[std::size_t(edge_index)] * sim.dt();
     if (sim.state().steps % 2 != 0) continue;
-    r.advance_particles(sim.state(), 2 * sim.dt());
+    r.advance(sim.state(), 2 * sim.dt());
     std::vector<std::uint32_t> after = r.particle_segments();
     count_crossings(edge, before, after, c);
     before.swap(after);
@@ -248,7 +313,7 @@ TEST_CASE("over one raise the GPU particles through the popliteal vein carry the
 TEST_CASE("no GPU particle crosses a closed competent valve downward but some fall back through leaky ones", "[gpu][particles][valve]") {
   const Scene s;
   auto run = [&](const char* name) {
-    render::Renderer r(validating(64, 64));
+    Gpu r(64, 64);
     LegOnGpu leg(s, r, name, 9.0);
     const Model& m = leg.m;
     Simulation& sim = leg.sim;
@@ -261,7 +326,7 @@ TEST_CASE("no GPU particle crosses a closed competent valve downward but some fa
       // closed during the whole particle step: at every simulation step in it
       for (std::size_t k = 0; k < m.valves.size(); ++k) closed[k] = closed[k] && sim.state().valve_state[k] == 0.0;
       if (sim.state().steps % 4 != 0) continue;
-      r.advance_particles(sim.state(), 4 * sim.dt());
+      r.advance(sim.state(), 4 * sim.dt());
       const std::vector<std::uint32_t> after = r.particle_segments();
       for (std::size_t k = 0; k < m.valves.size(); ++k) {
         Crossings c;
@@ -289,11 +354,11 @@ TEST_CASE("no GPU particle crosses a closed competent valve downward but some fa
 
 TEST_CASE("a far view draws simplified surfaces that look like the full ones", "[gpu][render][lod]") {
   const Scene s;
-  render::Renderer r(validating(640, 360));
+  Gpu r(640, 360);
   const LegOnGpu leg(s, r, "healthy-walking", 20.0);
   const State* states[1] = {&leg.sim.state()};
   // the default camera at 360 rows: about 2 mm a pixel, so the 0.5 mm surfaces are drawn
-  render::FrameOptions simple, full;
+  Options simple, full;
   full.simplify = false;
   render::Image a, b;
   r.render(states, render::Camera{}, simple, a);
@@ -327,9 +392,9 @@ TEST_CASE("the edge filter brings a one-sample picture towards the multisampled 
   render::Image images[3];
   render::Image again;
   for (int k = 0; k < 3; ++k) {
-    render::RenderOptions o = validating(480, 360);
+    render::RenderOptions o = validating();
     o.antialiasing = modes[k];
-    render::Renderer r(o);
+    Gpu r(480, 360, o);
     CHECK(std::string(r.antialiasing()) == names[k]);
     const LegOnGpu leg(s, r, "healthy-walking", 20.0);
     r.set_particles(leg.sim.state(), 20000);
@@ -369,7 +434,7 @@ TEST_CASE("the edge filter brings a one-sample picture towards the multisampled 
 
 TEST_CASE("an open valve and a closed one look different where the valve is, and only there", "[gpu][render][valve]") {
   const Scene s;
-  render::Renderer r(validating(320, 240));
+  Gpu r(320, 240);
   const LegOnGpu leg(s, r, "healthy-walking", 0.0);
   const Scenario& sc = leg.sc;
   const Model& m = leg.m;
@@ -407,7 +472,7 @@ TEST_CASE("an open valve and a closed one look different where the valve is, and
 
 TEST_CASE("a comparison frame shows two legs, titles and plots, competent and leaky legs differ", "[gpu][render][overlay]") {
   const Scene s;
-  render::Renderer r(validating(640, 360));
+  Gpu r(640, 360);
   const Scenario a = load_scenario(resolve_scenario("healthy-walking"), s.leg);
   const Scenario b = load_scenario(resolve_scenario("gsv-reflux-walking"), s.leg);
   const Model ma = build_model(s.leg, a.condition), mb = build_model(s.leg, b.condition);
@@ -421,7 +486,7 @@ TEST_CASE("a comparison frame shows two legs, titles and plots, competent and le
   r.set_fonts(regular, bold);
   render::Overlay overlay(&regular, &bold);
   overlay.text(320, 4, 24, "Healthy | Leaky", render::rgba(0, 0, 0), render::Align::Center, true);
-  render::FrameOptions fo;
+  Options fo;
   fo.overlay = &overlay;
   fo.leg_top = 36;
   fo.particle_dt = 1.0 / 30.0;
@@ -470,7 +535,7 @@ TEST_CASE("a comparison frame shows two legs, titles and plots, competent and le
 TEST_CASE("GPU particles fill each vein as the simulation does, leaky saphenous vein included", "[gpu][particles]") {
   const Scene s;
   for (const char* name : {"healthy-walking", "gsv-reflux-walking"}) {
-    render::Renderer r(validating(64, 64));
+    Gpu r(64, 64);
     LegOnGpu leg(s, r, name, 17.0);
     const Model& m = leg.m;
     Simulation& sim = leg.sim;
@@ -480,7 +545,7 @@ TEST_CASE("GPU particles fill each vein as the simulation does, leaky saphenous 
     // three seconds of walking, a particle step per video frame (1/30 s)
     while (sim.state().time_s < 20.0 - 1e-9) {
       sim.step();
-      if (sim.state().steps % 8 == 0) r.advance_particles(sim.state(), 8 * sim.dt());
+      if (sim.state().steps % 8 == 0) r.advance(sim.state(), 8 * sim.dt());
     }
     std::vector<double> carried(m.leg.vessels.size(), 0.0), simulated(m.leg.vessels.size(), 0.0);
     for (std::uint32_t seg : r.particle_segments())
@@ -497,13 +562,13 @@ TEST_CASE("GPU particles fill each vein as the simulation does, leaky saphenous 
 
 TEST_CASE("four million particles move and draw", "[gpu][particles][scale]") {
   const Scene s;
-  render::Renderer r(validating(160, 120));
+  Gpu r(160, 120);
   LegOnGpu leg(s, r, "healthy-walking", 15.0);
   Simulation& sim = leg.sim;
   r.set_particles(sim.state(), 4'000'000);
   for (int k = 0; k < 2; ++k) {
     for (int i = 0; i < 8; ++i) sim.step();
-    r.advance_particles(sim.state(), 8 * sim.dt());
+    r.advance(sim.state(), 8 * sim.dt());
   }
   const render::Image img = r.render(sim.state(), render::Camera{});
   const std::vector<float> p = r.particle_positions();

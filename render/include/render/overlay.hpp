@@ -27,15 +27,13 @@
 #include <string_view>
 #include <vector>
 
+#include "render/frame.hpp"
+
 namespace calfpump::render {
 
-/// One overlay vertex in pixels (origin top-left, y down). uv in a font atlas (see above for the
-/// regular/bold/solid encoding). rgba is straight (non-premultiplied) 8-bit per channel, packed
-/// R | G<<8 | B<<16 | A<<24, i.e. the bytes R, G, B, A in memory (VK_FORMAT_R8G8B8A8_UNORM).
-struct OverlayVertex {
-  float x, y, u, v;
-  std::uint32_t rgba;
-};
+// OverlayVertex (frame.hpp): a vertex in pixels (origin top-left, y down); uv in a font atlas (see
+// above for the regular/bold/solid encoding); rgba straight (non-premultiplied) 8-bit per channel,
+// packed R | G<<8 | B<<16 | A<<24, i.e. the bytes R, G, B, A in memory (VK_FORMAT_R8G8B8A8_UNORM).
 
 /// One baked glyph. Positions are in bake pixels relative to the pen on the baseline, y down; the
 /// box includes the SDF padding. A glyph without outline (space) has an empty box and only advances.

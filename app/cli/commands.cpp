@@ -26,10 +26,12 @@
 #include "anatomy/protocols.hpp"
 #include "anatomy/scenario.hpp"
 #include "anatomy/units.hpp"
+#include "app/attach.hpp"
+#include "app/compose.hpp"
+#include "app/frame_pump.hpp"
+#include "app/session.hpp"
 #include "render/renderer.hpp"
-#include "frame_overlay.hpp"
-#include "render/overlay.hpp"
-#include "scene.hpp"
+#include "render/target.hpp"
 
 namespace calfpump::app {
 
@@ -252,22 +254,6 @@ int cmd_anatomy(const AnatomyOptions& o) {
 
 namespace {
 
-// the overlay's fonts; a missing or broken font file is bad input (exit code 2), named
-struct Fonts {
-  render::FontAtlas regular, bold;
-};
-
-std::unique_ptr<Fonts> load_fonts() {
-  try {
-    auto f = std::make_unique<Fonts>();
-    f->regular = render::load_font(render::default_font_path(false));
-    f->bold = render::load_font(render::default_font_path(true));
-    return f;
-  } catch (const std::runtime_error& e) {
-    throw render::RenderError(fmt::format("{} (the overlay's font; Debian: fonts-dejavu-core, or set CALFPUMP_FONT)", e.what()));
-  }
-}
-
 // "1280x720" -> (1280, 720), or a ConfigError naming --size
 std::pair<int, int> parse_size(const std::string& text) {
   int w = 0, h = 0;
@@ -294,56 +280,62 @@ int cmd_bench_render(const BenchRenderOptions& o) {
   return guarded([&] {
     const auto [w, h] = parse_size(o.size);
     // the main job's frame: healthy and great-saphenous-reflux legs walking, side by side
-    Scene scene({"healthy-walking", "gsv-reflux-walking"});
+    Session session({"healthy-walking", "gsv-reflux-walking"});
     const LegGeometry rest = read_leg_glb(default_leg_mesh());
+    const std::unique_ptr<Fonts> fonts = load_fonts();
     render::RenderOptions ro;
-    ro.width = w;
-    ro.height = h;
     ro.device = o.device;
     ro.antialiasing = antialiasing_of(o.antialiasing);
     render::Renderer renderer(ro);
-    scene.attach(renderer, rest);
-    scene.run_until(20.0);  // walking
-    scene.seed_particles(renderer, o.particles);
-    const std::unique_ptr<Fonts> fonts = load_fonts();
+    attach(renderer, session, rest);
+    session.run_until(20.0);  // walking
+    seed_particles(renderer, session, o.particles);
     renderer.set_fonts(fonts->regular, fonts->bold);
-    render::Overlay overlay(&fonts->regular, &fonts->bold);
-    // frames at 30 per second of model time: 8 simulation steps per leg, then one submission that
-    // moves the particles, deforms, draws and reads back
+    render::OffscreenTarget target(renderer, w, h);
+    // frames of a 30 fps video; a time scale below 1 is slow motion: each frame advances the
+    // simulation (8 steps per leg at 1x), composes the frame and submits it (particles, deformation,
+    // drawing, read-back), while the frame before it is read
     using clock = std::chrono::steady_clock;
     auto ms = [](clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
-    // frames of a 30 fps video; a time scale below 1 is slow motion
-    const double frame_dt = Scene::frame_step(30.0, o.time_scale);
+    const FramePump pump(30.0, o.time_scale, session.time());
+    FrameView view;
+    view.fonts = fonts.get();
+    view.particle_dt = pump.step();
     render::Image image;
-    render::FrameOptions fo;
-    fo.particle_dt = frame_dt;
-    fo.overlay = &overlay;
-    fo.leg_top = overlay_top(h);
-    fo.leg_bottom = overlay_bottom(h);
-    const std::vector<render::Inset> insets = compose_insets(scene, w, h);
-    compose_overlay(scene, render::Camera{}, w, h, insets, overlay);
-    fo.insets = insets;
-    renderer.render(scene.states(), render::Camera{}, fo, image);  // warm-up (first-use costs)
-    double t_sim = 0, t_frame = 0;
+    auto check = [](const render::FrameStatus& st) {
+      if (!st) throw render::RenderError(st.message);
+    };
+    check(render::render_image(renderer, target, compose_frame(session, view, w, h), image));  // warm-up (first-use costs)
+    double t_sim = 0;
     render::FrameTimings gpu;
-    for (int f = 0; f < o.frames; ++f) {
-      const auto a = clock::now();
-      scene.run_until(scene.time() + frame_dt);
-      compose_overlay(scene, render::Camera{}, w, h, insets, overlay);
-      const auto b = clock::now();
-      renderer.render(scene.states(), render::Camera{}, fo, image);
-      const auto c = clock::now();
-      t_sim += ms(b - a);
-      t_frame += ms(c - b);
-      const render::FrameTimings& t = renderer.last_timings();
+    auto add = [&](const render::FrameTimings& t) {
       gpu.particles_ms += t.particles_ms;
       gpu.deform_ms += t.deform_ms;
       gpu.draw_ms += t.draw_ms;
       gpu.readback_ms += t.readback_ms;
+    };
+    const auto start = clock::now();
+    std::uint64_t previous = 0;
+    for (int f = 1; f <= o.frames; ++f) {
+      const auto a = clock::now();
+      session.run_until(pump.time(static_cast<std::uint64_t>(f)));
+      const render::FrameDesc frame = compose_frame(session, view, w, h);
+      t_sim += ms(clock::now() - a);
+      const render::FrameStatus st = renderer.render(frame, target);
+      check(st);
+      if (previous) {
+        check(target.read(previous, image));
+        add(renderer.last_timings());
+      }
+      previous = st.frame;
     }
-    const double n = o.frames, total = (t_sim + t_frame) / n;
+    check(target.read(previous, image));
+    add(renderer.last_timings());
+    const double t_total = ms(clock::now() - start);
+    const double frame_dt = pump.step();
+    const double n = o.frames, total = t_total / n;
     if (o.json) {
-      fmt::print("{}\n", json{{"device", renderer.device_name()}, {"antialiasing", renderer.antialiasing()}, {"width", w}, {"height", h}, {"legs", scene.size()},
+      fmt::print("{}\n", json{{"device", renderer.device_name()}, {"antialiasing", renderer.antialiasing()}, {"width", w}, {"height", h}, {"legs", session.size()},
                               {"particles_per_leg", o.particles}, {"frames", o.frames}, {"model_ms_per_frame", frame_dt * 1000.0}, {"simulation_and_overlay_ms", t_sim / n},
                               {"particle_compute_ms", gpu.particles_ms / n}, {"deformation_ms", gpu.deform_ms / n},
                               {"drawing_ms", gpu.draw_ms / n}, {"readback_ms", gpu.readback_ms / n},
@@ -351,11 +343,11 @@ int cmd_bench_render(const BenchRenderOptions& o) {
                              .dump(2));
     } else {
       fmt::print("bench render: {} at {}x{} ({}), {} legs with {} particles each, {} frames of {:.1f} ms model time\n", renderer.device_name(), w,
-                 h, renderer.antialiasing(), scene.size(), o.particles, o.frames, frame_dt * 1000.0);
-      fmt::print("  simulation and overlay {:.2f} ms (CPU); particle compute (moving, placing and rasterizing the blood) {:.2f} ms, "
+                 h, renderer.antialiasing(), session.size(), o.particles, o.frames, frame_dt * 1000.0);
+      fmt::print("  simulation and frame composition {:.2f} ms (CPU); particle compute (moving, placing and rasterizing the blood) {:.2f} ms, "
                  "deformation {:.2f} ms, drawing {:.2f} ms, read-back {:.2f} ms (GPU timestamps)\n",
                  t_sim / n, gpu.particles_ms / n, gpu.deform_ms / n, gpu.draw_ms / n, gpu.readback_ms / n);
-      fmt::print("  {:.1f} ms per frame, {:.1f} frames per second\n", total, 1000.0 / total);
+      fmt::print("  {:.1f} ms per frame, {:.1f} frames per second ({} frames in flight)\n", total, 1000.0 / total, render::kFramesInFlight);
     }
     return 0;
   });
@@ -363,79 +355,45 @@ int cmd_bench_render(const BenchRenderOptions& o) {
 
 namespace {
 
-// the named views: the default camera's distance and height, turned around the leg
-render::Camera view_camera(const std::string& name) {
-  render::Camera c;
-  struct View {
-    const char* name;
-    float x, y;  // horizontal direction from the leg to the eye (medial is -x, anterior is +y)
-  };
-  constexpr View kViews[] = {{"posteromedial", -0.505f, -0.863f}, {"posterior", 0.0f, -1.0f}, {"medial", -1.0f, 0.0f},
-                             {"lateral", 1.0f, 0.0f}, {"anterior", 0.0f, 1.0f}};
-  std::string names;
-  for (const View& v : kViews) {
-    names += (names.empty() ? "" : ", ") + std::string(v.name);
-    if (name != v.name) continue;
-    const float dx = c.eye[0] - c.target[0], dy = c.eye[1] - c.target[1];
-    const float horizontal = std::sqrt(dx * dx + dy * dy);
-    c.eye[0] = c.target[0] + v.x * horizontal;
-    c.eye[1] = c.target[1] + v.y * horizontal;
-    return c;
-  }
-  throw ConfigError("--view", 0, 0, "", fmt::format("'{}' is not a view; expected one of {}", name, names));
-}
-
-// renders a still of one or two legs at a time to a PNG; returns the scene for its figures
-std::unique_ptr<Scene> render_still(const ScreenshotOptions& o, std::string& device_name) {
+// renders a still of one or two legs at a time to a PNG; returns the session for its figures
+std::unique_ptr<Session> render_still(const ScreenshotOptions& o, std::string& device_name) {
   const auto [w, h] = parse_size(o.size);
-  const render::Camera camera = view_camera(o.view);
+  FrameView view;
+  view.camera = view_camera(o.view);
+  if (!(o.skin >= 0.0f && o.skin <= 1.0f)) throw ConfigError("--skin", 0, 0, "", fmt::format("{} is not an opacity; expected 0 to 1", o.skin));
+  view.layers[static_cast<std::size_t>(StructureKind::Skin)] = o.skin;
   std::vector<std::string> names{o.scenario};
   if (!o.compare.empty()) names.push_back(o.compare);
-  auto scene = std::make_unique<Scene>(names);
-  for (std::size_t i = 0; i < scene->size(); ++i)
-    if (o.time_s > scene->leg(i).scenario.duration_s)
+  auto session = std::make_unique<Session>(names);
+  for (std::size_t i = 0; i < session->size(); ++i)
+    if (o.time_s > session->leg(i).scenario.duration_s)
       throw ConfigError("--time", 0, 0, "",
-                        fmt::format("{} s is past the end of '{}' ({} s)", o.time_s, scene->leg(i).scenario.name, scene->leg(i).scenario.duration_s));
+                        fmt::format("{} s is past the end of '{}' ({} s)", o.time_s, session->leg(i).scenario.name, session->leg(i).scenario.duration_s));
   const LegGeometry rest = read_leg_glb(default_leg_mesh());
   // fonts before the GPU work: a missing font fails fast
   std::unique_ptr<Fonts> fonts;
   if (!o.plain) fonts = load_fonts();
   render::RenderOptions ro;
-  ro.width = w;
-  ro.height = h;
   ro.device = o.device;
   ro.antialiasing = antialiasing_of(o.antialiasing);
   const char* validation = std::getenv("CALFPUMP_VALIDATION");
   ro.validation = validation && std::string(validation) == "1";
   render::Renderer renderer(ro);
-  scene->attach(renderer, rest);
+  attach(renderer, *session, rest);
   // the particles need a history: they start 3 s earlier, spread by volume
-  constexpr double kWarmup_s = 3.0;
-  scene->run_until(std::max(0.0, o.time_s - (o.particles > 0 ? kWarmup_s : 0.0)));
-  scene->seed_particles(renderer, o.particles);
-  scene->run_until(o.time_s, &renderer);
+  start_at(*session, renderer, o.time_s, o.particles);
+  if (fonts) renderer.set_fonts(fonts->regular, fonts->bold);
+  view.fonts = fonts.get();
+  render::OffscreenTarget target(renderer, w, h);
   render::Image img;
-  render::FrameOptions fo;
-  fo.skin_opacity = o.skin;
-  std::unique_ptr<render::Overlay> overlay;
-  std::vector<render::Inset> insets;
-  if (!o.plain) {
-    renderer.set_fonts(fonts->regular, fonts->bold);
-    overlay = std::make_unique<render::Overlay>(&fonts->regular, &fonts->bold);
-    insets = compose_insets(*scene, w, h);
-    compose_overlay(*scene, camera, w, h, insets, *overlay);
-    fo.overlay = overlay.get();
-    fo.insets = insets;
-    fo.leg_top = overlay_top(h);
-    fo.leg_bottom = overlay_bottom(h);
-  }
-  renderer.render(scene->states(), camera, fo, img);
+  const render::FrameStatus st = render::render_image(renderer, target, compose_frame(*session, view, w, h), img);
+  if (!st) throw render::RenderError(st.message);
   if (renderer.validation_messages() > 0)
     fmt::print(stderr, "calfpump: {} Vulkan validation messages; the first: {}\n", renderer.validation_messages(),
                renderer.first_validation_message());
   render::write_png(img, o.out);
   device_name = renderer.device_name();
-  return scene;
+  return session;
 }
 
 }  // namespace

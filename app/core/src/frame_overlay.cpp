@@ -1,4 +1,4 @@
-#include "frame_overlay.hpp"
+#include "app/frame_overlay.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -123,7 +123,7 @@ void labels(render::Overlay& o, float unit, const render::Camera& camera, const 
 // The valve the close-ups show, the same in every leg so that they compare: the first of these
 // that leaks in any leg (superficial reflux: the great saphenous valve at the knee; deep reflux:
 // the popliteal valve), else the great saphenous one.
-std::string inset_valve(const Scene& scene) {
+std::string inset_valve(const Session& scene) {
   for (const char* name : {"gsv-knee", "popliteal-1", "femoral-1", "ptv-2"})
     for (std::size_t i = 0; i < scene.size(); ++i) {
       const int k = scene.leg(i).model->valve_index(name);
@@ -189,7 +189,7 @@ void flow_arrow(render::Overlay& o, float unit, const render::Camera& camera, co
 
 }  // namespace
 
-std::vector<render::Inset> compose_insets(const Scene& scene, int width, int height) {
+std::vector<render::Inset> compose_insets(const Session& scene, int width, int height) {
   std::vector<render::Inset> out;
   const float H = static_cast<float>(height), unit = H / 720.0f;
   const std::string valve = inset_valve(scene);
@@ -211,7 +211,7 @@ std::vector<render::Inset> compose_insets(const Scene& scene, int width, int hei
 int overlay_top(int height) { return static_cast<int>(std::lround(0.075 * height)); }
 int overlay_bottom(int height) { return static_cast<int>(std::lround(0.075 * height)); }
 
-void compose_overlay(const Scene& scene, const render::Camera& camera, int width, int height, std::span<const render::Inset> insets,
+void compose_overlay(const Session& scene, const render::Camera& camera, int width, int height, std::span<const render::Inset> insets,
                      render::Overlay& o) {
   o.clear();
   const float unit = static_cast<float>(height) / 720.0f;

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "render/overlay.hpp"
-#include "render/renderer.hpp"
-#include "scene.hpp"
+#include "render/frame.hpp"
+#include "app/session.hpp"
 
 namespace calfpump::app {
 
@@ -20,12 +20,12 @@ int overlay_top(int height);
 int overlay_bottom(int height);
 
 /// The close-ups a frame shows: per leg, one of a great saphenous valve, in the plot column.
-std::vector<render::Inset> compose_insets(const Scene& scene, int width, int height);
+std::vector<render::Inset> compose_insets(const Session& scene, int width, int height);
 
 /// Fills `out` (cleared first) with the overlay of a frame of `scene` seen through `camera`, the
 /// legs drawn between overlay_top() and overlay_bottom(), with frames and markers for `insets`
 /// (from compose_insets).
-void compose_overlay(const Scene& scene, const render::Camera& camera, int width, int height, std::span<const render::Inset> insets,
+void compose_overlay(const Session& scene, const render::Camera& camera, int width, int height, std::span<const render::Inset> insets,
                      render::Overlay& out);
 
 }  // namespace calfpump::app

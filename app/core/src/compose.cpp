@@ -1,0 +1,73 @@
+// compose_frame: a session and a view into a frame description, the one way every front end
+// makes a frame.
+
+#include "app/compose.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "anatomy/error.hpp"
+#include "app/frame_overlay.hpp"
+#include "render/renderer.hpp"
+
+namespace calfpump::app {
+
+std::unique_ptr<Fonts> load_fonts() {
+  try {
+    auto f = std::make_unique<Fonts>();
+    f->regular = render::load_font(render::default_font_path(false));
+    f->bold = render::load_font(render::default_font_path(true));
+    return f;
+  } catch (const std::runtime_error& e) {
+    throw render::RenderError(fmt::format("{} (the overlay's font; Debian: fonts-dejavu-core, or set CALFPUMP_FONT)", e.what()));
+  }
+}
+
+render::Camera view_camera(const std::string& name) {
+  render::Camera c;
+  struct View {
+    const char* name;
+    float x, y;  // horizontal direction from the leg to the eye (medial is -x, anterior is +y)
+  };
+  constexpr View kViews[] = {{"posteromedial", -0.505f, -0.863f}, {"posterior", 0.0f, -1.0f}, {"medial", -1.0f, 0.0f},
+                             {"lateral", 1.0f, 0.0f}, {"anterior", 0.0f, 1.0f}};
+  std::string names;
+  for (const View& v : kViews) {
+    names += (names.empty() ? "" : ", ") + std::string(v.name);
+    if (name != v.name) continue;
+    const float dx = c.eye[0] - c.target[0], dy = c.eye[1] - c.target[1];
+    const float horizontal = std::sqrt(dx * dx + dy * dy);
+    c.eye[0] = c.target[0] + v.x * horizontal;
+    c.eye[1] = c.target[1] + v.y * horizontal;
+    return c;
+  }
+  throw anatomy::ConfigError("--view", 0, 0, "", fmt::format("'{}' is not a view; expected one of {}", name, names));
+}
+
+render::FrameDesc compose_frame(const Session& session, const FrameView& view, int width, int height) {
+  render::FrameDesc f;
+  f.width = width;
+  f.height = height;
+  f.camera = view.camera;
+  f.layers = view.layers;
+  f.particle_dt = view.particle_dt;
+  f.simplify = view.simplify;
+  for (std::size_t i = 0; i < session.size(); ++i) {
+    const LegRun& l = session.leg(i);
+    f.legs.push_back(render::leg_frame(*l.model, l.paths, l.network, l.sim->state()));
+  }
+  if (view.fonts) {
+    // titles above the legs, the caption below, close-ups and plots beside them
+    f.leg_top = overlay_top(height);
+    f.leg_bottom = overlay_bottom(height);
+    f.insets = compose_insets(session, width, height);
+    render::Overlay overlay(&view.fonts->regular, &view.fonts->bold);
+    compose_overlay(session, view.camera, width, height, f.insets, overlay);
+    f.overlay = overlay.vertices();
+  }
+  return f;
+}
+
+}  // namespace calfpump::app

@@ -1,0 +1,50 @@
+#pragma once
+// Where frames go. A target is what a frame is drawn for: its size, and what happens to the
+// finished picture. The offscreen target reads it back into host memory (tests, stills,
+// recording); a window adds a swapchain target (a later front end), not a second renderer. A
+// target can be resized without recreating the renderer. Vulkan stays out of this header.
+
+#include <cstdint>
+#include <memory>
+
+#include "render/renderer.hpp"
+
+namespace calfpump::render {
+
+/// What every target is.
+class Target {
+ public:
+  struct Impl;  ///< the Vulkan side (render/src/targets/target_impl.hpp)
+  virtual ~Target();
+  Target(const Target&) = delete;
+  Target& operator=(const Target&) = delete;
+  int width() const;
+  int height() const;
+  Impl& impl() { return *impl_; }
+
+ protected:
+  explicit Target(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Frames drawn into an image and read back into host memory. Each of the kFramesInFlight frame
+/// slots has its own read-back buffer, so that a recorder reads (and encodes) frame N while frame
+/// N + 1 draws.
+class OffscreenTarget : public Target {
+ public:
+  /// A target of width x height pixels (16 to 8192 a side; RenderError otherwise) for `renderer`,
+  /// which must outlive it.
+  OffscreenTarget(Renderer& renderer, int width, int height);
+  ~OffscreenTarget() override;
+  /// A new size for the frames that follow (frames in flight finish first).
+  void resize(int width, int height);
+  /// Waits for frame `frame` (a number Renderer::render returned, one of the last kFramesInFlight
+  /// rendered into this target) and copies its picture into `out` (whose storage is kept from call
+  /// to call). Never throws.
+  FrameStatus read(std::uint64_t frame, Image& out);
+};
+
+/// Renders a frame into an offscreen target and reads it back (a still: submit and wait).
+FrameStatus render_image(Renderer& renderer, OffscreenTarget& target, const FrameDesc& frame, Image& out);
+
+}  // namespace calfpump::render
