@@ -4,7 +4,11 @@
 
 #include <sys/wait.h>
 
+#include <stb/stb_image.h>
+
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -197,4 +201,49 @@ TEST_CASE("anatomy refuses bad meshes and mappings with exit code 2", "[cli][geo
   // an export to an unknown format writes nothing
   CHECK(run("anatomy --export " + tmp("leg.fbx").string()).code == 2);
   CHECK_FALSE(fs::exists(tmp("leg.fbx")));
+}
+
+// The pictures the product shows stay as they are: the default job's picture (1280x720, the
+// renderer's defaults) against a stored reference made on the reference device (Mesa's lavapipe,
+// llvmpipe). Tolerance: below one grey level on average over all channels, and under 0.5% of the
+// pixels differing by more than 32 levels in any channel (the blood's particles, thousands of
+// one-pixel spheres, move a pixel where the arithmetic differs in its last bit). Where the
+// reference changes on purpose, its commit says why and tests/golden/README.md how it was made.
+TEST_CASE("the default job's picture matches the stored reference", "[cli][gpu][golden]") {
+  const fs::path png = tmp("golden-report.png");
+  fs::remove(png);
+  const Result r = run("report --out " + png.string());
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  int w = 0, h = 0, n = 0, rw = 0, rh = 0, rn = 0;
+  unsigned char* got = stbi_load(png.string().c_str(), &w, &h, &n, 4);
+  const std::string reference = std::string(CALFPUMP_GOLDEN_DIR) + "/report-1280x720.png";
+  unsigned char* want = stbi_load(reference.c_str(), &rw, &rh, &rn, 4);
+  REQUIRE(got != nullptr);
+  REQUIRE(want != nullptr);
+  REQUIRE(w == rw);
+  REQUIRE(h == rh);
+  double sum = 0;
+  std::size_t strong = 0;
+  const std::size_t pixels = static_cast<std::size_t>(w) * static_cast<std::size_t>(h);
+  for (std::size_t i = 0; i < pixels; ++i) {
+    int worst = 0;
+    for (std::size_t k = 0; k < 4; ++k) {
+      const int d = std::abs(int(got[4 * i + k]) - int(want[4 * i + k]));
+      sum += d;
+      worst = std::max(worst, d);
+    }
+    strong += worst > 32;
+  }
+  stbi_image_free(got);
+  stbi_image_free(want);
+  const double mean = sum / static_cast<double>(pixels * 4);
+  INFO("mean difference " << mean << " grey levels; " << strong << " of " << pixels << " pixels differ by more than 32");
+  if (r.out.find("llvmpipe") == std::string::npos) {
+    WARN("not the reference device (llvmpipe): the picture is compared loosely");
+    CHECK(mean < 4.0);
+    return;
+  }
+  CHECK(mean < 1.0);
+  CHECK(static_cast<double>(strong) < 0.005 * static_cast<double>(pixels));
 }

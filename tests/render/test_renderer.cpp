@@ -581,3 +581,139 @@ TEST_CASE("four million particles move and draw", "[gpu][particles][scale]") {
   INFO(r.first_validation_message());
   CHECK(r.validation_messages() == 0);
 }
+
+TEST_CASE("frames in flight: rendering the next frame before reading the last gives the same pictures", "[gpu][render][pipelining]") {
+  const Scene s;
+  // the same three frames (the blood moving 1/30 s in each), first one at a time (render, read),
+  // then pipelined (render N + 1, then read N), from the same seeded particles
+  auto frames = [&](bool pipelined) {
+    Gpu r(320, 240);
+    LegOnGpu leg(s, r, "gsv-reflux-walking", 15.0);
+    r.set_particles(leg.sim.state(), 20000);
+    std::vector<render::Image> out(3);
+    std::uint64_t previous = 0;
+    for (int k = 0; k < 3; ++k) {
+      for (int i = 0; i < 8; ++i) leg.sim.step();
+      const State* states[1] = {&leg.sim.state()};
+      Options o;
+      o.particle_dt = 8 * leg.sim.dt();
+      const render::FrameStatus st = r.r.render(r.frame(states, render::Camera{}, o), r.target);
+      REQUIRE(st);
+      if (!pipelined) REQUIRE(r.target.read(st.frame, out[std::size_t(k)]));
+      if (pipelined && previous) REQUIRE(r.target.read(previous, out[std::size_t(k - 1)]));
+      previous = st.frame;
+    }
+    if (pipelined) REQUIRE(r.target.read(previous, out[2]));
+    INFO(r.first_validation_message());
+    CHECK(r.validation_messages() == 0);
+    return out;
+  };
+  const auto serial = frames(false), pipelined = frames(true);
+  for (std::size_t k = 0; k < 3; ++k) CHECK(serial[k].rgba == pipelined[k].rgba);
+  CHECK(serial[0].rgba != serial[2].rgba);  // the leg and the blood moved
+}
+
+TEST_CASE("a target is resized without recreating the renderer", "[gpu][render][target]") {
+  const Scene s;
+  Gpu r(320, 240);
+  const LegOnGpu leg(s, r, "healthy-walking", 12.0);
+  r.set_particles(leg.sim.state(), 20000);
+  const render::Image big = r.render(leg.sim.state(), render::Camera{});
+  r.target.resize(200, 150);
+  const render::Image small = r.render(leg.sim.state(), render::Camera{});
+  CHECK(big.width == 320);
+  CHECK(small.width == 200);
+  CHECK(small.height == 150);
+  // the same picture as a renderer made at that size
+  Gpu fresh(200, 150);
+  const LegOnGpu again(s, fresh, "healthy-walking", 12.0);
+  fresh.set_particles(again.sim.state(), 20000);
+  CHECK(fresh.render(again.sim.state(), render::Camera{}).rgba == small.rgba);
+  // a frame composed for the old size is refused, not drawn
+  const State* states[1] = {&leg.sim.state()};
+  render::FrameDesc stale = r.frame(states, render::Camera{});
+  stale.width = 320;
+  stale.height = 240;
+  const render::FrameStatus st = r.r.render(stale, r.target);
+  CHECK(st.code == render::FrameStatus::Code::InvalidFrame);
+  CHECK_THAT(st.message, Catch::Contains("320x240") && Catch::Contains("200x150"));
+  INFO(r.first_validation_message());
+  CHECK(r.validation_messages() == 0);
+  CHECK(fresh.validation_messages() == 0);
+}
+
+TEST_CASE("the frame path reports what went wrong instead of throwing, a lost device included", "[gpu][render][errors]") {
+  const Scene s;
+  Gpu r(160, 120);
+  const LegOnGpu leg(s, r, "healthy-walking", 5.0);
+  const State* states[1] = {&leg.sim.state()};
+  using Code = render::FrameStatus::Code;
+  auto status_of = [&](const render::FrameDesc& f) {
+    render::FrameStatus st;
+    CHECK_NOTHROW(st = r.r.render(f, r.target));
+    return st;
+  };
+  render::FrameDesc two_legs = r.frame(states, render::Camera{});
+  two_legs.legs.push_back(two_legs.legs.front());
+  CHECK(status_of(two_legs).code == Code::InvalidFrame);
+  render::FrameDesc bad_layer = r.frame(states, render::Camera{});
+  bad_layer.layers[0] = 1.5f;
+  const render::FrameStatus layer = status_of(bad_layer);
+  CHECK(layer.code == Code::InvalidFrame);
+  CHECK_THAT(layer.message, Catch::Contains("opacity"));
+  render::FrameDesc bad_inset = r.frame(states, render::Camera{});
+  bad_inset.insets.push_back({0, render::Camera{}, {100, 100, 100, 100}});
+  CHECK(status_of(bad_inset).code == Code::InvalidFrame);
+  render::FrameDesc with_text = r.frame(states, render::Camera{});
+  with_text.overlay.resize(3);
+  CHECK_THAT(status_of(with_text).message, Catch::Contains("fonts"));
+  render::Image img;
+  CHECK(r.target.read(12345, img).code == Code::InvalidFrame);
+  // a good frame still draws after the refusals
+  const render::FrameStatus ok = status_of(r.frame(states, render::Camera{}));
+  REQUIRE(ok);
+  CHECK(r.target.read(ok.frame, img));
+  CHECK(img.width == 160);
+  // a lost device is reported as such, and stays lost
+  r.r.simulate_device_loss();
+  CHECK(status_of(r.frame(states, render::Camera{})).code == Code::DeviceLost);
+  CHECK(status_of(r.frame(states, render::Camera{})).code == Code::DeviceLost);
+  INFO(r.first_validation_message());
+  CHECK(r.validation_messages() == 0);
+}
+
+TEST_CASE("GPU and CPU reference follow the same re-entry rule", "[gpu][particles][reentry]") {
+  const Scene s;
+  Gpu r(64, 64);
+  LegOnGpu leg(s, r, "healthy-walking", 10.0);
+  Simulation& sim = leg.sim;
+  constexpr std::size_t kCount = 50000;
+  // the same initial particles on both, the same inputs every 8 steps (a video frame) for 10 s of
+  // walking: blood leaves at the outlet while the calf empties and re-enters with the inflow
+  r.set_particles(sim.state(), kCount);
+  ParticleTransport cpu(leg.m, sim.state(), kCount);
+  const double start = sim.state().time_s;
+  while (sim.state().time_s < start + 10.0 - 1e-9) {
+    sim.step();
+    if (sim.state().steps % 8 != 0) continue;
+    r.advance(sim.state(), 8 * sim.dt());
+    cpu.advance(sim.state(), 8 * sim.dt());
+  }
+  // waiting at the heart, and re-entered: a particle in the leg younger than the 10 s run came in
+  // during it (one that stayed is at least 10 s old, one that left and waits keeps its age)
+  const std::vector<std::uint32_t> gpu_segments = r.particle_segments();
+  const std::vector<float> gpu_positions = r.particle_positions();
+  std::size_t gpu_waiting = 0, gpu_young = 0, cpu_young = 0;
+  for (std::size_t i = 0; i < kCount; ++i) {
+    gpu_waiting += gpu_segments[i] == 0xffffffffu;
+    gpu_young += gpu_segments[i] != 0xffffffffu && gpu_positions[4 * i + 3] < 10.0f - 1e-3f;
+  }
+  for (const Particle& p : cpu.particles()) cpu_young += p.segment >= 0 && p.age_s < 10.0f - 1e-3f;
+  INFO("waiting: GPU " << gpu_waiting << ", CPU " << cpu.waiting() << "; re-entered and in the leg: GPU " << gpu_young << ", CPU " << cpu_young);
+  CHECK(cpu.waiting() > 1000u);
+  CHECK(static_cast<double>(gpu_waiting) == Approx(static_cast<double>(cpu.waiting())).epsilon(0.03));
+  CHECK(cpu_young > 2000u);
+  CHECK(static_cast<double>(gpu_young) == Approx(static_cast<double>(cpu_young)).epsilon(0.05));
+  INFO(r.first_validation_message());
+  CHECK(r.validation_messages() == 0);
+}
