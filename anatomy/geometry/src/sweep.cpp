@@ -66,7 +66,7 @@ SweepPath make_path(const std::vector<Point3>& pts, const std::vector<std::array
   dense.push_back(pts.back());
   dense_r.push_back(radii.back());
   std::vector<double> arc(dense.size(), 0.0);
-  for (std::size_t i = 1; i < dense.size(); ++i) arc[i] = arc[i - 1] + std::sqrt(dot(sub(dense[i], dense[i - 1]), sub(dense[i], dense[i - 1])));
+  for (std::size_t i = 1; i < dense.size(); ++i) arc[i] = arc[i - 1] + distance(dense[i], dense[i - 1]);
 
   SweepPath path;
   path.length = arc.back();

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <glm/geometric.hpp>
+#include <glm/vec3.hpp>
 
 #include "anatomy/deform.hpp"
 #include "anatomy/sweep.hpp"
@@ -161,9 +163,8 @@ render::Camera inset_camera(const LegRun& leg, const std::string& name) {
 
 // metres per pixel at a camera's target
 float pixel_size(const render::Camera& c, int viewport_height) {
-  float d = 0;
-  for (int k = 0; k < 3; ++k) d += (c.target[std::size_t(k)] - c.eye[std::size_t(k)]) * (c.target[std::size_t(k)] - c.eye[std::size_t(k)]);
-  return 2.0f * std::sqrt(d) * std::tan(c.fov_deg * 3.14159265f / 360.0f) / static_cast<float>(viewport_height);
+  const float d = glm::distance(glm::vec3(c.target[0], c.target[1], c.target[2]), glm::vec3(c.eye[0], c.eye[1], c.eye[2]));
+  return 2.0f * d * std::tan(c.fov_deg * 3.14159265f / 360.0f) / static_cast<float>(viewport_height);
 }
 
 // which way the blood goes through the close-up's valve now: up (toward the heart) or down
