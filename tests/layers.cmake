@@ -18,10 +18,13 @@ function(check_room room pattern why)
   endforeach()
 endfunction()
 
-set(geometry_headers "anatomy/(deform|geometry|geometry_io|geometry_vtk|sweep)\\.hpp")
+set(geometry_headers "anatomy/(deform|geometry|geometry_build|geometry_io|geometry_vtk|sweep)\\.hpp")
 check_room(anatomy/physiology "[<\"](vtk|assimp/|vulkan/|render/|app/|GLFW/)" "the physiology includes no VTK, Assimp, Vulkan, render/ or app/")
 check_room(anatomy/physiology "${geometry_headers}" "the physiology does not include the geometry")
 check_room(anatomy/geometry "[<\"](vulkan/|render/|app/|GLFW/)" "anatomy includes no Vulkan, render/ or app/")
+check_room(anatomy/geometry/include "[<\"](vtk|assimp/)|anatomy/geometry_(io|build|vtk)\\.hpp" "the plain geometry (which the renderer links) includes no VTK, Assimp or mesh files' headers")
+check_room(anatomy/geometry/src "[<\"](vtk|assimp/)|anatomy/geometry_(io|build|vtk)\\.hpp" "the plain geometry (which the renderer links) includes no VTK, Assimp or mesh files' headers")
+check_room(render "[<\"](vtk|assimp/)|anatomy/geometry_(io|build|vtk)\\.hpp" "the renderer reads plain geometry, not mesh files")
 check_room(render "[<\"](app/|GLFW/|imgui)" "render/ never includes app/")
 
 # the wrong way fails to compile with each room's include root
@@ -37,6 +40,7 @@ endfunction()
 must_not_compile("anatomy/deform.hpp" anatomy/physiology/include physiology_to_geometry)
 must_not_compile("render/frame.hpp" anatomy/physiology/include physiology_to_render)
 must_not_compile("render/frame.hpp" anatomy/geometry/include geometry_to_render)
+must_not_compile("anatomy/geometry_io.hpp" anatomy/geometry/include geometry_to_meshes)
 must_not_compile("app/session.hpp" render/include render_to_app)
 
 # and the right way does compile (the probes above fail for the reason they should)

@@ -8,6 +8,7 @@
 #include "anatomy/description.hpp"
 #include "anatomy/error.hpp"
 #include "anatomy/geometry.hpp"
+#include "anatomy/geometry_build.hpp"
 #include "anatomy/geometry_io.hpp"
 
 int main(int argc, char** argv) {

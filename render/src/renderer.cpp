@@ -347,7 +347,8 @@ std::uint64_t Renderer::Impl::record_frame(const FrameDesc& frame, Target::Impl&
   vk::stamp(cmd, slot, 4);
   vk::barrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT | VK_ACCESS_SHADER_WRITE_BIT,
               VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
-  commands->submit(slot);
+  const Target::Impl::Sync sync = target.sync(si);
+  commands->submit(slot, sync.wait, sync.wait_stage, sync.signal);
   slot.frame = ++frame_count;
   target.submitted(si, slot.frame);
   return slot.frame;

@@ -261,6 +261,16 @@ struct Target::Impl {
   }
   /// Records the copy of the finished scene image (TRANSFER_SRC_OPTIMAL) to where it goes.
   virtual void record_output(VkCommandBuffer cmd, VkImage scene, std::size_t slot) = 0;
+  /// What the frame's submission waits for and signals (a swapchain: image acquired, ready to present).
+  struct Sync {
+    VkSemaphore wait = VK_NULL_HANDLE;
+    VkPipelineStageFlags wait_stage = 0;
+    VkSemaphore signal = VK_NULL_HANDLE;
+  };
+  virtual Sync sync(std::size_t slot) {
+    (void)slot;
+    return {};
+  }
   /// After the frame's submission (a swapchain presents).
   virtual void submitted(std::size_t slot, std::uint64_t frame) {
     (void)slot;

@@ -60,11 +60,20 @@ void Commands::begin(FrameSlot& slot) {
   CP_VK(vkBeginCommandBuffer(slot.cmd, &begin));
 }
 
-void Commands::submit(FrameSlot& slot) {
+void Commands::submit(FrameSlot& slot, VkSemaphore wait, VkPipelineStageFlags wait_stage, VkSemaphore signal) {
   CP_VK(vkEndCommandBuffer(slot.cmd));
   VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
   submit.commandBufferCount = 1;
   submit.pCommandBuffers = &slot.cmd;
+  if (wait) {
+    submit.waitSemaphoreCount = 1;
+    submit.pWaitSemaphores = &wait;
+    submit.pWaitDstStageMask = &wait_stage;
+  }
+  if (signal) {
+    submit.signalSemaphoreCount = 1;
+    submit.pSignalSemaphores = &signal;
+  }
   CP_VK(vkResetFences(ctx_.device, 1, &slot.fence));
   CP_VK(vkQueueSubmit(ctx_.queue, 1, &submit, slot.fence));
   slot.pending = true;
@@ -139,6 +148,19 @@ void barrier(VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAccessFlags 
   mb.srcAccessMask = src;
   mb.dstAccessMask = dst;
   vkCmdPipelineBarrier(cmd, src_stage, dst_stage, 0, 1, &mb, 0, nullptr, 0, nullptr);
+}
+
+void image_barrier(VkCommandBuffer cmd, VkImage image, VkImageLayout from, VkImageLayout to, VkAccessFlags src, VkAccessFlags dst,
+                   VkPipelineStageFlags src_stage, VkPipelineStageFlags dst_stage) {
+  VkImageMemoryBarrier b{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
+  b.srcAccessMask = src;
+  b.dstAccessMask = dst;
+  b.oldLayout = from;
+  b.newLayout = to;
+  b.srcQueueFamilyIndex = b.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+  b.image = image;
+  b.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
+  vkCmdPipelineBarrier(cmd, src_stage, dst_stage, 0, 0, nullptr, 0, nullptr, 1, &b);
 }
 
 void stamp(VkCommandBuffer cmd, const FrameSlot& slot, std::uint32_t i) {

@@ -42,8 +42,9 @@ class Commands {
   void wait_all();
   /// Begins recording a slot's command buffer (after wait).
   void begin(FrameSlot& slot);
-  /// Ends and submits a slot's command buffer, signalling its fence.
-  void submit(FrameSlot& slot);
+  /// Ends and submits a slot's command buffer, signalling its fence; a target may have it wait
+  /// for a semaphore first (a swapchain image acquired) and signal one (ready to present).
+  void submit(FrameSlot& slot, VkSemaphore wait = VK_NULL_HANDLE, VkPipelineStageFlags wait_stage = 0, VkSemaphore signal = VK_NULL_HANDLE);
   /// The slot's GPU timings (after wait); zeros without timestamps.
   FrameTimings timings(const FrameSlot& slot) const;
 
@@ -75,6 +76,10 @@ class Commands {
 
 /// One global memory barrier.
 void barrier(VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAccessFlags src, VkPipelineStageFlags dst_stage, VkAccessFlags dst);
+
+/// A layout change of a whole single-level colour image, with the accesses and stages it orders.
+void image_barrier(VkCommandBuffer cmd, VkImage image, VkImageLayout from, VkImageLayout to, VkAccessFlags src, VkAccessFlags dst,
+                   VkPipelineStageFlags src_stage, VkPipelineStageFlags dst_stage);
 
 /// Timestamp `i` of a frame (after all earlier work); the first resets the slot's queries.
 void stamp(VkCommandBuffer cmd, const FrameSlot& slot, std::uint32_t i);

@@ -57,17 +57,6 @@ struct LegGeometry {
   std::size_t triangle_count() const;
 };
 
-/// Options of the builder.
-struct BuildOptions {
-  double grid_spacing_m = 0.002;  ///< implicit-surface sampling step for bones and muscles
-  double skin_spacing_m = 0.003;  ///< for the skin
-  double vein_step_m = 0.004;     ///< between vein rings
-};
-
-/// Builds the leg's meshes from the description (VTK implicit modelling, contouring, smoothing,
-/// decimation, normals; veins and valves directly from the centerlines).
-LegGeometry build_leg_geometry(const LegDescription& leg, const BuildOptions& options = {});
-
 /// Quality of one mesh.
 struct MeshReport {
   std::size_t degenerate_triangles = 0;  ///< repeated vertices or zero area

@@ -29,6 +29,7 @@
 #include "anatomy/deform.hpp"
 #include "anatomy/error.hpp"
 #include "anatomy/geometry.hpp"
+#include "anatomy/geometry_build.hpp"
 #include "anatomy/geometry_io.hpp"
 #include "anatomy/model.hpp"
 #include "anatomy/scenario.hpp"
