@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
+#include "view/view.hpp"
 
 namespace {
 const std::vector<std::string> kAntialiasingModes{"auto", "msaa", "filter", "none"};
@@ -91,6 +92,21 @@ int main(int argc, char** argv) {
   report->add_option("--antialiasing", rep.antialiasing, kStillAntialiasingHelp)->check(CLI::IsMember(kAntialiasingModes));
   report->add_option("--particles", rep.particles, "Blood particles per leg (0: none)")->check(CLI::Range(0, 16000000));
 
+  ViewOptions viewo;
+  auto* view = app.add_subcommand("view", "The live window: the leg walking, the blood climbing (keys: ? in the window)");
+  view->add_option("scenario", viewo.scenario, "Built-in scenario name or a scenario file (default healthy-walking)");
+  view->add_option("--compare", viewo.compare, "A second scenario drawn beside the first");
+  view->add_option("--size", viewo.size, "Window size WxH (screen coordinates)");
+  view->add_option("--device", viewo.device, "Use the Vulkan device whose name contains this");
+  view->add_option("--antialiasing", viewo.antialiasing, kAntialiasingHelp)->check(CLI::IsMember(kAntialiasingModes));
+  view->add_option("--particles", viewo.particles, "Blood particles per leg (0: none)")->check(CLI::Range(0, 16000000));
+  view->add_option("--time-scale", viewo.time_scale, "Model seconds per second (0.25: four times slower)")->check(CLI::Range(0.0625, 4.0));
+  view->add_option("--start", viewo.start_s, "Model time of the first frame (s)")->check(CLI::Range(0.0, 3600.0));
+  view->add_option("--script", viewo.script, "A file of timed events that drive the viewer (the clock: 30 frames per second)");
+  view->add_option("--frames", viewo.frames, "Stop after this many frames")->check(CLI::Range(0, 100000000));
+  view->add_flag("!--no-vsync", viewo.vsync, "Draw as fast as possible instead of at the display's refresh");
+  view->add_flag("--json", viewo.json, "Print a JSON summary at the end");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -101,6 +117,7 @@ int main(int argc, char** argv) {
   if (*simulate) return cmd_simulate(sim);
   if (*anatomy) return cmd_anatomy(anat);
   if (*screenshot) return cmd_screenshot(shot);
+  if (*view) return cmd_view(viewo);
   if (*protocol) return cmd_protocol(proto);
   if (*benchc) {
     if (bench_what == "render") {

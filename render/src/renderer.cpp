@@ -468,4 +468,6 @@ const std::string& Renderer::first_validation_message() const { return impl_->ct
 
 void Renderer::simulate_device_loss() { impl_->lose_next = true; }
 
+void* Renderer::instance_handle() const { return impl_->ctx->instance; }
+
 }  // namespace calfpump::render

@@ -7,6 +7,7 @@
 #include <stb/stb_image.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -28,7 +29,7 @@ Result run(const std::string& args, const std::string& environment = "") {
   // reports, so the driver's own leftovers show as leaks from an unknown module: leak detection is
   // off for those runs only (address and undefined-behaviour checks stay on), as for test_render.
   const bool draws = args.rfind("screenshot", 0) == 0 || (args.rfind("report", 0) == 0 && args.find("--no-image") == std::string::npos) ||
-                     args.rfind("bench render", 0) == 0;
+                     args.rfind("bench render", 0) == 0 || args.find(" view ") != std::string::npos;
   const std::string env = environment + (draws ? " ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 " : " ");
   const std::string cmd = env + std::string(CALFPUMP_EXE) + " " + args + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
@@ -246,4 +247,63 @@ TEST_CASE("the default job's picture matches the stored reference", "[cli][gpu][
   }
   CHECK(mean < 1.0);
   CHECK(static_cast<double>(strong) < 0.005 * static_cast<double>(pixels));
+}
+
+namespace {
+
+// the viewer in a virtual X display (Xvfb), validation on, driven by a script
+Result view(const std::string& script, const std::string& args) {
+  const fs::path file = tmp("view-script.txt");
+  std::ofstream(file) << script;
+  return run("view " + args + " --script " + file.string() + " --json", "CALFPUMP_VALIDATION=1 xvfb-run -a -s '-screen 0 1920x1080x24'");
+}
+
+// a number from the viewer's JSON summary ("key": value), NaN when missing
+double field(const std::string& out, const std::string& key) {
+  const auto at = out.find("\"" + key + "\": ");
+  if (at == std::string::npos) return std::nan("");
+  return std::strtod(out.c_str() + at + key.size() + 4, nullptr);
+}
+
+}  // namespace
+
+TEST_CASE("the viewer opens a window, presents frames and survives resize, minimise and full screen", "[cli][gpu][view]") {
+  const Result r = view("0.2 resize 700 400\n0.5 iconify\n0.7 restore\n0.9 fullscreen\n1.1 fullscreen\n1.3 quit\n",
+                        " healthy-walking --compare gsv-reflux-walking --size 640x360 --particles 5000 --start 12");
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  CHECK(field(r.out, "validation_messages") == 0);
+  CHECK(field(r.out, "frames") >= 25);            // 1.3 s of script clock, less the minimised frames
+  CHECK(field(r.out, "swapchain_recreated") >= 2);  // the resize, the full screen and back
+  CHECK_THAT(r.out, Catch::Contains("\"fullscreen\": false"));
+  CHECK_THAT(r.out, Catch::Contains("700,\n    400") || Catch::Contains("[\n    700"));
+}
+
+TEST_CASE("the viewer's script drives it: a drag orbits, keys pause, slow down and save the frame", "[cli][gpu][view]") {
+  const fs::path shot = tmp("view-shot.png");
+  fs::remove(shot);
+  const Result r = view("0.1 drag 100 -20\n0.2 key MINUS\n0.3 key SPACE\n0.5 screenshot " + shot.string() + "\n0.6 key H\n0.7 quit\n",
+                        " healthy-walking --size 480x270 --particles 5000");
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  CHECK(field(r.out, "validation_messages") == 0);
+  // the default camera looks from yaw -120.33 deg, pitch 10.91 deg: a drag of 100 px to the right
+  // turns it 30 deg clockwise seen from above, 20 px up lowers the eye by 6 deg (0.3 deg a pixel)
+  CHECK(field(r.out, "yaw_deg") == Approx(-150.33).margin(0.05));
+  CHECK(field(r.out, "pitch_deg") == Approx(10.91 - 6.0).margin(0.05));
+  CHECK(field(r.out, "time_scale") == 0.5);
+  CHECK_THAT(r.out, Catch::Contains("\"paused\": true") && Catch::Contains("\"overlay\": false"));
+  // paused from 0.3 s of script clock: 0.3 s at half speed is 0.15 s of model time
+  CHECK(field(r.out, "model_time_s") == Approx(0.2 * 1.0 + 0.1 * 0.5).margin(0.04));
+  CHECK(fs::exists(shot));
+  CHECK(fs::file_size(shot) > 10000);
+}
+
+TEST_CASE("a bad viewer script is refused with its file, line and key, exit code 2", "[cli][view][errors]") {
+  const fs::path file = tmp("bad-view-script.txt");
+  std::ofstream(file) << "0.1 drag 100 0\n0.2 key NOSUCHKEY\n";
+  const Result r = run("view --script " + file.string());
+  INFO(r.out);
+  CHECK(r.code == 2);
+  CHECK_THAT(r.out, Catch::Contains(file.string()) && Catch::Contains("2") && Catch::Contains("NOSUCHKEY"));
 }

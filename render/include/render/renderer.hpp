@@ -46,6 +46,9 @@ struct RenderOptions {
   std::string device;       ///< part of a device name to force ("llvmpipe", "NVIDIA"); empty: prefer a discrete GPU
   bool validation = false;  ///< Khronos validation layers and a debug messenger that counts messages
   Antialiasing antialiasing = Antialiasing::Automatic;
+  /// Instance extensions a window system needs for its surfaces (GLFW's required extensions);
+  /// when given, the device must also be able to present (VK_KHR_swapchain).
+  std::vector<std::string> surface_extensions;
 };
 
 /// An RGBA8 image, rows top to bottom.
@@ -147,6 +150,8 @@ class Renderer {
   std::uint64_t validation_messages() const;
   /// The text of the first validation message, if any.
   const std::string& first_validation_message() const;
+  /// The Vulkan instance (a VkInstance), for a front end to create a window surface on.
+  void* instance_handle() const;
   /// Test hook: the next frame reports a lost device, as a GPU reset or a driver crash would (the
   /// renderer is unusable afterwards, as after a real loss).
   void simulate_device_loss();

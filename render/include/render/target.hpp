@@ -44,6 +44,24 @@ class OffscreenTarget : public Target {
   FrameStatus read(std::uint64_t frame, Image& out);
 };
 
+/// Frames presented to a window: a Vulkan swapchain on a surface the front end made (GLFW) on the
+/// renderer's instance (Renderer::instance_handle; the renderer made with the window system's
+/// RenderOptions::surface_extensions). When the window's size changed or its surface went out of
+/// date, Renderer::render returns FrameStatus::Code::OutOfDate: resize() and compose again.
+class SwapchainTarget : public Target {
+ public:
+  /// `surface` is the VkSurfaceKHR (as an integer); the target owns and destroys it. With vsync,
+  /// FIFO presentation (every display refresh); without, MAILBOX or IMMEDIATE where offered.
+  SwapchainTarget(Renderer& renderer, std::uint64_t surface, int width, int height, bool vsync = true);
+  ~SwapchainTarget() override;
+  /// A new size (the window's framebuffer in pixels): the swapchain is made again (frames in
+  /// flight finish first). 0 x 0 (a minimised window) is allowed; frames are then refused as out of date.
+  void resize(int width, int height);
+  /// The swapchain's images (2 or 3) and whether vsync is on, for the viewer's status line.
+  int image_count() const;
+  bool vsync() const;
+};
+
 /// Renders a frame into an offscreen target and reads it back (a still: submit and wait).
 FrameStatus render_image(Renderer& renderer, OffscreenTarget& target, const FrameDesc& frame, Image& out);
 

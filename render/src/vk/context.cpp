@@ -72,6 +72,11 @@ void Context::create_instance(const RenderOptions& options) {
     extensions.push_back(VK_KHR_PORTABILITY_ENUMERATION_EXTENSION_NAME);
     flags |= VK_INSTANCE_CREATE_ENUMERATE_PORTABILITY_BIT_KHR;
   }
+  for (const std::string& e : options.surface_extensions) {
+    if (!has_ext(e.c_str())) throw RenderError(fmt::format("the Vulkan loader lacks the window system's extension {}", e));
+    extensions.push_back(e.c_str());
+  }
+  presentation = !options.surface_extensions.empty();
   if (options.validation) {
     std::uint32_t lc = 0;
     CP_VK(vkEnumerateInstanceLayerProperties(&lc, nullptr));
@@ -180,6 +185,11 @@ void Context::create_device() {
   CP_VK(vkEnumerateDeviceExtensionProperties(physical, nullptr, &ec, exts.data()));
   for (const auto& e : exts)
     if (std::strcmp(e.extensionName, "VK_KHR_portability_subset") == 0) extensions.push_back("VK_KHR_portability_subset");
+  if (presentation) {
+    const bool has = std::any_of(exts.begin(), exts.end(), [](const VkExtensionProperties& e) { return std::strcmp(e.extensionName, VK_KHR_SWAPCHAIN_EXTENSION_NAME) == 0; });
+    if (!has) throw RenderError(fmt::format("{} cannot present to a window (no {})", device_name, VK_KHR_SWAPCHAIN_EXTENSION_NAME));
+    extensions.push_back(VK_KHR_SWAPCHAIN_EXTENSION_NAME);
+  }
   // the particle shader sums its waiting count per subgroup
   VkPhysicalDeviceSubgroupProperties subgroup{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
   VkPhysicalDeviceProperties2 props2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};

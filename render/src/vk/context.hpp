@@ -44,6 +44,7 @@ class Context {
   VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_1_BIT;
   bool edge_filter = false;
   double timestamp_ns = 0;  ///< nanoseconds per timestamp tick; 0: no timestamps on this queue
+  bool presentation = false;  ///< VK_KHR_swapchain enabled (RenderOptions::surface_extensions given)
   ValidationLog validation;
 
  private:

@@ -1,0 +1,173 @@
+// The swapchain target: each frame's scene image blitted into the acquired swapchain image (the
+// blit turns RGBA into the surface's BGRA) and presented. The submission waits for the image to be
+// acquired and signals, per swapchain image, that it may be presented.
+
+#include <algorithm>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "renderer_impl.hpp"
+
+namespace calfpump::render {
+
+namespace {
+
+struct Swapchain final : Target::Impl {
+  Swapchain(Renderer::Impl& r, VkSurfaceKHR s, int w, int h, bool v) : Target::Impl(r, w, h), surface(s), vsync_on(v) {
+    const vk::Context& c = *r.ctx;
+    if (!c.presentation) throw RenderError("a window needs a renderer made with the window system's surface extensions");
+    VkBool32 supported = VK_FALSE;
+    CP_VK(vkGetPhysicalDeviceSurfaceSupportKHR(c.physical, c.queue_family, surface, &supported));
+    if (!supported) throw RenderError(fmt::format("{} cannot present to this window from its graphics queue", c.device_name));
+    VkSemaphoreCreateInfo si{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
+    for (VkSemaphore& a : acquired) CP_VK(vkCreateSemaphore(c.device, &si, nullptr, &a));
+    create();
+  }
+
+  ~Swapchain() override {
+    VkDevice device = renderer->device;
+    vkDeviceWaitIdle(device);
+    release();
+    for (VkSemaphore a : acquired)
+      if (a) vkDestroySemaphore(device, a, nullptr);
+    vkDestroySurfaceKHR(renderer->ctx->instance, surface, nullptr);
+  }
+
+  void release() {
+    VkDevice device = renderer->device;
+    for (VkSemaphore p : presentable)
+      if (p) vkDestroySemaphore(device, p, nullptr);
+    presentable.clear();
+    images.clear();
+    if (swapchain) vkDestroySwapchainKHR(device, swapchain, nullptr);
+    swapchain = VK_NULL_HANDLE;
+  }
+
+  void create() {
+    const vk::Context& c = *renderer->ctx;
+    VkSurfaceCapabilitiesKHR caps;
+    CP_VK(vkGetPhysicalDeviceSurfaceCapabilitiesKHR(c.physical, surface, &caps));
+    if (width <= 0 || height <= 0 || caps.maxImageExtent.width == 0) {
+      out_of_date = true;  // minimised: nothing to present to
+      return;
+    }
+    std::uint32_t n = 0;
+    CP_VK(vkGetPhysicalDeviceSurfaceFormatsKHR(c.physical, surface, &n, nullptr));
+    std::vector<VkSurfaceFormatKHR> formats(n);
+    CP_VK(vkGetPhysicalDeviceSurfaceFormatsKHR(c.physical, surface, &n, formats.data()));
+    // the scene image holds display-ready (sRGB-encoded) values, as the PNGs do: a UNORM surface
+    // shows them unchanged
+    VkSurfaceFormatKHR format = formats.empty() ? VkSurfaceFormatKHR{VK_FORMAT_B8G8R8A8_UNORM, VK_COLOR_SPACE_SRGB_NONLINEAR_KHR} : formats[0];
+    for (const auto& f : formats)
+      if ((f.format == VK_FORMAT_B8G8R8A8_UNORM || f.format == VK_FORMAT_R8G8B8A8_UNORM) && f.colorSpace == VK_COLOR_SPACE_SRGB_NONLINEAR_KHR) format = f;
+    CP_VK(vkGetPhysicalDeviceSurfacePresentModesKHR(c.physical, surface, &n, nullptr));
+    std::vector<VkPresentModeKHR> modes(n);
+    CP_VK(vkGetPhysicalDeviceSurfacePresentModesKHR(c.physical, surface, &n, modes.data()));
+    VkPresentModeKHR mode = VK_PRESENT_MODE_FIFO_KHR;  // always offered
+    if (!vsync_on)
+      for (VkPresentModeKHR m : {VK_PRESENT_MODE_IMMEDIATE_KHR, VK_PRESENT_MODE_MAILBOX_KHR})
+        if (std::find(modes.begin(), modes.end(), m) != modes.end()) mode = m;
+    VkExtent2D extent{static_cast<std::uint32_t>(width), static_cast<std::uint32_t>(height)};
+    if (caps.currentExtent.width != 0xffffffffu) extent = caps.currentExtent;
+    extent.width = std::clamp(extent.width, caps.minImageExtent.width, caps.maxImageExtent.width);
+    extent.height = std::clamp(extent.height, caps.minImageExtent.height, caps.maxImageExtent.height);
+    width = static_cast<int>(extent.width);
+    height = static_cast<int>(extent.height);
+    if (!(caps.supportedUsageFlags & VK_IMAGE_USAGE_TRANSFER_DST_BIT)) throw RenderError("the window's surface cannot be written by a transfer");
+    std::uint32_t count = std::max(caps.minImageCount + 1, 2u);
+    if (caps.maxImageCount > 0) count = std::min(count, caps.maxImageCount);
+    VkSwapchainCreateInfoKHR ci{VK_STRUCTURE_TYPE_SWAPCHAIN_CREATE_INFO_KHR};
+    ci.surface = surface;
+    ci.minImageCount = count;
+    ci.imageFormat = format.format;
+    ci.imageColorSpace = format.colorSpace;
+    ci.imageExtent = extent;
+    ci.imageArrayLayers = 1;
+    ci.imageUsage = VK_IMAGE_USAGE_TRANSFER_DST_BIT;
+    ci.imageSharingMode = VK_SHARING_MODE_EXCLUSIVE;
+    ci.preTransform = caps.currentTransform;
+    ci.compositeAlpha = (caps.supportedCompositeAlpha & VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR) ? VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR
+                                                                                        : VK_COMPOSITE_ALPHA_INHERIT_BIT_KHR;
+    ci.presentMode = mode;
+    ci.clipped = VK_TRUE;
+    CP_VK(vkCreateSwapchainKHR(c.device, &ci, nullptr, &swapchain));
+    CP_VK(vkGetSwapchainImagesKHR(c.device, swapchain, &n, nullptr));
+    images.resize(n);
+    CP_VK(vkGetSwapchainImagesKHR(c.device, swapchain, &n, images.data()));
+    VkSemaphoreCreateInfo si{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
+    presentable.assign(n, VK_NULL_HANDLE);
+    for (VkSemaphore& p : presentable) CP_VK(vkCreateSemaphore(c.device, &si, nullptr, &p));
+    out_of_date = false;
+  }
+
+  FrameStatus begin(std::size_t slot) override {
+    if (out_of_date || !swapchain) return {FrameStatus::Code::OutOfDate, "the window's swapchain is out of date (resize it)", 0};
+    const VkResult r = vkAcquireNextImageKHR(renderer->device, swapchain, UINT64_MAX, acquired[slot], VK_NULL_HANDLE, &image_index);
+    if (r == VK_ERROR_OUT_OF_DATE_KHR || r == VK_ERROR_SURFACE_LOST_KHR) {
+      out_of_date = true;
+      return {FrameStatus::Code::OutOfDate, fmt::format("acquiring a swapchain image: {}", vk::result_name(r)), 0};
+    }
+    if (r != VK_SUCCESS && r != VK_SUBOPTIMAL_KHR) vk::throw_vk("vkAcquireNextImageKHR", r, __FILE__, __LINE__);
+    return {};
+  }
+
+  void record_output(VkCommandBuffer cmd, VkImage scene, std::size_t slot) override {
+    (void)slot;
+    const VkImage image = images[image_index];
+    vk::image_barrier(cmd, image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 0, VK_ACCESS_TRANSFER_WRITE_BIT,
+                      VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
+    VkImageBlit blit{};
+    blit.srcSubresource = blit.dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+    blit.srcOffsets[1] = blit.dstOffsets[1] = {width, height, 1};
+    vkCmdBlitImage(cmd, scene, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &blit, VK_FILTER_NEAREST);
+    vk::image_barrier(cmd, image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_PRESENT_SRC_KHR, VK_ACCESS_TRANSFER_WRITE_BIT, 0,
+                      VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT);
+  }
+
+  Sync sync(std::size_t slot) override { return {acquired[slot], VK_PIPELINE_STAGE_TRANSFER_BIT, presentable[image_index]}; }
+
+  void submitted(std::size_t slot, std::uint64_t frame) override {
+    (void)slot;
+    (void)frame;
+    VkPresentInfoKHR pi{VK_STRUCTURE_TYPE_PRESENT_INFO_KHR};
+    pi.waitSemaphoreCount = 1;
+    pi.pWaitSemaphores = &presentable[image_index];
+    pi.swapchainCount = 1;
+    pi.pSwapchains = &swapchain;
+    pi.pImageIndices = &image_index;
+    const VkResult r = vkQueuePresentKHR(renderer->ctx->queue, &pi);
+    if (r == VK_ERROR_OUT_OF_DATE_KHR || r == VK_SUBOPTIMAL_KHR || r == VK_ERROR_SURFACE_LOST_KHR) out_of_date = true;
+    else if (r != VK_SUCCESS) vk::throw_vk("vkQueuePresentKHR", r, __FILE__, __LINE__);
+  }
+
+  VkSurfaceKHR surface;
+  bool vsync_on;
+  VkSwapchainKHR swapchain = VK_NULL_HANDLE;
+  std::vector<VkImage> images;
+  std::vector<VkSemaphore> presentable;  // per swapchain image: rendered, may be presented
+  std::array<VkSemaphore, kFramesInFlight> acquired{};
+  std::uint32_t image_index = 0;
+  bool out_of_date = false;
+};
+
+}  // namespace
+
+SwapchainTarget::SwapchainTarget(Renderer& renderer, std::uint64_t surface, int width, int height, bool vsync)
+    : Target(std::make_unique<Swapchain>(renderer.impl(), reinterpret_cast<VkSurfaceKHR>(surface), width, height, vsync)) {}
+
+SwapchainTarget::~SwapchainTarget() = default;
+
+void SwapchainTarget::resize(int width, int height) {
+  auto& s = static_cast<Swapchain&>(*impl_);
+  s.renderer->commands->wait_all();
+  s.release();
+  s.width = width;
+  s.height = height;
+  s.create();
+}
+
+int SwapchainTarget::image_count() const { return static_cast<int>(static_cast<const Swapchain&>(*impl_).images.size()); }
+bool SwapchainTarget::vsync() const { return static_cast<const Swapchain&>(*impl_).vsync_on; }
+
+}  // namespace calfpump::render
