@@ -12,7 +12,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
+#include <vector>
+
+#include <fmt/format.h>
 
 namespace fs = std::filesystem;
 
@@ -306,4 +310,86 @@ TEST_CASE("a bad viewer script is refused with its file, line and key, exit code
   INFO(r.out);
   CHECK(r.code == 2);
   CHECK_THAT(r.out, Catch::Contains(file.string()) && Catch::Contains("2") && Catch::Contains("NOSUCHKEY"));
+}
+
+namespace {
+
+// an X window dump (xwd, ZPixmap, 24 or 32 bits a pixel) as RGBA rows, top to bottom
+bool read_xwd(const fs::path& file, int& width, int& height, std::vector<unsigned char>& rgba) {
+  std::ifstream in(file, std::ios::binary);
+  std::vector<unsigned char> d((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto card = [&](std::size_t i) {
+    return std::uint32_t(d[4 * i]) << 24 | std::uint32_t(d[4 * i + 1]) << 16 | std::uint32_t(d[4 * i + 2]) << 8 | std::uint32_t(d[4 * i + 3]);
+  };
+  if (d.size() < 100) return false;
+  const std::uint32_t header = card(0), format = card(2), w = card(4), h = card(5), byte_order = card(7), bpp = card(11), line = card(12);
+  const std::uint32_t ncolors = card(19);
+  if (format != 2 || bpp != 32 || byte_order != 0) return false;
+  const std::size_t base = header + std::size_t(ncolors) * 12;
+  if (d.size() < base + std::size_t(line) * h) return false;
+  width = int(w);
+  height = int(h);
+  rgba.assign(std::size_t(w) * h * 4, 255);
+  for (std::size_t y = 0; y < h; ++y)
+    for (std::size_t x = 0; x < w; ++x) {
+      const unsigned char* p = &d[base + y * line + 4 * x];  // B, G, R, X (least significant byte first)
+      unsigned char* q = &rgba[(y * w + x) * 4];
+      q[0] = p[2];
+      q[1] = p[1];
+      q[2] = p[0];
+    }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("a screenshot of the window matches the offscreen render of the same frame", "[cli][gpu][view]") {
+  // a display of the test's own, the viewer paused on a frame, its F12 picture (the same frame
+  // description drawn offscreen) against the window's pixels as the X server holds them
+  int display = 0;
+  for (int n = 91; n < 99 && !display; ++n)
+    if (!fs::exists(fmt::format("/tmp/.X11-unix/X{}", n)) && !fs::exists(fmt::format("/tmp/.X{}-lock", n))) display = n;
+  REQUIRE(display != 0);
+  const std::string dpy = fmt::format(":{}", display);
+  const fs::path shot = tmp("window-offscreen.png"), dump = tmp("window.xwd"), script = tmp("window-script.txt"), out = tmp("window-out.txt");
+  fs::remove(shot);
+  fs::remove(dump);
+  std::ofstream(script) << "0.2 key SPACE\n0.4 screenshot " << shot.string() << "\n1000 quit\n";
+  REQUIRE(std::system(fmt::format("Xvfb {} -screen 0 1024x768x24 -nolisten tcp >/dev/null 2>&1 & echo $! > {}", dpy, tmp("xvfb.pid").string()).c_str()) == 0);
+  for (int i = 0; i < 100 && !fs::exists(fmt::format("/tmp/.X11-unix/X{}", display)); ++i) std::system("sleep 0.1");
+  REQUIRE(std::system(fmt::format("DISPLAY={} ASAN_OPTIONS=detect_leaks=0 {} view healthy-walking --size 480x270 --particles 5000 --start 12 --script {} "
+                                  "> {} 2>&1 & echo $! > {}",
+                                  dpy, CALFPUMP_EXE, script.string(), out.string(), tmp("viewer.pid").string())
+                          .c_str()) == 0);
+  for (int i = 0; i < 600 && !fs::exists(shot); ++i) std::system("sleep 0.1");
+  const bool shot_made = fs::exists(shot);
+  std::system("sleep 1");  // a few more presents of the paused frame
+  const int dumped = std::system(fmt::format("xwd -display {} -name CalfPump -silent > {}", dpy, dump.string()).c_str());
+  std::system(fmt::format("kill $(cat {}) 2>/dev/null; sleep 0.5; kill $(cat {}) 2>/dev/null", tmp("viewer.pid").string(), tmp("xvfb.pid").string()).c_str());
+  std::ifstream log(out);
+  const std::string viewer_out((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  INFO(viewer_out);
+  REQUIRE(shot_made);
+  REQUIRE(dumped == 0);
+  int ww = 0, wh = 0, pw = 0, ph = 0, pn = 0;
+  std::vector<unsigned char> window;
+  REQUIRE(read_xwd(dump, ww, wh, window));
+  unsigned char* png = stbi_load(shot.string().c_str(), &pw, &ph, &pn, 4);
+  REQUIRE(png != nullptr);
+  CHECK(ww == pw);
+  CHECK(wh == ph);
+  double sum = 0;
+  int worst = 0;
+  if (ww == pw && wh == ph)
+    for (std::size_t i = 0; i < window.size(); i += 4)
+      for (std::size_t k = 0; k < 3; ++k) {
+        const int d = std::abs(int(window[i + k]) - int(png[i + k]));
+        sum += d;
+        worst = std::max(worst, d);
+      }
+  stbi_image_free(png);
+  const double mean = sum / double(std::max<std::size_t>(window.size() / 4 * 3, 1));
+  INFO("window against offscreen: mean difference " << mean << ", largest " << worst);
+  CHECK(mean < 0.05);
+  CHECK(worst <= 2);
 }
