@@ -36,6 +36,8 @@ struct Swapchain final : Target::Impl {
 
   void release() {
     VkDevice device = renderer->device;
+    // the presentation engine may still wait on a present semaphore: the queue finishes first
+    vkQueueWaitIdle(renderer->ctx->queue);
     for (VkSemaphore p : presentable)
       if (p) vkDestroySemaphore(device, p, nullptr);
     presentable.clear();
