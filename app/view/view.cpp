@@ -23,6 +23,7 @@
 #include "anatomy/geometry_io.hpp"
 #include "app/attach.hpp"
 #include "app/compose.hpp"
+#include "app/pick.hpp"
 #include "app/session.hpp"
 #include "render/renderer.hpp"
 #include "render/target.hpp"
@@ -82,7 +83,8 @@ const std::map<std::string, int>& key_names() {
       {"SPACE", GLFW_KEY_SPACE}, {"PERIOD", GLFW_KEY_PERIOD}, {"PLUS", GLFW_KEY_EQUAL}, {"MINUS", GLFW_KEY_MINUS}, {"R", GLFW_KEY_R},
       {"H", GLFW_KEY_H},         {"F11", GLFW_KEY_F11},       {"F12", GLFW_KEY_F12},  {"ESCAPE", GLFW_KEY_ESCAPE}, {"Q", GLFW_KEY_Q},
       {"LEFT", GLFW_KEY_LEFT},   {"RIGHT", GLFW_KEY_RIGHT},   {"UP", GLFW_KEY_UP},    {"DOWN", GLFW_KEY_DOWN},     {"PAGE_UP", GLFW_KEY_PAGE_UP},
-      {"PAGE_DOWN", GLFW_KEY_PAGE_DOWN}, {"1", GLFW_KEY_1},   {"2", GLFW_KEY_2},      {"3", GLFW_KEY_3},           {"SLASH", GLFW_KEY_SLASH}};
+      {"PAGE_DOWN", GLFW_KEY_PAGE_DOWN}, {"1", GLFW_KEY_1},   {"2", GLFW_KEY_2},      {"3", GLFW_KEY_3},           {"SLASH", GLFW_KEY_SLASH},
+      {"L", GLFW_KEY_L}};
   return k;
 }
 
@@ -92,7 +94,7 @@ std::vector<Event> load_script(const std::string& file) {
   std::vector<Event> events;
   std::string text;
   int line = 0;
-  const std::map<std::string, std::size_t> arity{{"key", 1}, {"drag", 2}, {"scroll", 1}, {"resize", 2}, {"iconify", 0},
+  const std::map<std::string, std::size_t> arity{{"key", 1}, {"drag", 2}, {"click", 2}, {"click-vein", 2}, {"scroll", 1}, {"resize", 2}, {"iconify", 0},
                                                  {"restore", 0}, {"fullscreen", 0}, {"screenshot", 1}, {"quit", 0}};
   while (std::getline(in, text)) {
     ++line;
@@ -106,12 +108,12 @@ std::vector<Event> load_script(const std::string& file) {
     }
     if (!(e.t >= 0)) throw anatomy::ConfigError(file, line, 1, "time", "an event's time is 0 s or later");
     if (!(words >> e.what) || !arity.count(e.what))
-      throw anatomy::ConfigError(file, line, 0, e.what, "expected an event: key, drag, scroll, resize, iconify, restore, fullscreen, screenshot or quit");
+      throw anatomy::ConfigError(file, line, 0, e.what, "expected an event: key, drag, click, click-vein, scroll, resize, iconify, restore, fullscreen, screenshot or quit");
     for (std::string w; words >> w;) e.args.push_back(w);
     if (e.args.size() != arity.at(e.what))
       throw anatomy::ConfigError(file, line, 0, e.what, fmt::format("'{}' takes {} value(s)", e.what, arity.at(e.what)));
     if (e.what == "key" && !key_names().count(e.args[0])) throw anatomy::ConfigError(file, line, 0, "key", fmt::format("'{}' is not a key this viewer knows", e.args[0]));
-    if (e.what == "drag" || e.what == "scroll" || e.what == "resize")
+    if (e.what == "drag" || e.what == "click" || e.what == "click-vein" || e.what == "scroll" || e.what == "resize")
       for (const std::string& a : e.args) {
         char* end = nullptr;
         std::strtod(a.c_str(), &end);
@@ -142,6 +144,8 @@ render::Antialiasing antialiasing_named(const std::string& name) {
 constexpr const char* kKeys =
     "keys: Space pause/resume, . one step while paused, + / - faster / slower (slow motion), R restart, H overlay on/off,\n"
     "      arrows orbit, Page Up / Page Down zoom, drag to orbit, scroll to zoom, 1 whole leg, 2 calf, 3 valve close-up,\n"
+    "      click a valve to make it leaky (or competent again), Shift-click for every valve of its vein,\n"
+    "      L the whole great saphenous vein of the first leg,\n"
     "      F11 full screen, F12 save the frame as PNG, ? these keys, Esc or Q quit";
 
 // the viewer's state between frames
@@ -162,6 +166,9 @@ struct Viewer {
   double last_x = 0, last_y = 0;
   std::uint64_t frames = 0, recreated = 0, screenshot_count = 0;
   std::vector<std::string> screenshots;
+  std::vector<std::string> toggled;  // valve changes, in order ("leg 0: gsv-knee leaky")
+  std::string picked;                // the last structure clicked
+  double press_x = 0, press_y = 0;
   render::FrameDesc last;  // the last frame drawn (F12 draws it again offscreen)
 
   explicit Viewer(const ViewOptions& options) : o(options), time_scale(options.time_scale) {}
@@ -216,9 +223,63 @@ struct Viewer {
       case GLFW_KEY_F11: toggle_fullscreen(); break;
       case GLFW_KEY_F12: screenshot(fmt::format("calfpump-view-{:03}.png", ++screenshot_count)); break;
       case GLFW_KEY_SLASH: fmt::print("{}\n", kKeys); break;
+      case GLFW_KEY_L: toggle_saphenous(); break;
       case GLFW_KEY_ESCAPE: case GLFW_KEY_Q: quit = true; break;
       default: break;
     }
+  }
+
+  // A valve's competence while the leg runs: the model is built again and the simulation goes on
+  // from its state, so the ankle pressure shows the change over the next steps. Leaky is 0.5 of
+  // the open area left on closure: between the saphenous-reflux scenario's 0.3 and the deep
+  // reflux scenario's destroyed valves (1.0).
+  static constexpr double kLeaky = 0.5;
+  void set_valves(std::size_t leg, const std::vector<int>& valves, bool leaky) {
+    anatomy::Condition c = session->leg(leg).scenario.condition;
+    for (int k : valves) {
+      c.valve_incompetence[static_cast<std::size_t>(k)] = leaky ? kLeaky : 0.0;
+      const std::string what = fmt::format("leg {}: {} {}", leg, session->leg(leg).model->valves[static_cast<std::size_t>(k)].name, leaky ? "leaky" : "competent");
+      toggled.push_back(what);
+      fmt::print("{}\n", what);
+    }
+    session->set_condition(leg, c);
+    renderer->replace_model(*session->leg(leg).model, leg);
+  }
+
+  // a click picks a structure; on a valve it toggles the valve, with Shift every valve of its vein
+  // (one leaky valve with competent ones below it refluxes only between them, as in segmental
+  // reflux: the ankle pressure shows a whole vein)
+  void click(double x, double y, bool whole_vein = false) {
+    if (last.legs.empty()) return;
+    const Pick p = pick(*session, rest, last, static_cast<float>(x), static_cast<float>(y));
+    if (p.leg < 0) return;
+    picked = p.structure;
+    fmt::print("picked {} ({}, leg {})\n", p.structure, anatomy::structure_kind_name(p.kind), p.leg);
+    if (p.valve < 0) return;
+    const auto leg = static_cast<std::size_t>(p.leg);
+    const anatomy::Model& m = *session->leg(leg).model;
+    const bool leaky = m.valves[static_cast<std::size_t>(p.valve)].incompetence > 0.0;
+    std::vector<int> valves{p.valve};
+    if (whole_vein) {
+      valves.clear();
+      for (std::size_t k = 0; k < m.valves.size(); ++k)
+        if (m.valves[k].vessel == m.valves[static_cast<std::size_t>(p.valve)].vessel) valves.push_back(static_cast<int>(k));
+    }
+    set_valves(leg, valves, !leaky);
+  }
+
+  // every valve of the first leg's great saphenous vein, leaky or all competent again
+  void toggle_saphenous() {
+    const LegRun& l = session->leg(0);
+    const int gsv = l.leg.vessel_index("gsv");
+    std::vector<int> valves;
+    bool leaky = false;
+    for (std::size_t k = 0; k < l.model->valves.size(); ++k)
+      if (l.model->valves[k].vessel == gsv) {
+        valves.push_back(static_cast<int>(k));
+        leaky = leaky || l.model->valves[k].incompetence > 0.0;
+      }
+    if (!valves.empty()) set_valves(0, valves, !leaky);
   }
 
   void toggle_fullscreen() {
@@ -257,6 +318,8 @@ struct Viewer {
   void apply(const Event& e) {
     if (e.what == "key") key(key_names().at(e.args[0]));
     else if (e.what == "drag") orbit.turn(-std::stod(e.args[0]) * kDegreesPerPixel, std::stod(e.args[1]) * kDegreesPerPixel);
+    else if (e.what == "click") click(std::stod(e.args[0]), std::stod(e.args[1]));
+    else if (e.what == "click-vein") click(std::stod(e.args[0]), std::stod(e.args[1]), true);
     else if (e.what == "scroll") orbit.zoom(std::stod(e.args[0]));
     else if (e.what == "resize") glfwSetWindowSize(window, std::stoi(e.args[0]), std::stoi(e.args[1]));
     else if (e.what == "iconify") glfwIconifyWindow(window);
@@ -273,11 +336,21 @@ void on_key(GLFWwindow* w, int key, int, int action, int) {
   if (action == GLFW_PRESS || action == GLFW_REPEAT) viewer_of(w)->key(key);
 }
 
-void on_button(GLFWwindow* w, int button, int action, int) {
+void on_button(GLFWwindow* w, int button, int action, int mods) {
   Viewer& v = *viewer_of(w);
   if (button != GLFW_MOUSE_BUTTON_LEFT) return;
   v.dragging = action == GLFW_PRESS;
   glfwGetCursorPos(w, &v.last_x, &v.last_y);
+  if (action == GLFW_PRESS) {
+    v.press_x = v.last_x;
+    v.press_y = v.last_y;
+  } else if (std::abs(v.last_x - v.press_x) + std::abs(v.last_y - v.press_y) < 4) {
+    // a click, not a drag: at the framebuffer's pixel (HiDPI screens have more pixels than points)
+    int ww = 0, wh = 0, fw = 0, fh = 0;
+    glfwGetWindowSize(w, &ww, &wh);
+    glfwGetFramebufferSize(w, &fw, &fh);
+    if (ww > 0 && wh > 0) v.click(v.last_x * fw / ww, v.last_y * fh / wh, (mods & GLFW_MOD_SHIFT) != 0);
+  }
 }
 
 void on_cursor(GLFWwindow* w, double x, double y) {
@@ -411,7 +484,12 @@ int cmd_view(const ViewOptions& o) {
                        {"overlay", v.overlay},
                        {"fullscreen", v.fullscreen},
                        {"camera", {{"yaw_deg", v.orbit.yaw_deg}, {"pitch_deg", v.orbit.pitch_deg}, {"distance_m", v.orbit.distance}}},
-                       {"screenshots", v.screenshots}};
+                       {"screenshots", v.screenshots},
+                       {"toggled", v.toggled},
+                       {"picked", v.picked}};
+      std::vector<double> ankle;
+      for (std::size_t i = 0; i < v.session->size(); ++i) ankle.push_back(v.session->leg(i).history.back().ankle_mmHg);
+      j["ankle_mmHg"] = ankle;
       fmt::print("{}\n", j.dump(2));
     }
     v.target.reset();

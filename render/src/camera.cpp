@@ -7,6 +7,7 @@
 #include <glm/ext/matrix_clip_space.hpp>
 #include <glm/ext/matrix_transform.hpp>
 #include <glm/geometric.hpp>
+#include <glm/matrix.hpp>
 
 #include "renderer_impl.hpp"
 
@@ -95,6 +96,16 @@ std::array<float, 3> project(const Camera& camera, const std::array<float, 3>& p
   if (clip.w <= 0) return {0, 0, -1};
   return {static_cast<float>(viewport[0]) + (clip.x / clip.w * 0.5f + 0.5f) * static_cast<float>(viewport[2]),
           static_cast<float>(viewport[1]) + (clip.y / clip.w * 0.5f + 0.5f) * static_cast<float>(viewport[3]), clip.z / clip.w};
+}
+
+std::array<std::array<float, 3>, 2> pick_ray(const Camera& camera, const std::array<int, 4>& viewport, float x, float y) {
+  const glm::mat4 inverse = glm::inverse(projection(camera, viewport) * look_at(camera));
+  const float nx = (x - static_cast<float>(viewport[0])) / static_cast<float>(viewport[2]) * 2.0f - 1.0f;
+  const float ny = (y - static_cast<float>(viewport[1])) / static_cast<float>(viewport[3]) * 2.0f - 1.0f;
+  const glm::vec4 near = inverse * glm::vec4(nx, ny, 0.0f, 1.0f), far = inverse * glm::vec4(nx, ny, 1.0f, 1.0f);
+  const glm::vec3 a = glm::vec3(near) / near.w, b = glm::vec3(far) / far.w;
+  const glm::vec3 d = glm::normalize(b - a);
+  return {{{camera.eye[0], camera.eye[1], camera.eye[2]}, {d.x, d.y, d.z}}};
 }
 
 }  // namespace calfpump::render

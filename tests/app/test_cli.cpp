@@ -395,3 +395,31 @@ TEST_CASE("a screenshot of the window matches the offscreen render of the same f
   CHECK(mean < 0.05);
   CHECK(worst <= 2);
 }
+
+TEST_CASE("a click on a valve makes it leaky while the leg walks, and the ankle pressure rises within ten steps", "[cli][gpu][view][valve]") {
+  // the great saphenous valve at the knee framed in the middle of the window (preset 3, overlay
+  // off); Shift-click (click-vein) makes its vein's valves leaky 0.2 s into the script; 1.4 s of
+  // script at four times real speed is 5.6 s of walking at 100 steps a minute: nine steps
+  auto ankle = [](const std::string& events, std::string& out) {
+    const Result r = view("0.1 key H\n0.1 key 3\n" + events + "1.6 quit\n", " healthy-walking --size 480x270 --particles 0 --start 15 --time-scale 4");
+    out = r.out;
+    REQUIRE(r.code == 0);
+    const auto at = r.out.find("\"ankle_mmHg\": [");
+    REQUIRE(at != std::string::npos);
+    return std::strtod(r.out.c_str() + at + 15, nullptr);
+  };
+  std::string competent_out, leaky_out, one_out;
+  const double competent = ankle("", competent_out);
+  const double leaky = ankle("0.2 click-vein 240 135\n", leaky_out);
+  const double one = ankle("0.2 click 240 135\n", one_out);
+  INFO(leaky_out);
+  INFO("ankle pressure after nine steps: competent " << competent << " mmHg, the great saphenous valves leaky " << leaky
+                                                     << " mmHg, only the knee's valve leaky " << one << " mmHg");
+  CHECK_THAT(leaky_out, Catch::Contains("\"picked\": \"gsv-knee\"") && Catch::Contains("gsv-knee leaky") && Catch::Contains("gsv-ankle leaky"));
+  CHECK_THAT(one_out, Catch::Contains("\"leg 0: gsv-knee leaky\"") && !Catch::Contains("gsv-ankle leaky"));
+  CHECK(field(leaky_out, "validation_messages") == 0);
+  CHECK(competent < 35.0);           // walking with competent valves
+  CHECK(leaky > competent + 15.0);   // the column falls back down the saphenous vein
+  // one leaky valve with competent ones below it leaks only into the segment beneath it
+  CHECK(one == Approx(competent).margin(3.0));
+}

@@ -5,6 +5,8 @@
 #include <limits>
 #include <numbers>
 
+#include <stdexcept>
+
 #include <fmt/format.h>
 
 #include "anatomy/error.hpp"
@@ -385,6 +387,13 @@ void step(const Model& m, const Schedule& sched, Workspace& ws, State& st, doubl
 Simulation::Simulation(const Model& model, Schedule schedule, double dt)
     : model_(model), schedule_(std::move(schedule)), dt_(dt), ws_(make_workspace(model_, schedule_)),
       state_(initial_state(model_, schedule_, ws_)) {}
+
+Simulation::Simulation(const Model& model, Schedule schedule, const State& state, double dt)
+    : model_(model), schedule_(std::move(schedule)), dt_(dt), ws_(make_workspace(model_, schedule_)), state_(state) {
+  if (state.pressure_Pa.size() != model.segments.size() || state.edge_flow_m3_s.size() != model.edges.size() ||
+      state.valve_state.size() != model.valves.size())
+    throw std::invalid_argument("the state belongs to a model with another network");
+}
 
 void Simulation::step() { anatomy::step(model_, schedule_, ws_, state_, dt_); }
 

@@ -55,6 +55,16 @@ void Session::run_until(double t, const StepObserver& observer) {
   }
 }
 
+void Session::set_condition(std::size_t i, const Condition& condition) {
+  LegRun& l = *legs_.at(i);
+  auto model = std::make_unique<Model>(build_model(l.leg, condition));
+  auto sim = std::make_unique<Simulation>(*model, l.scenario.schedule(), l.sim->state(), l.sim->dt());
+  l.scenario.condition = condition;
+  l.sim = std::move(sim);  // the old simulation refers to the old model: it goes first
+  l.model = std::move(model);
+  l.network = make_particle_network(*l.model);
+}
+
 std::vector<const State*> Session::states() const {
   std::vector<const State*> out;
   for (const auto& l : legs_) out.push_back(&l->sim->state());

@@ -93,4 +93,8 @@ std::array<int, 4> leg_viewport(int width, int height, std::size_t index, std::s
 /// depth (0 near, 1 far), negative or > 1 behind the camera or out of range.
 std::array<float, 3> project(const Camera& camera, const std::array<float, 3>& point, const std::array<int, 4>& viewport);
 
+/// The ray through pixel (x, y) of a viewport (x right, y down): its origin at the eye and its
+/// unit direction, in leg coordinates; the inverse of project().
+std::array<std::array<float, 3>, 2> pick_ray(const Camera& camera, const std::array<int, 4>& viewport, float x, float y);
+
 }  // namespace calfpump::render

@@ -109,6 +109,10 @@ class Renderer {
   /// deformation data into a slot, once; the model must outlive the renderer's use of it. Slots
   /// are filled in order; a frame shows as many legs as slots are filled. Drops the slot's particles.
   void set_leg(const anatomy::Model& model, const anatomy::LegGeometry& rest, std::size_t slot = 0);
+  /// A slot's leg gets another model of the same network (the same leg with other valves,
+  /// diameters or compression), keeping its meshes and its blood: for settings changed while a
+  /// leg runs. RenderError when the network differs.
+  void replace_model(const anatomy::Model& model, std::size_t slot);
   /// Places `count` blood particles in a slot's leg in proportion to a state's venous volumes.
   void set_particles(const anatomy::State& state, std::size_t count, std::size_t slot = 0);
   /// Uploads the overlay's font atlases (once, before frames with an overlay).

@@ -44,6 +44,10 @@ void step(const Model& model, const Schedule& schedule, Workspace& ws, State& st
 class Simulation {
  public:
   Simulation(const Model& model, Schedule schedule, double dt = kAnimationStep_s);
+  /// Continues from `state` of a model with the same network (the same leg with other valves,
+  /// diameters or compression): a setting changed while running, not a restart. Throws
+  /// std::invalid_argument when the state does not fit the model.
+  Simulation(const Model& model, Schedule schedule, const State& state, double dt = kAnimationStep_s);
 
   /// Advances one step.
   void step();

@@ -59,6 +59,12 @@ class Session {
   /// one is an error (std::invalid_argument): a session runs forward; make a new one to go back.
   void run_until(double t, const StepObserver& observer = {});
 
+  /// Changes a leg's condition (valve competence, diameters, compression) while it runs: the model
+  /// is built again and the simulation continues from the current state, so the consequence shows
+  /// over the next steps. The leg's previous model is gone afterwards: a renderer holding it must
+  /// be given the new one (Renderer::replace_model) before its next frame.
+  void set_condition(std::size_t leg, const anatomy::Condition& condition);
+
   /// The current states, one per leg, in leg order.
   std::vector<const anatomy::State*> states() const;
 
