@@ -10,7 +10,7 @@ packages=(
   libvtk9-dev libassimp-dev
   libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers glslc libstb-dev fonts-dejavu-core
   libmeshoptimizer-dev libglm-dev
-  libglfw3-dev xvfb xauth x11-apps
+  libglfw3-dev xvfb xauth x11-apps libimgui-dev
 )
 
 missing=()

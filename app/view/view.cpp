@@ -17,6 +17,9 @@
 #define GLFW_INCLUDE_VULKAN
 #include <GLFW/glfw3.h>
 #include <fmt/format.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_vulkan.h>
 #include <nlohmann/json.hpp>
 
 #include "anatomy/error.hpp"
@@ -27,66 +30,13 @@
 #include "app/session.hpp"
 #include "render/renderer.hpp"
 #include "render/target.hpp"
+#include "view/viewer.hpp"
 
 namespace calfpump::app {
 
+using namespace viewer;
+
 namespace {
-
-constexpr double kPi = 3.14159265358979;
-constexpr double kScriptFps = 30.0;  // frames per second of the script clock
-
-// the camera as the viewer turns it: around a target, z up
-struct Orbit {
-  double yaw_deg = 0, pitch_deg = 0, distance = 1;
-  std::array<float, 3> target{};
-  float fov_deg = 35;
-
-  static Orbit from(const render::Camera& c) {
-    Orbit o;
-    o.target = c.target;
-    o.fov_deg = c.fov_deg;
-    const double dx = c.eye[0] - c.target[0], dy = c.eye[1] - c.target[1], dz = c.eye[2] - c.target[2];
-    o.distance = std::sqrt(dx * dx + dy * dy + dz * dz);
-    o.yaw_deg = std::atan2(dy, dx) * 180.0 / kPi;
-    o.pitch_deg = std::asin(dz / o.distance) * 180.0 / kPi;
-    return o;
-  }
-  render::Camera camera() const {
-    render::Camera c;
-    c.target = target;
-    c.fov_deg = fov_deg;
-    const double y = yaw_deg * kPi / 180.0, p = pitch_deg * kPi / 180.0;
-    c.eye = {static_cast<float>(target[0] + distance * std::cos(p) * std::cos(y)), static_cast<float>(target[1] + distance * std::cos(p) * std::sin(y)),
-             static_cast<float>(target[2] + distance * std::sin(p))};
-    return c;
-  }
-  void turn(double dyaw, double dpitch) {
-    yaw_deg = std::remainder(yaw_deg + dyaw, 360.0);
-    pitch_deg = std::clamp(pitch_deg + dpitch, -85.0, 85.0);
-  }
-  void zoom(double steps) { distance = std::clamp(distance * std::pow(0.9, steps), 0.03, 4.0); }
-};
-
-// degrees of orbit per pixel dragged
-constexpr double kDegreesPerPixel = 0.3;
-
-// One timed event of a script: "TIME_S WHAT ARGS..." per line, # comments.
-struct Event {
-  double t = 0;
-  std::string what;
-  std::vector<std::string> args;
-  int line = 0;
-};
-
-const std::map<std::string, int>& key_names() {
-  static const std::map<std::string, int> k{
-      {"SPACE", GLFW_KEY_SPACE}, {"PERIOD", GLFW_KEY_PERIOD}, {"PLUS", GLFW_KEY_EQUAL}, {"MINUS", GLFW_KEY_MINUS}, {"R", GLFW_KEY_R},
-      {"H", GLFW_KEY_H},         {"F11", GLFW_KEY_F11},       {"F12", GLFW_KEY_F12},  {"ESCAPE", GLFW_KEY_ESCAPE}, {"Q", GLFW_KEY_Q},
-      {"LEFT", GLFW_KEY_LEFT},   {"RIGHT", GLFW_KEY_RIGHT},   {"UP", GLFW_KEY_UP},    {"DOWN", GLFW_KEY_DOWN},     {"PAGE_UP", GLFW_KEY_PAGE_UP},
-      {"PAGE_DOWN", GLFW_KEY_PAGE_DOWN}, {"1", GLFW_KEY_1},   {"2", GLFW_KEY_2},      {"3", GLFW_KEY_3},           {"SLASH", GLFW_KEY_SLASH},
-      {"L", GLFW_KEY_L}};
-  return k;
-}
 
 std::vector<Event> load_script(const std::string& file) {
   std::ifstream in(file);
@@ -141,204 +91,22 @@ render::Antialiasing antialiasing_named(const std::string& name) {
   return render::Antialiasing::Automatic;
 }
 
-constexpr const char* kKeys =
-    "keys: Space pause/resume, . one step while paused, + / - faster / slower (slow motion), R restart, H overlay on/off,\n"
-    "      arrows orbit, Page Up / Page Down zoom, drag to orbit, scroll to zoom, 1 whole leg, 2 calf, 3 valve close-up,\n"
-    "      click a valve to make it leaky (or competent again), Shift-click for every valve of its vein,\n"
-    "      L the whole great saphenous vein of the first leg,\n"
-    "      F11 full screen, F12 save the frame as PNG, ? these keys, Esc or Q quit";
-
-// the viewer's state between frames
-struct Viewer {
-  const ViewOptions& o;
-  GLFWwindow* window = nullptr;
-  std::unique_ptr<Fonts> fonts;
-  anatomy::LegGeometry rest;
-  std::unique_ptr<render::Renderer> renderer;
-  std::unique_ptr<render::SwapchainTarget> target;
-  std::unique_ptr<render::OffscreenTarget> stills;  // F12: the same frame offscreen
-  std::unique_ptr<Session> session;
-  Orbit orbit;
-  bool paused = false, step_once = false, overlay = true, fullscreen = false, quit = false;
-  double time_scale = 1.0;
-  int windowed[4] = {0, 0, 0, 0};  // x, y, w, h before full screen
-  bool dragging = false;
-  double last_x = 0, last_y = 0;
-  std::uint64_t frames = 0, recreated = 0, screenshot_count = 0;
-  std::vector<std::string> screenshots;
-  std::vector<std::string> toggled;  // valve changes, in order ("leg 0: gsv-knee leaky")
-  std::string picked;                // the last structure clicked
-  double press_x = 0, press_y = 0;
-  render::FrameDesc last;  // the last frame drawn (F12 draws it again offscreen)
-
-  explicit Viewer(const ViewOptions& options) : o(options), time_scale(options.time_scale) {}
-
-  void restart() {
-    std::vector<std::string> names{o.scenario};
-    if (!o.compare.empty()) names.push_back(o.compare);
-    auto s = std::make_unique<Session>(names);
-    attach(*renderer, *s, rest);
-    start_at(*s, *renderer, std::min(o.start_s, s->duration()), o.particles);
-    session = std::move(s);
-  }
-
-  void preset(int which) {
-    if (which == 1) {  // the whole leg, knee to foot and the thigh's veins
-      render::Camera c;
-      c.target = {0.0f, 0.02f, 0.45f};
-      c.eye = {-1.0f, -1.7f, 0.6f};
-      orbit = Orbit::from(c);
-    } else if (which == 2) {  // the calf (the default view)
-      orbit = Orbit::from(render::Camera{});
-    } else if (which == 3 && session) {  // the great saphenous valve at the knee, close
-      const LegRun& l = session->leg(0);
-      const int k = l.model->valve_index("gsv-knee");
-      if (k < 0) return;
-      const auto& p = l.model->valves[static_cast<std::size_t>(k)].position;
-      render::Camera c;
-      c.target = {static_cast<float>(p[0]), static_cast<float>(p[1]), static_cast<float>(p[2])};
-      c.eye = {c.target[0] - 0.05f, c.target[1] - 0.03f, c.target[2] + 0.01f};
-      c.fov_deg = 30.0f;
-      orbit = Orbit::from(c);
-    }
-  }
-
-  void key(int k) {
-    switch (k) {
-      case GLFW_KEY_SPACE: paused = !paused; break;
-      case GLFW_KEY_PERIOD: step_once = true; break;
-      case GLFW_KEY_EQUAL: case GLFW_KEY_KP_ADD: time_scale = std::min(4.0, time_scale * 2.0); break;
-      case GLFW_KEY_MINUS: case GLFW_KEY_KP_SUBTRACT: time_scale = std::max(1.0 / 16.0, time_scale / 2.0); break;
-      case GLFW_KEY_R: restart(); break;
-      case GLFW_KEY_H: overlay = !overlay; break;
-      case GLFW_KEY_LEFT: orbit.turn(-15, 0); break;
-      case GLFW_KEY_RIGHT: orbit.turn(15, 0); break;
-      case GLFW_KEY_UP: orbit.turn(0, 10); break;
-      case GLFW_KEY_DOWN: orbit.turn(0, -10); break;
-      case GLFW_KEY_PAGE_UP: orbit.zoom(1); break;
-      case GLFW_KEY_PAGE_DOWN: orbit.zoom(-1); break;
-      case GLFW_KEY_1: preset(1); break;
-      case GLFW_KEY_2: preset(2); break;
-      case GLFW_KEY_3: preset(3); break;
-      case GLFW_KEY_F11: toggle_fullscreen(); break;
-      case GLFW_KEY_F12: screenshot(fmt::format("calfpump-view-{:03}.png", ++screenshot_count)); break;
-      case GLFW_KEY_SLASH: fmt::print("{}\n", kKeys); break;
-      case GLFW_KEY_L: toggle_saphenous(); break;
-      case GLFW_KEY_ESCAPE: case GLFW_KEY_Q: quit = true; break;
-      default: break;
-    }
-  }
-
-  // A valve's competence while the leg runs: the model is built again and the simulation goes on
-  // from its state, so the ankle pressure shows the change over the next steps. Leaky is 0.5 of
-  // the open area left on closure: between the saphenous-reflux scenario's 0.3 and the deep
-  // reflux scenario's destroyed valves (1.0).
-  static constexpr double kLeaky = 0.5;
-  void set_valves(std::size_t leg, const std::vector<int>& valves, bool leaky) {
-    anatomy::Condition c = session->leg(leg).scenario.condition;
-    for (int k : valves) {
-      c.valve_incompetence[static_cast<std::size_t>(k)] = leaky ? kLeaky : 0.0;
-      const std::string what = fmt::format("leg {}: {} {}", leg, session->leg(leg).model->valves[static_cast<std::size_t>(k)].name, leaky ? "leaky" : "competent");
-      toggled.push_back(what);
-      fmt::print("{}\n", what);
-    }
-    session->set_condition(leg, c);
-    renderer->replace_model(*session->leg(leg).model, leg);
-  }
-
-  // a click picks a structure; on a valve it toggles the valve, with Shift every valve of its vein
-  // (one leaky valve with competent ones below it refluxes only between them, as in segmental
-  // reflux: the ankle pressure shows a whole vein)
-  void click(double x, double y, bool whole_vein = false) {
-    if (last.legs.empty()) return;
-    const Pick p = pick(*session, rest, last, static_cast<float>(x), static_cast<float>(y));
-    if (p.leg < 0) return;
-    picked = p.structure;
-    fmt::print("picked {} ({}, leg {})\n", p.structure, anatomy::structure_kind_name(p.kind), p.leg);
-    if (p.valve < 0) return;
-    const auto leg = static_cast<std::size_t>(p.leg);
-    const anatomy::Model& m = *session->leg(leg).model;
-    const bool leaky = m.valves[static_cast<std::size_t>(p.valve)].incompetence > 0.0;
-    std::vector<int> valves{p.valve};
-    if (whole_vein) {
-      valves.clear();
-      for (std::size_t k = 0; k < m.valves.size(); ++k)
-        if (m.valves[k].vessel == m.valves[static_cast<std::size_t>(p.valve)].vessel) valves.push_back(static_cast<int>(k));
-    }
-    set_valves(leg, valves, !leaky);
-  }
-
-  // every valve of the first leg's great saphenous vein, leaky or all competent again
-  void toggle_saphenous() {
-    const LegRun& l = session->leg(0);
-    const int gsv = l.leg.vessel_index("gsv");
-    std::vector<int> valves;
-    bool leaky = false;
-    for (std::size_t k = 0; k < l.model->valves.size(); ++k)
-      if (l.model->valves[k].vessel == gsv) {
-        valves.push_back(static_cast<int>(k));
-        leaky = leaky || l.model->valves[k].incompetence > 0.0;
-      }
-    if (!valves.empty()) set_valves(0, valves, !leaky);
-  }
-
-  void toggle_fullscreen() {
-    GLFWmonitor* monitor = glfwGetPrimaryMonitor();
-    if (!fullscreen && monitor) {
-      glfwGetWindowPos(window, &windowed[0], &windowed[1]);
-      glfwGetWindowSize(window, &windowed[2], &windowed[3]);
-      const GLFWvidmode* mode = glfwGetVideoMode(monitor);
-      glfwSetWindowMonitor(window, monitor, 0, 0, mode->width, mode->height, mode->refreshRate);
-      fullscreen = true;
-    } else if (fullscreen) {
-      glfwSetWindowMonitor(window, nullptr, windowed[0], windowed[1], windowed[2], windowed[3], 0);
-      fullscreen = false;
-    }
-  }
-
-  // the last frame as a PNG: the same frame description drawn offscreen (same state, camera and
-  // size; the blood where the window's frame left it)
-  void screenshot(const std::string& file) {
-    if (last.legs.empty()) return;
-    render::FrameDesc f = last;
-    f.particle_dt = 0;
-    if (!stills) stills = std::make_unique<render::OffscreenTarget>(*renderer, f.width, f.height);
-    if (stills->width() != f.width || stills->height() != f.height) stills->resize(f.width, f.height);
-    render::Image img;
-    const render::FrameStatus st = render::render_image(*renderer, *stills, f, img);
-    if (!st) {
-      fmt::print(stderr, "calfpump: the screenshot failed: {}\n", st.message);
-      return;
-    }
-    render::write_png(img, file);
-    screenshots.push_back(file);
-    fmt::print("saved {} ({}x{})\n", file, img.width, img.height);
-  }
-
-  void apply(const Event& e) {
-    if (e.what == "key") key(key_names().at(e.args[0]));
-    else if (e.what == "drag") orbit.turn(-std::stod(e.args[0]) * kDegreesPerPixel, std::stod(e.args[1]) * kDegreesPerPixel);
-    else if (e.what == "click") click(std::stod(e.args[0]), std::stod(e.args[1]));
-    else if (e.what == "click-vein") click(std::stod(e.args[0]), std::stod(e.args[1]), true);
-    else if (e.what == "scroll") orbit.zoom(std::stod(e.args[0]));
-    else if (e.what == "resize") glfwSetWindowSize(window, std::stoi(e.args[0]), std::stoi(e.args[1]));
-    else if (e.what == "iconify") glfwIconifyWindow(window);
-    else if (e.what == "restore") glfwRestoreWindow(window);
-    else if (e.what == "fullscreen") toggle_fullscreen();
-    else if (e.what == "screenshot") screenshot(e.args[0]);
-    else if (e.what == "quit") quit = true;
-  }
-};
 
 Viewer* viewer_of(GLFWwindow* w) { return static_cast<Viewer*>(glfwGetWindowUserPointer(w)); }
 
+// the window's input goes to the panel when the pointer or the keyboard focus is on it
+bool panel_wants_mouse() { return ImGui::GetCurrentContext() && ImGui::GetIO().WantCaptureMouse; }
+bool panel_wants_keys() { return ImGui::GetCurrentContext() && ImGui::GetIO().WantCaptureKeyboard; }
+
 void on_key(GLFWwindow* w, int key, int, int action, int) {
+  if (panel_wants_keys()) return;
   if (action == GLFW_PRESS || action == GLFW_REPEAT) viewer_of(w)->key(key);
 }
 
 void on_button(GLFWwindow* w, int button, int action, int mods) {
   Viewer& v = *viewer_of(w);
   if (button != GLFW_MOUSE_BUTTON_LEFT) return;
+  if (action == GLFW_PRESS && panel_wants_mouse()) return;
   v.dragging = action == GLFW_PRESS;
   glfwGetCursorPos(w, &v.last_x, &v.last_y);
   if (action == GLFW_PRESS) {
@@ -361,7 +129,31 @@ void on_cursor(GLFWwindow* w, double x, double y) {
   v.last_y = y;
 }
 
-void on_scroll(GLFWwindow* w, double, double dy) { viewer_of(w)->orbit.zoom(dy); }
+void on_scroll(GLFWwindow* w, double, double dy) {
+  if (!panel_wants_mouse()) viewer_of(w)->orbit.zoom(dy);
+}
+
+// Dear ImGui's context and its GLFW backend (its Vulkan backend lives with the window's target)
+struct Imgui {
+  explicit Imgui(GLFWwindow* window) {
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // nothing written where the viewer was started
+    ImGui::StyleColorsLight();
+    // the overlay's font (DejaVu Sans), at 17 pixels times the screen's content scale (HiDPI)
+    float sx = 1.0f, sy = 1.0f;
+    glfwGetWindowContentScale(window, &sx, &sy);
+    const float scale = std::max(sx, sy);
+    if (!io.Fonts->AddFontFromFileTTF(render::default_font_path(false).string().c_str(), 17.0f * scale)) io.FontGlobalScale = scale;
+    ImGui::GetStyle().ScaleAllSizes(scale);
+    ImGui_ImplGlfw_InitForVulkan(window, true);  // after the viewer's callbacks: it calls them on
+  }
+  ~Imgui() {
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+  }
+};
 
 // GLFW's own errors, counted and shown once each (a kiosk never shows a dialog)
 void on_glfw_error(int code, const char* text) { fmt::print(stderr, "calfpump: GLFW: {} ({})\n", text ? text : "?", code); }
@@ -416,6 +208,8 @@ int cmd_view(const ViewOptions& o) {
     glfwGetFramebufferSize(window, &fw, &fh);
     v.target = std::make_unique<render::SwapchainTarget>(*v.renderer, reinterpret_cast<std::uint64_t>(surface), fw, fh, o.vsync);
     v.renderer->set_fonts(v.fonts->regular, v.fonts->bold);
+    auto imgui = std::make_unique<Imgui>(window);
+    v.target->enable_ui();
     v.restart();
     v.preset(2);
 
@@ -450,10 +244,18 @@ int cmd_view(const ViewOptions& o) {
       v.step_once = false;
       if (v.session->time() + dt > v.session->duration()) v.restart();  // the story loops
       else v.session->run_until(v.session->time() + dt);
+      // the panel for this frame (drawn over it in the window only)
+      ImGui_ImplVulkan_NewFrame();
+      ImGui_ImplGlfw_NewFrame();
+      ImGui::NewFrame();
+      v.draw_panel();
+      ImGui::Render();
+      v.target->set_ui(ImGui::GetDrawData());
       FrameView view;
       view.camera = v.orbit.camera();
       view.fonts = v.overlay ? v.fonts.get() : nullptr;
       view.particle_dt = dt;
+      view.layers = v.layers;
       v.last = compose_frame(*v.session, view, v.target->width(), v.target->height());
       const render::FrameStatus st = v.renderer->render(v.last, *v.target);
       if (st.code == render::FrameStatus::Code::OutOfDate) {
@@ -464,6 +266,8 @@ int cmd_view(const ViewOptions& o) {
       }
       if (!st) throw render::RenderError(st.message);
       ++v.frames;
+      const double spent_ms = (glfwGetTime() - wall) * 1000.0;
+      v.frame_ms = v.frame_ms > 0 ? 0.9 * v.frame_ms + 0.1 * spent_ms : spent_ms;
     }
     const double seconds = glfwGetTime() - started;
     if (v.renderer->validation_messages() > 0)
@@ -482,6 +286,9 @@ int cmd_view(const ViewOptions& o) {
                        {"paused", v.paused},
                        {"time_scale", v.time_scale},
                        {"overlay", v.overlay},
+                       {"panel", v.panel},
+                       {"layers", v.layers},
+                       {"particles_per_leg", v.particles},
                        {"fullscreen", v.fullscreen},
                        {"camera", {{"yaw_deg", v.orbit.yaw_deg}, {"pitch_deg", v.orbit.pitch_deg}, {"distance_m", v.orbit.distance}}},
                        {"screenshots", v.screenshots},
@@ -492,7 +299,9 @@ int cmd_view(const ViewOptions& o) {
       j["ankle_mmHg"] = ankle;
       fmt::print("{}\n", j.dump(2));
     }
-    v.target.reset();
+    if (v.computing.valid()) v.computing.wait();
+    v.target.reset();  // its Vulkan backend of the panel first, then the panel's context
+    imgui.reset();
     v.stills.reset();
     v.renderer.reset();
     glfwDestroyWindow(window);

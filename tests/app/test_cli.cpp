@@ -288,7 +288,7 @@ TEST_CASE("the viewer opens a window, presents frames and survives resize, minim
 TEST_CASE("the viewer's script drives it: a drag orbits, keys pause, slow down and save the frame", "[cli][gpu][view]") {
   const fs::path shot = tmp("view-shot.png");
   fs::remove(shot);
-  const Result r = view("0.1 drag 100 -20\n0.2 key MINUS\n0.3 key SPACE\n0.5 screenshot " + shot.string() + "\n0.6 key H\n0.7 quit\n",
+  const Result r = view("0.1 drag 100 -20\n0.2 key MINUS\n0.3 key SPACE\n0.5 screenshot " + shot.string() + "\n0.6 key O\n0.6 key H\n0.7 quit\n",
                         " healthy-walking --size 480x270 --particles 5000");
   INFO(r.out);
   REQUIRE(r.code == 0);
@@ -298,7 +298,7 @@ TEST_CASE("the viewer's script drives it: a drag orbits, keys pause, slow down a
   CHECK(field(r.out, "yaw_deg") == Approx(-150.33).margin(0.05));
   CHECK(field(r.out, "pitch_deg") == Approx(10.91 - 6.0).margin(0.05));
   CHECK(field(r.out, "time_scale") == 0.5);
-  CHECK_THAT(r.out, Catch::Contains("\"paused\": true") && Catch::Contains("\"overlay\": false"));
+  CHECK_THAT(r.out, Catch::Contains("\"paused\": true") && Catch::Contains("\"overlay\": false") && Catch::Contains("\"panel\": false"));
   // paused from 0.3 s of script clock: 0.3 s at half speed is 0.15 s of model time
   CHECK(field(r.out, "model_time_s") == Approx(0.2 * 1.0 + 0.1 * 0.5).margin(0.04));
   CHECK(fs::exists(shot));
@@ -356,7 +356,8 @@ TEST_CASE("a screenshot of the window matches the offscreen render of the same f
   const fs::path shot = tmp("window-offscreen.png"), dump = tmp("window.xwd"), script = tmp("window-script.txt"), out = tmp("window-out.txt");
   fs::remove(shot);
   fs::remove(dump);
-  std::ofstream(script) << "0.2 key SPACE\n0.4 screenshot " << shot.string() << "\n1000 quit\n";
+  // the panel hidden (H): it is drawn in the window only, never in a frame's picture
+  std::ofstream(script) << "0.1 key H\n0.2 key SPACE\n0.4 screenshot " << shot.string() << "\n1000 quit\n";
   REQUIRE(std::system(fmt::format("Xvfb {} -screen 0 1024x768x24 -nolisten tcp >/dev/null 2>&1 & echo $! > {}", dpy, tmp("xvfb.pid").string()).c_str()) == 0);
   for (int i = 0; i < 100 && !fs::exists(fmt::format("/tmp/.X11-unix/X{}", display)); ++i) std::system("sleep 0.1");
   REQUIRE(std::system(fmt::format("DISPLAY={} ASAN_OPTIONS=detect_leaks=0 {} view healthy-walking --size 480x270 --particles 5000 --start 12 --script {} "
@@ -401,7 +402,7 @@ TEST_CASE("a click on a valve makes it leaky while the leg walks, and the ankle 
   // off); Shift-click (click-vein) makes its vein's valves leaky 0.2 s into the script; 1.4 s of
   // script at four times real speed is 5.6 s of walking at 100 steps a minute: nine steps
   auto ankle = [](const std::string& events, std::string& out) {
-    const Result r = view("0.1 key H\n0.1 key 3\n" + events + "1.6 quit\n", " healthy-walking --size 480x270 --particles 0 --start 15 --time-scale 4");
+    const Result r = view("0.1 key O\n0.1 key 3\n" + events + "1.6 quit\n", " healthy-walking --size 480x270 --particles 0 --start 15 --time-scale 4");
     out = r.out;
     REQUIRE(r.code == 0);
     const auto at = r.out.find("\"ankle_mmHg\": [");

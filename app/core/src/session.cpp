@@ -65,6 +65,14 @@ void Session::set_condition(std::size_t i, const Condition& condition) {
   l.network = make_particle_network(*l.model);
 }
 
+void Session::set_activity(std::size_t i, const Activity& activity) {
+  LegRun& l = *legs_.at(i);
+  l.scenario.activity = activity;
+  l.scenario.activity_start_s = l.sim->state().time_s;
+  l.scenario.activity_count = 0;
+  l.sim = std::make_unique<Simulation>(*l.model, l.scenario.schedule(), l.sim->state(), l.sim->dt());
+}
+
 std::vector<const State*> Session::states() const {
   std::vector<const State*> out;
   for (const auto& l : legs_) out.push_back(&l->sim->state());

@@ -9,6 +9,8 @@
 
 #include "render/renderer.hpp"
 
+struct ImDrawData;  // Dear ImGui's draw lists (imgui.h)
+
 namespace calfpump::render {
 
 /// What every target is.
@@ -60,6 +62,13 @@ class SwapchainTarget : public Target {
   /// The swapchain's images (2 or 3) and whether vsync is on, for the viewer's status line.
   int image_count() const;
   bool vsync() const;
+  /// A control panel over the window's frames: Dear ImGui, drawn by its Vulkan backend into the
+  /// presented image only (never into a frame's picture, a still or an F12 screenshot). Call once,
+  /// after ImGui's context exists.
+  void enable_ui();
+  /// Dear ImGui's draw data for the next frame (ImGui::GetDrawData() after ImGui::Render), or null
+  /// for none.
+  void set_ui(ImDrawData* draw_data);
 };
 
 /// Renders a frame into an offscreen target and reads it back (a still: submit and wait).

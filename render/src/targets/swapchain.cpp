@@ -6,6 +6,8 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <imgui.h>
+#include <imgui_impl_vulkan.h>
 
 #include "renderer_impl.hpp"
 
@@ -28,6 +30,11 @@ struct Swapchain final : Target::Impl {
   ~Swapchain() override {
     VkDevice device = renderer->device;
     vkDeviceWaitIdle(device);
+    if (ui_pass) {
+      ImGui_ImplVulkan_Shutdown();
+      vkDestroyRenderPass(device, ui_pass, nullptr);
+      vkDestroyDescriptorPool(device, ui_pool, nullptr);
+    }
     release();
     for (VkSemaphore a : acquired)
       if (a) vkDestroySemaphore(device, a, nullptr);
@@ -41,6 +48,10 @@ struct Swapchain final : Target::Impl {
     for (VkSemaphore p : presentable)
       if (p) vkDestroySemaphore(device, p, nullptr);
     presentable.clear();
+    for (VkFramebuffer f : framebuffers) vkDestroyFramebuffer(device, f, nullptr);
+    framebuffers.clear();
+    for (VkImageView v : views) vkDestroyImageView(device, v, nullptr);
+    views.clear();
     images.clear();
     if (swapchain) vkDestroySwapchainKHR(device, swapchain, nullptr);
     swapchain = VK_NULL_HANDLE;
@@ -86,7 +97,8 @@ struct Swapchain final : Target::Impl {
     ci.imageColorSpace = format.colorSpace;
     ci.imageExtent = extent;
     ci.imageArrayLayers = 1;
-    ci.imageUsage = VK_IMAGE_USAGE_TRANSFER_DST_BIT;
+    ci.imageUsage = VK_IMAGE_USAGE_TRANSFER_DST_BIT | (caps.supportedUsageFlags & VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT);
+    surface_format = format.format;
     ci.imageSharingMode = VK_SHARING_MODE_EXCLUSIVE;
     ci.preTransform = caps.currentTransform;
     ci.compositeAlpha = (caps.supportedCompositeAlpha & VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR) ? VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR
@@ -100,7 +112,106 @@ struct Swapchain final : Target::Impl {
     VkSemaphoreCreateInfo si{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
     presentable.assign(n, VK_NULL_HANDLE);
     for (VkSemaphore& p : presentable) CP_VK(vkCreateSemaphore(c.device, &si, nullptr, &p));
+    if (ui_pass) create_framebuffers();
     out_of_date = false;
+  }
+
+  // the panel's pass over a presented image: after the blit (TRANSFER_DST), ending ready to present
+  void create_ui_pass() {
+    VkAttachmentDescription a{};
+    a.format = surface_format;
+    a.samples = VK_SAMPLE_COUNT_1_BIT;
+    a.loadOp = VK_ATTACHMENT_LOAD_OP_LOAD;
+    a.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
+    a.stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
+    a.stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
+    a.initialLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL;
+    a.finalLayout = VK_IMAGE_LAYOUT_PRESENT_SRC_KHR;
+    VkAttachmentReference ref{0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
+    VkSubpassDescription sub{};
+    sub.pipelineBindPoint = VK_PIPELINE_BIND_POINT_GRAPHICS;
+    sub.colorAttachmentCount = 1;
+    sub.pColorAttachments = &ref;
+    VkSubpassDependency dep[2]{};
+    dep[0].srcSubpass = VK_SUBPASS_EXTERNAL;
+    dep[0].dstSubpass = 0;
+    dep[0].srcStageMask = VK_PIPELINE_STAGE_TRANSFER_BIT;
+    dep[0].dstStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
+    dep[0].srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+    dep[0].dstAccessMask = VK_ACCESS_COLOR_ATTACHMENT_READ_BIT | VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
+    dep[1].srcSubpass = 0;
+    dep[1].dstSubpass = VK_SUBPASS_EXTERNAL;
+    dep[1].srcStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
+    dep[1].dstStageMask = VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT;
+    dep[1].srcAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
+    VkRenderPassCreateInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO};
+    rp.attachmentCount = 1;
+    rp.pAttachments = &a;
+    rp.subpassCount = 1;
+    rp.pSubpasses = &sub;
+    rp.dependencyCount = 2;
+    rp.pDependencies = dep;
+    CP_VK(vkCreateRenderPass(renderer->device, &rp, nullptr, &ui_pass));
+  }
+
+  void create_framebuffers() {
+    VkDevice device = renderer->device;
+    for (VkImage image : images) {
+      VkImageViewCreateInfo vi{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
+      vi.image = image;
+      vi.viewType = VK_IMAGE_VIEW_TYPE_2D;
+      vi.format = surface_format;
+      vi.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
+      VkImageView view = VK_NULL_HANDLE;
+      CP_VK(vkCreateImageView(device, &vi, nullptr, &view));
+      views.push_back(view);
+      VkFramebufferCreateInfo fi{VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
+      fi.renderPass = ui_pass;
+      fi.attachmentCount = 1;
+      fi.pAttachments = &view;
+      fi.width = static_cast<std::uint32_t>(width);
+      fi.height = static_cast<std::uint32_t>(height);
+      fi.layers = 1;
+      VkFramebuffer fb = VK_NULL_HANDLE;
+      CP_VK(vkCreateFramebuffer(device, &fi, nullptr, &fb));
+      framebuffers.push_back(fb);
+    }
+  }
+
+  static void check_imgui(VkResult r) {
+    if (r != VK_SUCCESS) fmt::print(stderr, "calfpump: the control panel's Vulkan call failed with {}\n", vk::result_name(r));
+  }
+
+  void enable_ui() {
+    if (ui_pass) return;
+    const vk::Context& c = *renderer->ctx;
+    renderer->commands->wait_all();
+    create_ui_pass();
+    // Dear ImGui's own descriptors (its font texture)
+    const VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 16};
+    VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+    pi.flags = VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT;
+    pi.maxSets = 16;
+    pi.poolSizeCount = 1;
+    pi.pPoolSizes = &size;
+    CP_VK(vkCreateDescriptorPool(c.device, &pi, nullptr, &ui_pool));
+    ImGui_ImplVulkan_InitInfo info{};
+    info.Instance = c.instance;
+    info.PhysicalDevice = c.physical;
+    info.Device = c.device;
+    info.QueueFamily = c.queue_family;
+    info.Queue = c.queue;
+    info.DescriptorPool = ui_pool;
+    info.MinImageCount = 2;
+    info.ImageCount = static_cast<std::uint32_t>(std::max<std::size_t>(images.size(), 2));
+    info.MSAASamples = VK_SAMPLE_COUNT_1_BIT;
+    info.CheckVkResultFn = check_imgui;
+    if (!ImGui_ImplVulkan_Init(&info, ui_pass)) throw RenderError("the control panel could not start (Dear ImGui's Vulkan backend)");
+    VkCommandBuffer cmd = renderer->commands->begin_once();
+    ImGui_ImplVulkan_CreateFontsTexture(cmd);
+    renderer->commands->submit_once();
+    ImGui_ImplVulkan_DestroyFontUploadObjects();
+    if (swapchain) create_framebuffers();
   }
 
   FrameStatus begin(std::size_t slot) override {
@@ -123,6 +234,17 @@ struct Swapchain final : Target::Impl {
     blit.srcSubresource = blit.dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
     blit.srcOffsets[1] = blit.dstOffsets[1] = {width, height, 1};
     vkCmdBlitImage(cmd, scene, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &blit, VK_FILTER_NEAREST);
+    if (ui_pass && ui && ui->CmdListsCount > 0 && image_index < framebuffers.size()) {
+      // the panel over the frame, in the window only
+      VkRenderPassBeginInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
+      rp.renderPass = ui_pass;
+      rp.framebuffer = framebuffers[image_index];
+      rp.renderArea = {{0, 0}, {static_cast<std::uint32_t>(width), static_cast<std::uint32_t>(height)}};
+      vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
+      ImGui_ImplVulkan_RenderDrawData(ui, cmd);
+      vkCmdEndRenderPass(cmd);
+      return;
+    }
     vk::image_barrier(cmd, image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_PRESENT_SRC_KHR, VK_ACCESS_TRANSFER_WRITE_BIT, 0,
                       VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT);
   }
@@ -151,6 +273,13 @@ struct Swapchain final : Target::Impl {
   std::array<VkSemaphore, kFramesInFlight> acquired{};
   std::uint32_t image_index = 0;
   bool out_of_date = false;
+  VkFormat surface_format = VK_FORMAT_B8G8R8A8_UNORM;
+  // the control panel (Dear ImGui)
+  VkRenderPass ui_pass = VK_NULL_HANDLE;
+  VkDescriptorPool ui_pool = VK_NULL_HANDLE;
+  std::vector<VkImageView> views;
+  std::vector<VkFramebuffer> framebuffers;
+  ImDrawData* ui = nullptr;
 };
 
 }  // namespace
@@ -171,5 +300,7 @@ void SwapchainTarget::resize(int width, int height) {
 
 int SwapchainTarget::image_count() const { return static_cast<int>(static_cast<const Swapchain&>(*impl_).images.size()); }
 bool SwapchainTarget::vsync() const { return static_cast<const Swapchain&>(*impl_).vsync_on; }
+void SwapchainTarget::enable_ui() { static_cast<Swapchain&>(*impl_).enable_ui(); }
+void SwapchainTarget::set_ui(ImDrawData* draw_data) { static_cast<Swapchain&>(*impl_).ui = draw_data; }
 
 }  // namespace calfpump::render

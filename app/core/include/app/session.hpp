@@ -65,6 +65,10 @@ class Session {
   /// be given the new one (Renderer::replace_model) before its next frame.
   void set_condition(std::size_t leg, const anatomy::Condition& condition);
 
+  /// Changes what a leg does from now on (standing still, walking at a cadence, tiptoe raises),
+  /// continuing from its current state; its scenario then runs that activity to the end.
+  void set_activity(std::size_t leg, const anatomy::Activity& activity);
+
   /// The current states, one per leg, in leg order.
   std::vector<const anatomy::State*> states() const;
 
