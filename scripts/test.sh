@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the whole test suite through ctest: first the release
 # build, then the AddressSanitizer + UndefinedBehaviorSanitizer build (skip it with
-# CALFPUMP_SKIP_SANITIZERS=1).
+# CALFPUMP_SKIP_SANITIZERS=1), then the libFuzzer targets, 60 s each (scripts/fuzz.sh; skip them with
+# CALFPUMP_SKIP_FUZZ=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -12,4 +13,7 @@ if [ "${CALFPUMP_SKIP_SANITIZERS:-0}" != "1" ]; then
   cmake --preset asan
   cmake --build --preset asan
   ctest --preset asan
+fi
+if [ "${CALFPUMP_SKIP_FUZZ:-0}" != "1" ]; then
+  bash scripts/fuzz.sh
 fi

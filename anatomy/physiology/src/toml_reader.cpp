@@ -44,6 +44,134 @@ std::optional<double> number_of(const toml::node& c) {
   return std::nullopt;
 }
 
+// Guards toml++ 3.3 (Debian 12's), whose parser reaches __builtin_unreachable (undefined
+// behaviour) when it asks whether some non-ASCII characters are whitespace: those in U+00A1..U+0499
+// and U+2C6E..U+3067 (e acute, the degree sign, Greek, Cyrillic, ...). It asks for every character
+// outside strings and comments, and in a multi-line basic string for the character after a
+// backslash or after a line-ending backslash's whitespace (marzer/tomlplusplus#190 and #295; found
+// by tests/fuzz). TOML allows only ASCII outside strings and comments, so such files are refused
+// here, before toml++ reads them, as toml++ would have refused them; the one valid form refused is
+// a multi-line string whose line-ending backslash is followed by a non-ASCII character.
+void check_toml_text(const std::string& file, std::string_view text) {
+  std::size_t i = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;  // a UTF-8 byte order mark, which toml++ skips
+  int line = 1, column = 1;
+  auto at = [&](std::size_t k) { return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0u; };
+  auto advance = [&] {  // one byte; columns count characters, as toml++'s do
+    const unsigned c = at(0);
+    ++i;
+    if (c == '\n') {
+      ++line;
+      column = 1;
+    } else if ((c & 0xC0u) != 0x80u) {
+      ++column;
+    }
+  };
+  auto refuse = [&](const char* message) { throw ConfigError(file, line, column, "", message); };
+  enum class In { Code, Comment, Basic, Literal, MultiBasic, MultiLiteral } in = In::Code;
+  // Where a quote opens a string: at the start of a key or a value. toml++ reads a bare key or a
+  // value that is not a string, array or inline table (a number, date, boolean or junk) on to a
+  // terminator (space, newline, ']', '}', ',', '#'; '=' or '.' ending a key), quotes included, and
+  // asks about every character it reads.
+  bool value = false;  // a value comes next (else a key)
+  bool run = false;    // inside a bare key or such a value (or just after a string, array or table)
+  std::string open;    // unclosed '[' (arrays), 'h' (table headers), '{' (inline tables)
+  while (i < text.size()) {
+    const unsigned c = at(0);
+    switch (in) {
+      case In::Code:
+        if (c >= 0x80u) refuse("TOML syntax error: a non-ASCII character outside a string or comment");
+        if (c == '\n') {
+          run = false;
+          while (!open.empty() && open.back() == 'h') open.pop_back();
+          value = !open.empty() && open.back() == '[';
+        } else if (c == ' ' || c == '\t' || c == '\r') {
+          run = false;
+        } else if (run && c != ']' && c != '}' && c != ',' && c != '#' && (value || (c != '=' && c != '.'))) {
+          // still inside the bare key or value
+        } else if (c == '"' || c == '\'') {
+          const bool multi = at(1) == c && at(2) == c;
+          in = c == '"' ? (multi ? In::MultiBasic : In::Basic) : (multi ? In::MultiLiteral : In::Literal);
+          if (multi) {
+            advance();
+            advance();
+          }
+        } else if (c == '#') {
+          in = In::Comment;
+        } else if (c == '=' && !value) {
+          value = true;
+          run = false;
+        } else if (c == '.' && !value) {
+          run = false;
+        } else if (c == '[') {
+          open += value ? '[' : 'h';
+          run = false;
+        } else if (c == '{' && value) {
+          open += '{';
+          value = false;
+          run = false;
+        } else if (c == ']' || c == '}') {
+          value = open.empty() || open.back() != 'h';
+          if (!open.empty()) open.pop_back();
+          run = true;
+        } else if (c == ',') {
+          value = open.empty() || open.back() != '{';
+          run = false;
+        } else {
+          run = true;
+        }
+        advance();
+        break;
+      case In::Comment:
+        if (c == '\n') {
+          in = In::Code;  // the newline is code's
+          break;
+        }
+        advance();
+        break;
+      case In::Basic:
+      case In::Literal: {
+        if (c == '\n') {  // an unclosed string (an error toml++ reports); the newline is code's
+          in = In::Code;
+          break;
+        }
+        const unsigned end = static_cast<unsigned char>(in == In::Basic ? '"' : '\'');
+        if (c == end) {
+          in = In::Code;
+          run = true;
+        } else if (in == In::Basic && c == '\\' && at(1) != '\n') {
+          advance();  // skips the escaped character
+        }
+        advance();
+        break;
+      }
+      case In::MultiBasic:
+      case In::MultiLiteral: {
+        const unsigned quote = static_cast<unsigned char>(in == In::MultiBasic ? '"' : '\'');
+        if (c == quote && at(1) == quote && at(2) == quote) {
+          for (int k = 0; k < 3; ++k) advance();
+          for (int extra = 0; extra < 2 && at(0) == quote; ++extra) advance();  // """a""""" ends with two quotes
+          in = In::Code;
+          run = true;
+          break;
+        }
+        advance();
+        if (in == In::MultiBasic && c == '\\') {
+          bool skipped = false;
+          for (unsigned w = at(0); i < text.size() && (w == ' ' || w == '\t' || w == '\r' || w == '\n'); w = at(0)) {
+            advance();
+            skipped = true;
+          }
+          if (at(0) >= 0x80u)
+            refuse("a multi-line string goes on after a backslash with a non-ASCII character, which this TOML reader "
+                   "misreads; start the continued line with an ASCII character or drop the line-ending backslash");
+          if (!skipped && i < text.size()) advance();  // the escaped character, e.g. a quote or a backslash
+        }
+        break;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 toml::table parse_toml_file(const std::string& file) {
@@ -51,8 +179,10 @@ toml::table parse_toml_file(const std::string& file) {
   if (!in) throw ConfigError(file, 0, 0, "", "cannot open the file for reading");
   std::stringstream buffer;
   buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  check_toml_text(file, text);
   try {
-    return toml::parse(buffer.str(), file);
+    return toml::parse(text, file);
   } catch (const toml::parse_error& e) {
     const auto& b = e.source().begin;
     throw ConfigError(file, static_cast<int>(b.line), static_cast<int>(b.column), "",

@@ -1,6 +1,8 @@
 #include "anatomy/geometry_io.hpp"
 
 #include <cmath>
+#include <cstdint>
+#include <fstream>
 #include <memory>
 
 #include <assimp/Exporter.hpp>
@@ -59,6 +61,32 @@ void atomically(const fs::path& file, Write&& write) {
   }
 }
 
+// A binary glTF's header and chunk lengths must lie within the file: Assimp 5.2 allocates what a
+// chunk header claims before it reads, so a 1 KiB file claiming a 4 GiB chunk made it allocate
+// 4 GiB (found by tests/fuzz). Refused as "unreadable", as Assimp's own refusals are; files that
+// are not binary glTF pass unchecked.
+void check_glb_lengths(const fs::path& file, std::uintmax_t bytes) {
+  std::ifstream in(file, std::ios::binary);
+  std::uint32_t header[3] = {};  // magic, version, total length (little-endian, as on every target CalfPump builds for)
+  if (!in.read(reinterpret_cast<char*>(header), sizeof header) || header[0] != 0x46546C67u) return;  // "glTF"
+  if (header[2] > bytes) refuse(file, "", fmt::format("unreadable mesh file: the binary glTF claims {} bytes; the file holds {}", header[2], bytes));
+  if (header[1] == 1) {  // glTF 1.0 binary: one content length after the header
+    std::uint32_t content[2] = {};
+    if (!in.read(reinterpret_cast<char*>(content), sizeof content) || std::uint64_t{content[0]} + 20 > header[2])
+      refuse(file, "", "unreadable mesh file: the binary glTF's content runs past its end");
+    return;
+  }
+  // glTF 2.0: chunks of [length, type, data], each within the claimed total length
+  for (std::uint64_t at = 12; at < header[2];) {
+    std::uint32_t chunk[2] = {};
+    if (at + 8 > header[2] || !in.read(reinterpret_cast<char*>(chunk), sizeof chunk))
+      refuse(file, "", "unreadable mesh file: the binary glTF ends inside a chunk header");
+    at += 8 + std::uint64_t{chunk[0]};
+    if (at > header[2]) refuse(file, "", fmt::format("unreadable mesh file: a binary glTF chunk of {} bytes runs past its end", chunk[0]));
+    in.seekg(static_cast<std::streamoff>(at));
+  }
+}
+
 // opens a mesh file with Assimp after checking that it exists, is not empty and not too large
 const aiScene* import_checked(Assimp::Importer& importer, const fs::path& file, const MeshLimits& limits, unsigned flags) {
   std::error_code ec;
@@ -67,6 +95,7 @@ const aiScene* import_checked(Assimp::Importer& importer, const fs::path& file, 
   if (ec || bytes == 0) refuse(file, "", "the mesh file is empty");
   if (bytes > limits.max_file_bytes)
     refuse(file, "", fmt::format("the mesh file is {} MiB; at most {} MiB are accepted", bytes >> 20, limits.max_file_bytes >> 20));
+  check_glb_lengths(file, bytes);
   const aiScene* scene = importer.ReadFile(file.string(), flags);
   if (!scene || !scene->mRootNode) refuse(file, "", fmt::format("unreadable mesh file: {}", importer.GetErrorString()));
   if (scene->mNumMeshes == 0) refuse(file, "", "the file holds no meshes");
@@ -180,10 +209,16 @@ LegGeometry read_leg_glb(const fs::path& file, const MeshLimits& limits) {
       if (!std::isfinite(p.x) || !std::isfinite(p.y) || !std::isfinite(p.z))
         refuse(file, name, fmt::format("vertex {} is not finite", v));
       s.positions.insert(s.positions.end(), {p.x, p.y, p.z});
+      // normals and deformation attributes go to the GPU as they are: refused when not finite,
+      // like positions (a NaN normal in a file passed before; found by tests/fuzz)
       const aiVector3D n = m->mNormals ? m->mNormals[v] : aiVector3D(0, 0, 1);
+      if (!std::isfinite(n.x) || !std::isfinite(n.y) || !std::isfinite(n.z))
+        refuse(file, name, fmt::format("the normal of vertex {} is not finite", v));
       s.normals.insert(s.normals.end(), {n.x, n.y, n.z});
       for (unsigned c = 0; c < kChannels; ++c) {
         const aiVector3D a = m->HasTextureCoords(c) ? m->mTextureCoords[c][v] : aiVector3D(0, 0, 0);
+        if (!std::isfinite(a.x) || !std::isfinite(a.y))
+          refuse(file, name, fmt::format("deformation attribute {} of vertex {} is not finite", c, v));
         s.attributes.insert(s.attributes.end(), {a.x, a.y});
       }
     }
