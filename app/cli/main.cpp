@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
+#include "record/record.hpp"
 #include "view/view.hpp"
 
 namespace {
@@ -92,6 +93,26 @@ int main(int argc, char** argv) {
   report->add_option("--antialiasing", rep.antialiasing, kStillAntialiasingHelp)->check(CLI::IsMember(kAntialiasingModes));
   report->add_option("--particles", rep.particles, "Blood particles per leg (0: none)")->check(CLI::Range(0, 16000000));
 
+  RecordOptions reco;
+  auto* record = app.add_subcommand("record", "A scenario (or two side by side) to a video: .mp4 (H.264), .webm (VP9) or a folder of PNG frames");
+  record->add_option("scenario", reco.scenario, "Built-in scenario name or a scenario file")->required();
+  record->add_option("--compare", reco.compare, "A second scenario drawn beside the first");
+  record->add_option("--out", reco.out, "The video (.mp4, .webm) or a folder (no extension) for PNG frames")->required();
+  record->add_option("--size", reco.size, "Video size WxH (even numbers)");
+  record->add_option("--fps", reco.fps, "Frames per second")->check(CLI::Range(1, 240));
+  record->add_option("--duration", reco.duration_s, "The video's length (s; default: to the scenario's end)")->check(CLI::Range(0.0, 36000.0));
+  record->add_option("--start", reco.start_s, "Model time of the first frame (s)")->check(CLI::Range(0.0, 3600.0));
+  record->add_option("--time-scale", reco.time_scale, "Model seconds per video second (0.25: four times slower)")->check(CLI::Range(0.01, 10.0));
+  record->add_option("--frames", reco.frames, "Only frames A-B (0-based, inclusive) of the whole recording, identical to the whole's");
+  record->add_option("--particles", reco.particles, "Blood particles per leg (0: none)")->check(CLI::Range(0, 16000000));
+  record->add_option("--quality", reco.quality, "0 (smallest) to 100 (best); default 75")->check(CLI::Range(0, 100));
+  record->add_option("--poster", reco.poster, "Also write the first frame as a PNG");
+  record->add_option("--view", reco.view, "Camera: posteromedial (default), posterior, medial, lateral or anterior");
+  record->add_flag("--plain", reco.plain, "The legs only: no titles, labels, plots or close-ups");
+  record->add_option("--device", reco.device, "Use the Vulkan device whose name contains this");
+  record->add_option("--antialiasing", reco.antialiasing, kAntialiasingHelp)->check(CLI::IsMember(kAntialiasingModes));
+  record->add_flag("--quiet", reco.quiet, "No progress");
+
   ViewOptions viewo;
   auto* view = app.add_subcommand("view", "The live window: the leg walking, the blood climbing (keys: ? in the window)");
   view->add_option("scenario", viewo.scenario, "Built-in scenario name or a scenario file (default healthy-walking)");
@@ -118,6 +139,7 @@ int main(int argc, char** argv) {
   if (*anatomy) return cmd_anatomy(anat);
   if (*screenshot) return cmd_screenshot(shot);
   if (*view) return cmd_view(viewo);
+  if (*record) return cmd_record(reco);
   if (*protocol) return cmd_protocol(proto);
   if (*benchc) {
     if (bench_what == "render") {

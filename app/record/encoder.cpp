@@ -1,0 +1,205 @@
+// FFmpeg's libraries behind Encoder: RGBA -> yuv420p (libswscale), H.264 (libx264) or VP9
+// (libvpx), muxed into MP4 (fast start) or WebM; or numbered PNG frames.
+
+#include "encoder.hpp"
+
+#include <algorithm>
+#include <system_error>
+
+#include <fmt/format.h>
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/imgutils.h>
+#include <libavutil/opt.h>
+#include <libswscale/swscale.h>
+}
+
+namespace calfpump::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string av_message(int err) {
+  char text[AV_ERROR_MAX_STRING_SIZE] = {};
+  av_strerror(err, text, sizeof text);
+  return text;
+}
+
+void check(int err, const char* what) {
+  if (err < 0) throw EncodeError(fmt::format("{}: {}", what, av_message(err)));
+}
+
+}  // namespace
+
+OutputKind output_kind(const fs::path& path) {
+  const std::string ext = path.extension().string();
+  if (ext == ".mp4") return OutputKind::Mp4;
+  if (ext == ".webm") return OutputKind::WebM;
+  if (ext.empty()) return OutputKind::PngFrames;
+  throw EncodeError(fmt::format("{}: '{}' is not a format this recorder writes; use .mp4 (H.264), .webm (VP9) or a folder for PNG frames",
+                                path.string(), ext));
+}
+
+struct Encoder::Impl {
+  fs::path path, partial;
+  EncodeOptions o;
+  OutputKind kind = OutputKind::Mp4;
+  std::int64_t count = 0;
+  bool finished = false;
+  AVFormatContext* format = nullptr;
+  AVCodecContext* codec = nullptr;
+  AVStream* stream = nullptr;
+  AVFrame* frame = nullptr;
+  AVPacket* packet = nullptr;
+  SwsContext* sws = nullptr;
+
+  ~Impl() {
+    if (sws) sws_freeContext(sws);
+    if (packet) av_packet_free(&packet);
+    if (frame) av_frame_free(&frame);
+    if (codec) avcodec_free_context(&codec);
+    if (format) {
+      if (format->pb) avio_closep(&format->pb);
+      avformat_free_context(format);
+    }
+    if (!finished) {
+      std::error_code ec;
+      fs::remove_all(partial, ec);
+    }
+  }
+
+  void open() {
+    av_log_set_level(AV_LOG_ERROR);  // libav's own chatter off; errors still come through
+    const bool h264 = kind == OutputKind::Mp4;
+    const AVCodec* c = avcodec_find_encoder_by_name(h264 ? "libx264" : "libvpx-vp9");
+    if (!c) throw EncodeError(fmt::format("{}: this FFmpeg has no {} encoder (Debian: libavcodec59 with libx264 and libvpx)", path.string(),
+                                          h264 ? "libx264" : "libvpx-vp9"));
+    check(avformat_alloc_output_context2(&format, nullptr, h264 ? "mp4" : "webm", partial.string().c_str()), "the video container");
+    codec = avcodec_alloc_context3(c);
+    codec->width = o.width;
+    codec->height = o.height;
+    codec->pix_fmt = AV_PIX_FMT_YUV420P;
+    codec->time_base = AVRational{1, o.fps};
+    codec->framerate = AVRational{o.fps, 1};
+    codec->gop_size = 2 * o.fps;  // a key frame every 2 s: a web player can seek
+    codec->color_range = AVCOL_RANGE_MPEG;
+    codec->colorspace = AVCOL_SPC_BT709;
+    codec->color_primaries = AVCOL_PRI_BT709;
+    codec->color_trc = AVCOL_TRC_BT709;
+    // one thread: the frames come out the same on every machine (and the renderer has the cores)
+    codec->thread_count = 1;
+    if (format->oformat->flags & AVFMT_GLOBALHEADER) codec->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+    const int q = std::clamp(o.quality, 0, 100);
+    if (h264) {
+      av_opt_set(codec->priv_data, "preset", "medium", 0);
+      av_opt_set(codec->priv_data, "crf", std::to_string(35 - q * 21 / 100).c_str(), 0);
+      av_opt_set(codec->priv_data, "profile", "high", 0);
+    } else {
+      av_opt_set(codec->priv_data, "crf", std::to_string(50 - q * 35 / 100).c_str(), 0);
+      av_opt_set(codec->priv_data, "deadline", "good", 0);
+      av_opt_set(codec->priv_data, "cpu-used", "4", 0);
+      av_opt_set(codec->priv_data, "row-mt", "0", 0);
+      codec->bit_rate = 0;
+    }
+    check(avcodec_open2(codec, c, nullptr), "opening the encoder");
+    stream = avformat_new_stream(format, nullptr);
+    stream->time_base = codec->time_base;
+    check(avcodec_parameters_from_context(stream->codecpar, codec), "the stream's parameters");
+    check(avio_open(&format->pb, partial.string().c_str(), AVIO_FLAG_WRITE), fmt::format("{}: cannot write", partial.string()).c_str());
+    AVDictionary* opts = nullptr;
+    if (h264) av_dict_set(&opts, "movflags", "+faststart", 0);  // the index first: plays while it loads
+    const int err = avformat_write_header(format, &opts);
+    av_dict_free(&opts);
+    check(err, "the container's header");
+    frame = av_frame_alloc();
+    frame->format = codec->pix_fmt;
+    frame->width = o.width;
+    frame->height = o.height;
+    check(av_frame_get_buffer(frame, 0), "a frame buffer");
+    packet = av_packet_alloc();
+    // sRGB-encoded RGBA to BT.709 limited-range yuv420p, the colours browsers assume for H.264 and VP9
+    sws = sws_getContext(o.width, o.height, AV_PIX_FMT_RGBA, o.width, o.height, AV_PIX_FMT_YUV420P, SWS_BICUBIC | SWS_ACCURATE_RND | SWS_BITEXACT,
+                         nullptr, nullptr, nullptr);
+    if (!sws) throw EncodeError("no colour conversion to yuv420p");
+    const int* coeffs = sws_getCoefficients(SWS_CS_ITU709);
+    sws_setColorspaceDetails(sws, coeffs, 1, coeffs, 0, 0, 1 << 16, 1 << 16);
+  }
+
+  void drain(bool flushing) {
+    check(avcodec_send_frame(codec, flushing ? nullptr : frame), "encoding a frame");
+    for (;;) {
+      const int r = avcodec_receive_packet(codec, packet);
+      if (r == AVERROR(EAGAIN) || r == AVERROR_EOF) return;
+      check(r, "encoding a frame");
+      packet->duration = 1;  // one frame, in the codec's time base: the last frame counts in the length
+      av_packet_rescale_ts(packet, codec->time_base, stream->time_base);
+      packet->stream_index = stream->index;
+      check(av_interleaved_write_frame(format, packet), fmt::format("{}: writing (disk full?)", partial.string()).c_str());
+    }
+  }
+};
+
+Encoder::Encoder(const fs::path& path, const EncodeOptions& options) : impl_(std::make_unique<Impl>()) {
+  Impl& d = *impl_;
+  d.path = path;
+  d.o = options;
+  d.kind = output_kind(path);
+  d.partial = path.string() + ".partial";
+  if (options.width < 16 || options.height < 16 || options.width % 2 || options.height % 2)
+    throw EncodeError(fmt::format("{}: a video's size is even and at least 16 a side ({}x{})", path.string(), options.width, options.height));
+  if (options.fps < 1 || options.fps > 240) throw EncodeError(fmt::format("{}: {} frames per second; expected 1 to 240", path.string(), options.fps));
+  const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  if (!fs::is_directory(parent)) throw EncodeError(fmt::format("{}: the folder {} does not exist", path.string(), parent.string()));
+  std::error_code ec;
+  fs::remove_all(d.partial, ec);
+  if (d.kind == OutputKind::PngFrames) {
+    if (!fs::create_directory(d.partial, ec) || ec) throw EncodeError(fmt::format("{}: cannot create the folder", d.partial.string()));
+    return;
+  }
+  d.open();
+}
+
+Encoder::~Encoder() = default;
+
+std::int64_t Encoder::frames() const { return impl_->count; }
+
+void Encoder::add(const render::Image& image) {
+  Impl& d = *impl_;
+  if (image.width != d.o.width || image.height != d.o.height)
+    throw EncodeError(fmt::format("a {}x{} frame for a {}x{} video", image.width, image.height, d.o.width, d.o.height));
+  const std::int64_t index = d.o.first_frame + d.count;
+  if (d.kind == OutputKind::PngFrames) {
+    render::write_png(image, d.partial / fmt::format("frame-{:06}.png", index));
+    ++d.count;
+    return;
+  }
+  check(av_frame_make_writable(d.frame), "a frame buffer");
+  const std::uint8_t* src[1] = {image.rgba.data()};
+  const int stride[1] = {4 * image.width};
+  sws_scale(d.sws, src, stride, 0, image.height, d.frame->data, d.frame->linesize);
+  d.frame->pts = index;
+  d.drain(false);
+  ++d.count;
+}
+
+void Encoder::finish() {
+  Impl& d = *impl_;
+  if (d.kind != OutputKind::PngFrames) {
+    d.drain(true);
+    check(av_write_trailer(d.format), fmt::format("{}: finishing the file (disk full?)", d.partial.string()).c_str());
+    check(avio_closep(&d.format->pb), fmt::format("{}: closing the file (disk full?)", d.partial.string()).c_str());
+  }
+  std::error_code ec;
+  if (d.kind == OutputKind::PngFrames && fs::is_directory(d.path)) {
+    // a folder of frames from before: its frames are replaced
+    fs::remove_all(d.path, ec);
+  }
+  fs::rename(d.partial, d.path, ec);
+  if (ec) throw EncodeError(fmt::format("{}: cannot move the finished output into place: {}", d.path.string(), ec.message()));
+  d.finished = true;
+}
+
+}  // namespace calfpump::app

@@ -1,0 +1,56 @@
+#pragma once
+// Video files through FFmpeg's libraries (Debian's libavcodec, libavformat, libswscale): frames of
+// RGBA pixels in, a file out. The format comes from the file's extension: .mp4 (H.264, yuv420p,
+// fast start: plays in every browser), .webm (VP9); a path without an extension is a folder of
+// numbered PNG frames. The file is written as FILE.partial and renamed when finished, so that a
+// failure leaves nothing broken behind. libav's headers stay out of this header.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "render/renderer.hpp"
+
+namespace calfpump::app {
+
+/// An encoding failure (a codec missing, a write that failed), with libav's own words.
+class EncodeError : public std::runtime_error {
+ public:
+  explicit EncodeError(const std::string& message) : std::runtime_error(message) {}
+};
+
+/// What the encoder makes.
+struct EncodeOptions {
+  int width = 0, height = 0;  ///< even numbers (yuv420p halves the chroma)
+  int fps = 30;
+  /// 0 (smallest) to 100 (best): H.264's CRF 35 to 14, VP9's CRF 50 to 15; the default gives CRF 20
+  /// and 31, what a web page carries at 720p.
+  int quality = 75;
+  /// The index of the first frame (for --frames: the part's timestamps continue the whole's).
+  std::int64_t first_frame = 0;
+};
+
+/// The kinds of output, by the path's extension; EncodeError names the path otherwise.
+enum class OutputKind { Mp4, WebM, PngFrames };
+OutputKind output_kind(const std::filesystem::path& path);
+
+class Encoder {
+ public:
+  Encoder(const std::filesystem::path& path, const EncodeOptions& options);
+  ~Encoder();  ///< without finish(): the partial output is removed
+  Encoder(const Encoder&) = delete;
+  Encoder& operator=(const Encoder&) = delete;
+  /// Adds the next frame (its size the options'); EncodeError on failure.
+  void add(const render::Image& frame);
+  /// Flushes, writes the trailer and moves the finished file into place.
+  void finish();
+  std::int64_t frames() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace calfpump::app

@@ -1,0 +1,35 @@
+#pragma once
+// `calfpump record`: a scenario (or two side by side) to a video file or PNG frames, headless and
+// deterministic. The same session, compose_frame and renderer as every other front end, into an
+// offscreen target; the frame pump drives it (frame index -> model time), and the encoder takes
+// frame N while frame N + 1 draws.
+
+#include <cstddef>
+#include <string>
+
+namespace calfpump::app {
+
+/// Options of `record`.
+struct RecordOptions {
+  std::string scenario;
+  std::string compare;                 ///< a second leg beside the first
+  std::string out;                     ///< .mp4, .webm, or a folder (no extension) for PNG frames
+  std::string size = "1280x720";
+  int fps = 30;
+  double duration_s = 0;               ///< the video's length (s); 0: to the scenario's end
+  double start_s = 0;                  ///< model time of the first frame
+  double time_scale = 1.0;             ///< model seconds per video second (0.25: slow motion)
+  std::string frames;                  ///< "A-B": only those frames (0-based, inclusive) of the whole
+  std::size_t particles = 200000;      ///< per leg
+  int quality = 75;                    ///< 0 (smallest) to 100 (best)
+  std::string poster;                  ///< a PNG of the first frame recorded
+  std::string view = "posteromedial";
+  bool plain = false;                  ///< the legs only: no titles, labels, plots or close-ups
+  std::string device;
+  std::string antialiasing = "auto";
+  bool quiet = false;
+};
+
+int cmd_record(const RecordOptions& o);
+
+}  // namespace calfpump::app

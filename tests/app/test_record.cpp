@@ -1,0 +1,181 @@
+// The recorder, from the outside: the files it writes, checked with libavformat (codec, pixel
+// format, size, frame count, duration, fast start), its determinism, parts that equal the whole,
+// and bad input, an unwritable path and an interrupt that each leave nothing behind.
+
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/pixdesc.h>
+}
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int code = -1;
+  std::string out;
+};
+
+Result run(const std::string& args, const std::string& prefix = "") {
+  Result r;
+  const std::string cmd = prefix + " ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 " + std::string(CALFPUMP_EXE) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[4096];
+  while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) r.out.append(buf, n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+fs::path tmp(const std::string& name) {
+  const fs::path dir = fs::path(CALFPUMP_TEST_TMP) / "record";
+  fs::create_directories(dir);
+  return dir / name;
+}
+
+std::string bytes(const fs::path& f) {
+  std::ifstream in(f, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+struct Probe {
+  std::string codec, pixel_format;
+  int width = 0, height = 0;
+  int frames = 0;
+  double duration_s = 0;
+};
+
+Probe probe(const fs::path& file) {
+  Probe p;
+  AVFormatContext* f = nullptr;
+  REQUIRE(avformat_open_input(&f, file.string().c_str(), nullptr, nullptr) == 0);
+  REQUIRE(avformat_find_stream_info(f, nullptr) >= 0);
+  REQUIRE(f->nb_streams == 1);
+  const AVCodecParameters* c = f->streams[0]->codecpar;
+  p.codec = avcodec_get_name(c->codec_id);
+  p.pixel_format = av_get_pix_fmt_name(static_cast<AVPixelFormat>(c->format));
+  p.width = c->width;
+  p.height = c->height;
+  p.duration_s = f->duration > 0 ? static_cast<double>(f->duration) / AV_TIME_BASE : 0.0;
+  AVPacket* pkt = av_packet_alloc();
+  while (av_read_frame(f, pkt) >= 0) {
+    ++p.frames;
+    av_packet_unref(pkt);
+  }
+  av_packet_free(&pkt);
+  avformat_close_input(&f);
+  return p;
+}
+
+// the order of an MP4's top-level boxes: "moov" before "mdat" is fast start (plays while loading)
+bool fast_start(const fs::path& file) {
+  const std::string d = bytes(file);
+  std::size_t at = 0, moov = std::string::npos, mdat = std::string::npos;
+  while (at + 8 <= d.size()) {
+    const auto size = static_cast<std::size_t>(static_cast<unsigned char>(d[at]) << 24 | static_cast<unsigned char>(d[at + 1]) << 16 |
+                                               static_cast<unsigned char>(d[at + 2]) << 8 | static_cast<unsigned char>(d[at + 3]));
+    const std::string type = d.substr(at + 4, 4);
+    if (type == "moov" && moov == std::string::npos) moov = at;
+    if (type == "mdat" && mdat == std::string::npos) mdat = at;
+    if (size < 8) break;
+    at += size;
+  }
+  return moov != std::string::npos && mdat != std::string::npos && moov < mdat;
+}
+
+const std::string kClip = " healthy-walking --start 12 --duration 1 --size 160x90 --particles 5000 --quiet";
+
+}  // namespace
+
+TEST_CASE("record writes H.264 MP4 with fast start and VP9 WebM, the frames and length asked for", "[cli][gpu][record]") {
+  const fs::path mp4 = tmp("clip.mp4"), webm = tmp("clip.webm"), poster = tmp("poster.png");
+  fs::remove(mp4);
+  fs::remove(webm);
+  const Result a = run("record" + kClip + " --out " + mp4.string() + " --poster " + poster.string());
+  INFO(a.out);
+  REQUIRE(a.code == 0);
+  const Probe p = probe(mp4);
+  CHECK(p.codec == "h264");
+  CHECK(p.pixel_format == "yuv420p");
+  CHECK(p.width == 160);
+  CHECK(p.height == 90);
+  CHECK(p.frames == 30);
+  CHECK(p.duration_s == Approx(1.0).margin(0.01));
+  CHECK(fast_start(mp4));
+  CHECK(fs::file_size(poster) > 1000);
+  const Result b = run("record" + kClip + " --out " + webm.string());
+  INFO(b.out);
+  REQUIRE(b.code == 0);
+  const Probe q = probe(webm);
+  CHECK(q.codec == "vp9");
+  CHECK(q.pixel_format == "yuv420p");
+  CHECK(q.frames == 30);
+  CHECK(q.duration_s == Approx(1.0).margin(0.01));
+  CHECK_FALSE(fs::exists(mp4.string() + ".partial"));
+}
+
+TEST_CASE("the same record command gives the same file, and parts rendered with --frames are the whole's frames", "[cli][gpu][record]") {
+  const fs::path a = tmp("same-a.mp4"), b = tmp("same-b.mp4");
+  REQUIRE(run("record" + kClip + " --out " + a.string()).code == 0);
+  REQUIRE(run("record" + kClip + " --out " + b.string()).code == 0);
+  CHECK(bytes(a) == bytes(b));
+  // PNG frames: the whole, and two parts
+  const fs::path whole = tmp("whole"), first = tmp("part1"), second = tmp("part2");
+  REQUIRE(run("record" + kClip + " --out " + whole.string()).code == 0);
+  REQUIRE(run("record" + kClip + " --frames 0-11 --out " + first.string()).code == 0);
+  const Result r = run("record" + kClip + " --frames 12-29 --out " + second.string());
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  int compared = 0, same = 0;
+  for (int i = 0; i < 30; ++i) {
+    const std::string name = "frame-" + std::string(6 - std::to_string(i).size(), '0') + std::to_string(i) + ".png";
+    const fs::path part = (i < 12 ? first : second) / name;
+    REQUIRE(fs::exists(whole / name));
+    REQUIRE(fs::exists(part));
+    ++compared;
+    same += bytes(whole / name) == bytes(part);
+  }
+  CHECK(compared == 30);
+  CHECK(same == 30);
+  CHECK(bytes(whole / "frame-000000.png") != bytes(whole / "frame-000029.png"));  // it moves
+}
+
+TEST_CASE("record refuses bad input and leaves nothing behind, also when interrupted", "[cli][record][errors]") {
+  const fs::path avi = tmp("clip.avi"), nowhere = fs::path("/nonexistent-folder/clip.mp4"), bad_range = tmp("range.mp4");
+  const Result a = run("record" + kClip + " --out " + avi.string());
+  CHECK(a.code == 2);
+  CHECK_THAT(a.out, Catch::Contains(".avi") && Catch::Contains("--out"));
+  CHECK_FALSE(fs::exists(avi));
+  const Result b = run("record" + kClip + " --out " + nowhere.string());
+  CHECK(b.code == 2);
+  CHECK_THAT(b.out, Catch::Contains("/nonexistent-folder"));
+  const Result c = run("record" + kClip + " --frames 20-40 --out " + bad_range.string());
+  CHECK(c.code == 2);
+  CHECK_THAT(c.out, Catch::Contains("--frames") && Catch::Contains("29"));
+  CHECK_FALSE(fs::exists(bad_range));
+  const Result d = run("record" + kClip + " --size 161x90 --out " + bad_range.string());
+  CHECK(d.code == 2);
+  CHECK_THAT(d.out, Catch::Contains("--size"));
+  // Ctrl-C half way through a long recording: exit code 130, no file, no partial file
+  const fs::path stopped = tmp("stopped.mp4");
+  fs::remove(stopped);
+  const Result e = run("record healthy-walking --duration 60 --size 320x180 --particles 5000 --quiet --out " + stopped.string(),
+                       "timeout --preserve-status -s INT 4 env");
+  INFO(e.out);
+  CHECK(e.code == 130);
+  CHECK_THAT(e.out, Catch::Contains("interrupted"));
+  CHECK_FALSE(fs::exists(stopped));
+  CHECK_FALSE(fs::exists(stopped.string() + ".partial"));
+}
