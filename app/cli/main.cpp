@@ -126,6 +126,8 @@ int main(int argc, char** argv) {
   view->add_option("--script", viewo.script, "A file of timed events that drive the viewer (the clock: 30 frames per second)");
   view->add_option("--frames", viewo.frames, "Stop after this many frames")->check(CLI::Range(0, 100000000));
   view->add_flag("!--no-vsync", viewo.vsync, "Draw as fast as possible instead of at the display's refresh");
+  view->add_option("--render-scale", viewo.render_scale, "Draw frames at this share of the window's size (default: adapt to hold 15 fps)")
+      ->check(CLI::Range(0.25, 1.0));
   view->add_flag("--json", viewo.json, "Print a JSON summary at the end");
 
   try {

@@ -52,7 +52,8 @@ void Viewer::draw_panel() {
   ImGui::SetNextWindowPos(ImVec2(10, 0.42f * ImGui::GetIO().DisplaySize.y), ImGuiCond_FirstUseEver);
   ImGui::SetNextWindowCollapsed(true, ImGuiCond_FirstUseEver);
   ImGui::Begin("CalfPump  (H hides)", &panel, ImGuiWindowFlags_AlwaysAutoResize);
-  ImGui::Text("t = %.1f s   %.0f ms a frame (%.0f fps)", session->time(), frame_ms, frame_ms > 0 ? 1000.0 / frame_ms : 0.0);
+  ImGui::Text("t = %.1f s   %.0f ms a frame (%.0f fps), drawn at %.0f%%", session->time(), frame_ms, frame_ms > 0 ? 1000.0 / frame_ms : 0.0,
+              100.0 * target->render_scale());
   ImGui::Checkbox("Pause", &paused);
   ImGui::SameLine();
   if (ImGui::Button("Step")) step_once = true;

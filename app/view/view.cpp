@@ -117,7 +117,10 @@ void on_button(GLFWwindow* w, int button, int action, int mods) {
     int ww = 0, wh = 0, fw = 0, fh = 0;
     glfwGetWindowSize(w, &ww, &wh);
     glfwGetFramebufferSize(w, &fw, &fh);
-    if (ww > 0 && wh > 0) v.click(v.last_x * fw / ww, v.last_y * fh / wh, (mods & GLFW_MOD_SHIFT) != 0);
+    // in the frame's pixels: the framebuffer's (HiDPI) at the render scale
+    const double sx = ww > 0 ? double(fw) / ww * v.target->width() / std::max(1, v.target->window_width()) : 1.0;
+    const double sy = wh > 0 ? double(fh) / wh * v.target->height() / std::max(1, v.target->window_height()) : 1.0;
+    if (ww > 0 && wh > 0) v.click(v.last_x * sx, v.last_y * sy, (mods & GLFW_MOD_SHIFT) != 0);
   }
 }
 
@@ -207,6 +210,7 @@ int cmd_view(const ViewOptions& o) {
     int fw = 0, fh = 0;
     glfwGetFramebufferSize(window, &fw, &fh);
     v.target = std::make_unique<render::SwapchainTarget>(*v.renderer, reinterpret_cast<std::uint64_t>(surface), fw, fh, o.vsync);
+    if (o.render_scale > 0) v.target->set_render_scale(static_cast<float>(o.render_scale));
     v.renderer->set_fonts(v.fonts->regular, v.fonts->bold);
     auto imgui = std::make_unique<Imgui>(window);
     v.target->enable_ui();
@@ -230,7 +234,7 @@ int cmd_view(const ViewOptions& o) {
         else ++v.frames;
         continue;
       }
-      if (fw != v.target->width() || fh != v.target->height()) {
+      if (fw != v.target->window_width() || fh != v.target->window_height()) {
         v.target->resize(fw, fh);
         ++v.recreated;
       }
@@ -268,6 +272,21 @@ int cmd_view(const ViewOptions& o) {
       ++v.frames;
       const double spent_ms = (glfwGetTime() - wall) * 1000.0;
       v.frame_ms = v.frame_ms > 0 ? 0.9 * v.frame_ms + 0.1 * spent_ms : spent_ms;
+      // live, hold at least 15 frames per second: draw smaller (stretched to the window) while
+      // frames take longer than that, back towards full size when there is room (a scripted run
+      // keeps its scale: it repeats exactly)
+      if (script.empty() && o.render_scale <= 0) {
+        v.slow = v.frame_ms > 1000.0 / 15.0 ? v.slow + 1 : 0;
+        v.fast = v.frame_ms < 1000.0 / 22.0 ? v.fast + 1 : 0;
+        const float s = v.target->render_scale();
+        if (v.slow >= 10 && s > 0.5f) {
+          v.target->set_render_scale(std::max(0.5f, s * 0.9f));
+          v.slow = 0;
+        } else if (v.fast >= 30 && s < 1.0f) {
+          v.target->set_render_scale(std::min(1.0f, s / 0.9f));
+          v.fast = 0;
+        }
+      }
     }
     const double seconds = glfwGetTime() - started;
     if (v.renderer->validation_messages() > 0)
@@ -280,7 +299,8 @@ int cmd_view(const ViewOptions& o) {
                        {"fps", seconds > 0 ? static_cast<double>(v.frames) / seconds : 0.0},
                        {"swapchain_recreated", v.recreated},
                        {"swapchain_images", v.target->image_count()},
-                       {"size", {v.target->width(), v.target->height()}},
+                       {"size", {v.target->window_width(), v.target->window_height()}},
+                       {"render_scale", v.target->render_scale()},
                        {"validation_messages", v.renderer->validation_messages()},
                        {"model_time_s", v.session->time()},
                        {"paused", v.paused},

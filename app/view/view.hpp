@@ -23,6 +23,7 @@ struct ViewOptions {
   std::string script;
   int frames = 0;       ///< stop after this many frames (0: when the window closes or on quit)
   bool vsync = true;
+  double render_scale = 0;  ///< frames at this share of the window's size; 0: adapt to hold 15 fps
   bool json = false;    ///< print a JSON summary at the end (frames, recoveries, camera, time)
 };
 

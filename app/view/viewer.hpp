@@ -107,6 +107,7 @@ struct Viewer {
   render::LayerOpacity layers = render::default_layers();
   std::size_t particles = 0;   // per leg, as seeded
   double frame_ms = 0;         // the last frames' time, smoothed
+  int slow = 0, fast = 0;      // frames in a row slower than 15 fps, faster than 22 fps (render scale)
   // the clinical figures, computed in the background for the legs' current conditions
   struct Figures {
     std::vector<std::string> legs;

@@ -59,6 +59,13 @@ class SwapchainTarget : public Target {
   /// A new size (the window's framebuffer in pixels): the swapchain is made again (frames in
   /// flight finish first). 0 x 0 (a minimised window) is allowed; frames are then refused as out of date.
   void resize(int width, int height);
+  /// Frames drawn at this share (0.25 to 1) of the window's size and stretched to it, where a
+  /// device cannot keep up at full size: width() and height() are then the frames' size, and
+  /// window_width() and window_height() the window's. Takes effect with the next frame.
+  void set_render_scale(float scale);
+  float render_scale() const;
+  int window_width() const;
+  int window_height() const;
   /// The swapchain's images (2 or 3) and whether vsync is on, for the viewer's status line.
   int image_count() const;
   bool vsync() const;

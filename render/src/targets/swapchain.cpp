@@ -16,7 +16,7 @@ namespace calfpump::render {
 namespace {
 
 struct Swapchain final : Target::Impl {
-  Swapchain(Renderer::Impl& r, VkSurfaceKHR s, int w, int h, bool v) : Target::Impl(r, w, h), surface(s), vsync_on(v) {
+  Swapchain(Renderer::Impl& r, VkSurfaceKHR s, int w, int h, bool v) : Target::Impl(r, w, h), surface(s), vsync_on(v), window_w(w), window_h(h) {
     const vk::Context& c = *r.ctx;
     if (!c.presentation) throw RenderError("a window needs a renderer made with the window system's surface extensions");
     VkBool32 supported = VK_FALSE;
@@ -41,6 +41,12 @@ struct Swapchain final : Target::Impl {
     vkDestroySurfaceKHR(renderer->ctx->instance, surface, nullptr);
   }
 
+  // the frames' size: the window's at the render scale (at least 16 pixels a side)
+  void apply_scale() {
+    width = std::max(16, static_cast<int>(std::lround(static_cast<double>(window_w) * scale)));
+    height = std::max(16, static_cast<int>(std::lround(static_cast<double>(window_h) * scale)));
+  }
+
   void release() {
     VkDevice device = renderer->device;
     // the presentation engine may still wait on a present semaphore: the queue finishes first
@@ -61,7 +67,7 @@ struct Swapchain final : Target::Impl {
     const vk::Context& c = *renderer->ctx;
     VkSurfaceCapabilitiesKHR caps;
     CP_VK(vkGetPhysicalDeviceSurfaceCapabilitiesKHR(c.physical, surface, &caps));
-    if (width <= 0 || height <= 0 || caps.maxImageExtent.width == 0) {
+    if (window_w <= 0 || window_h <= 0 || caps.maxImageExtent.width == 0) {
       out_of_date = true;  // minimised: nothing to present to
       return;
     }
@@ -81,12 +87,13 @@ struct Swapchain final : Target::Impl {
     if (!vsync_on)
       for (VkPresentModeKHR m : {VK_PRESENT_MODE_IMMEDIATE_KHR, VK_PRESENT_MODE_MAILBOX_KHR})
         if (std::find(modes.begin(), modes.end(), m) != modes.end()) mode = m;
-    VkExtent2D extent{static_cast<std::uint32_t>(width), static_cast<std::uint32_t>(height)};
+    VkExtent2D extent{static_cast<std::uint32_t>(window_w), static_cast<std::uint32_t>(window_h)};
     if (caps.currentExtent.width != 0xffffffffu) extent = caps.currentExtent;
     extent.width = std::clamp(extent.width, caps.minImageExtent.width, caps.maxImageExtent.width);
     extent.height = std::clamp(extent.height, caps.minImageExtent.height, caps.maxImageExtent.height);
-    width = static_cast<int>(extent.width);
-    height = static_cast<int>(extent.height);
+    window_w = static_cast<int>(extent.width);
+    window_h = static_cast<int>(extent.height);
+    apply_scale();
     if (!(caps.supportedUsageFlags & VK_IMAGE_USAGE_TRANSFER_DST_BIT)) throw RenderError("the window's surface cannot be written by a transfer");
     std::uint32_t count = std::max(caps.minImageCount + 1, 2u);
     if (caps.maxImageCount > 0) count = std::min(count, caps.maxImageCount);
@@ -169,8 +176,8 @@ struct Swapchain final : Target::Impl {
       fi.renderPass = ui_pass;
       fi.attachmentCount = 1;
       fi.pAttachments = &view;
-      fi.width = static_cast<std::uint32_t>(width);
-      fi.height = static_cast<std::uint32_t>(height);
+      fi.width = static_cast<std::uint32_t>(window_w);
+      fi.height = static_cast<std::uint32_t>(window_h);
       fi.layers = 1;
       VkFramebuffer fb = VK_NULL_HANDLE;
       CP_VK(vkCreateFramebuffer(device, &fi, nullptr, &fb));
@@ -232,14 +239,18 @@ struct Swapchain final : Target::Impl {
                       VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
     VkImageBlit blit{};
     blit.srcSubresource = blit.dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
-    blit.srcOffsets[1] = blit.dstOffsets[1] = {width, height, 1};
-    vkCmdBlitImage(cmd, scene, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &blit, VK_FILTER_NEAREST);
+    // the frame drawn at the render scale, stretched to the window (1: pixel for pixel)
+    blit.srcOffsets[1] = {width, height, 1};
+    blit.dstOffsets[1] = {window_w, window_h, 1};
+    const bool scaled = width != window_w || height != window_h;
+    vkCmdBlitImage(cmd, scene, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &blit,
+                   scaled ? VK_FILTER_LINEAR : VK_FILTER_NEAREST);
     if (ui_pass && ui && ui->CmdListsCount > 0 && image_index < framebuffers.size()) {
       // the panel over the frame, in the window only
       VkRenderPassBeginInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
       rp.renderPass = ui_pass;
       rp.framebuffer = framebuffers[image_index];
-      rp.renderArea = {{0, 0}, {static_cast<std::uint32_t>(width), static_cast<std::uint32_t>(height)}};
+      rp.renderArea = {{0, 0}, {static_cast<std::uint32_t>(window_w), static_cast<std::uint32_t>(window_h)}};
       vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
       ImGui_ImplVulkan_RenderDrawData(ui, cmd);
       vkCmdEndRenderPass(cmd);
@@ -267,6 +278,8 @@ struct Swapchain final : Target::Impl {
 
   VkSurfaceKHR surface;
   bool vsync_on;
+  int window_w, window_h;  // the swapchain's extent
+  float scale = 1.0f;      // frames drawn at this share of the window's size
   VkSwapchainKHR swapchain = VK_NULL_HANDLE;
   std::vector<VkImage> images;
   std::vector<VkSemaphore> presentable;  // per swapchain image: rendered, may be presented
@@ -293,13 +306,22 @@ void SwapchainTarget::resize(int width, int height) {
   auto& s = static_cast<Swapchain&>(*impl_);
   s.renderer->commands->wait_all();
   s.release();
-  s.width = width;
-  s.height = height;
+  s.window_w = width;
+  s.window_h = height;
+  s.apply_scale();
   s.create();
 }
 
 int SwapchainTarget::image_count() const { return static_cast<int>(static_cast<const Swapchain&>(*impl_).images.size()); }
 bool SwapchainTarget::vsync() const { return static_cast<const Swapchain&>(*impl_).vsync_on; }
+void SwapchainTarget::set_render_scale(float scale) {
+  auto& s = static_cast<Swapchain&>(*impl_);
+  s.scale = std::clamp(scale, 0.25f, 1.0f);
+  s.apply_scale();
+}
+float SwapchainTarget::render_scale() const { return static_cast<const Swapchain&>(*impl_).scale; }
+int SwapchainTarget::window_width() const { return static_cast<const Swapchain&>(*impl_).window_w; }
+int SwapchainTarget::window_height() const { return static_cast<const Swapchain&>(*impl_).window_h; }
 void SwapchainTarget::enable_ui() { static_cast<Swapchain&>(*impl_).enable_ui(); }
 void SwapchainTarget::set_ui(ImDrawData* draw_data) { static_cast<Swapchain&>(*impl_).ui = draw_data; }
 
