@@ -44,7 +44,7 @@ std::vector<Event> load_script(const std::string& file) {
   std::vector<Event> events;
   std::string text;
   int line = 0;
-  const std::map<std::string, std::size_t> arity{{"key", 1}, {"drag", 2}, {"click", 2}, {"click-vein", 2}, {"scroll", 1}, {"resize", 2}, {"iconify", 0},
+  const std::map<std::string, std::size_t> arity{{"key", 1}, {"drag", 2}, {"click", 2}, {"click-vein", 2}, {"double-click", 2}, {"hover", 2}, {"scroll", 1}, {"resize", 2}, {"iconify", 0},
                                                  {"restore", 0}, {"fullscreen", 0}, {"screenshot", 1}, {"quit", 0}};
   while (std::getline(in, text)) {
     ++line;
@@ -58,12 +58,12 @@ std::vector<Event> load_script(const std::string& file) {
     }
     if (!(e.t >= 0)) throw anatomy::ConfigError(file, line, 1, "time", "an event's time is 0 s or later");
     if (!(words >> e.what) || !arity.count(e.what))
-      throw anatomy::ConfigError(file, line, 0, e.what, "expected an event: key, drag, click, click-vein, scroll, resize, iconify, restore, fullscreen, screenshot or quit");
+      throw anatomy::ConfigError(file, line, 0, e.what, "expected an event: key, drag, click, click-vein, double-click, hover, scroll, resize, iconify, restore, fullscreen, screenshot or quit");
     for (std::string w; words >> w;) e.args.push_back(w);
     if (e.args.size() != arity.at(e.what))
       throw anatomy::ConfigError(file, line, 0, e.what, fmt::format("'{}' takes {} value(s)", e.what, arity.at(e.what)));
     if (e.what == "key" && !key_names().count(e.args[0])) throw anatomy::ConfigError(file, line, 0, "key", fmt::format("'{}' is not a key this viewer knows", e.args[0]));
-    if (e.what == "drag" || e.what == "click" || e.what == "click-vein" || e.what == "scroll" || e.what == "resize")
+    if (e.what == "drag" || e.what == "click" || e.what == "click-vein" || e.what == "double-click" || e.what == "hover" || e.what == "scroll" || e.what == "resize")
       for (const std::string& a : e.args) {
         char* end = nullptr;
         std::strtod(a.c_str(), &end);
@@ -113,6 +113,9 @@ void on_button(GLFWwindow* w, int button, int action, int mods) {
     v.press_x = v.last_x;
     v.press_y = v.last_y;
   } else if (std::abs(v.last_x - v.press_x) + std::abs(v.last_y - v.press_y) < 4) {
+    const double now = glfwGetTime();
+    const bool second = v.last_click >= 0 && now - v.last_click < 0.35;
+    v.last_click = second ? -1 : now;
     // a click, not a drag: at the framebuffer's pixel (HiDPI screens have more pixels than points)
     int ww = 0, wh = 0, fw = 0, fh = 0;
     glfwGetWindowSize(w, &ww, &wh);
@@ -120,13 +123,32 @@ void on_button(GLFWwindow* w, int button, int action, int mods) {
     // in the frame's pixels: the framebuffer's (HiDPI) at the render scale
     const double sx = ww > 0 ? double(fw) / ww * v.target->width() / std::max(1, v.target->window_width()) : 1.0;
     const double sy = wh > 0 ? double(fh) / wh * v.target->height() / std::max(1, v.target->window_height()) : 1.0;
-    if (ww > 0 && wh > 0) v.click(v.last_x * sx, v.last_y * sy, (mods & GLFW_MOD_SHIFT) != 0);
+    if (ww > 0 && wh > 0) {
+      // a click acts once no second click follows (a double-click frames without toggling)
+      if (second) {
+        v.pending_click = false;
+        v.frame_at(v.last_x * sx, v.last_y * sy);
+      } else {
+        v.pending_click = true;
+        v.click_x = v.last_x * sx;
+        v.click_y = v.last_y * sy;
+        v.click_shift = (mods & GLFW_MOD_SHIFT) != 0;
+      }
+    }
   }
 }
 
 void on_cursor(GLFWwindow* w, double x, double y) {
   Viewer& v = *viewer_of(w);
-  if (!v.dragging) return;
+  if (!v.dragging) {
+    // hovering: named once the pointer rests (a pick deforms the leg on the CPU)
+    v.hover_x = x;
+    v.hover_y = y;
+    v.hover_since = glfwGetTime();
+    v.hover_done = false;
+    v.hover_label.clear();
+    return;
+  }
   v.orbit.turn(-(x - v.last_x) * kDegreesPerPixel, (y - v.last_y) * kDegreesPerPixel);
   v.last_x = x;
   v.last_y = y;
@@ -253,6 +275,19 @@ int cmd_view(const ViewOptions& o) {
       ImGui_ImplGlfw_NewFrame();
       ImGui::NewFrame();
       v.draw_panel();
+      if (v.pending_click && glfwGetTime() - v.last_click > 0.35) {
+        v.pending_click = false;
+        v.click(v.click_x, v.click_y, v.click_shift);
+      }
+      if (!v.hover_done && glfwGetTime() - v.hover_since > 0.25 && (!panel_wants_mouse() || !script.empty()) && !v.last.legs.empty()) {
+        int ww = 0, wh = 0;
+        glfwGetWindowSize(window, &ww, &wh);
+        const double sx = ww > 0 ? double(v.target->width()) / ww : 1.0, sy = wh > 0 ? double(v.target->height()) / wh : 1.0;
+        const Pick p = pick(*v.session, v.rest, v.last, static_cast<float>(v.hover_x * sx), static_cast<float>(v.hover_y * sy));
+        v.hover_label = p.leg >= 0 ? v.label_of(p) : std::string();
+        v.hover_done = true;
+      }
+      if (!v.hover_label.empty() && !panel_wants_mouse()) ImGui::SetTooltip("%s", v.hover_label.c_str());
       ImGui::Render();
       v.target->set_ui(ImGui::GetDrawData());
       FrameView view;
@@ -313,7 +348,10 @@ int cmd_view(const ViewOptions& o) {
                        {"camera", {{"yaw_deg", v.orbit.yaw_deg}, {"pitch_deg", v.orbit.pitch_deg}, {"distance_m", v.orbit.distance}}},
                        {"screenshots", v.screenshots},
                        {"toggled", v.toggled},
-                       {"picked", v.picked}};
+                       {"picked", v.picked},
+                       {"framed", v.framed},
+                       {"hovered", v.hover_label}};
+      j["camera"]["target"] = v.orbit.target;
       std::vector<double> ankle;
       for (std::size_t i = 0; i < v.session->size(); ++i) ankle.push_back(v.session->leg(i).history.back().ankle_mmHg);
       j["ankle_mmHg"] = ankle;

@@ -127,6 +127,13 @@ struct Viewer {
   std::vector<std::string> screenshots;
   std::vector<std::string> toggled;  // valve changes, in order ("leg 0: gsv-knee leaky")
   std::string picked;                // the last structure clicked
+  // hovering: the structure under the resting pointer, named in a tooltip
+  double hover_x = -1, hover_y = -1, hover_since = 0, last_click = -1;
+  bool hover_done = true;
+  std::string hover_label;
+  std::string framed;                // the structure a double-click framed
+  bool pending_click = false, click_shift = false;  // a click waiting to see whether a second follows
+  double click_x = 0, click_y = 0;
   double press_x = 0, press_y = 0;
   render::FrameDesc last;  // the last frame drawn (F12 draws it again offscreen)
 
@@ -210,6 +217,36 @@ struct Viewer {
   // a click picks a structure; on a valve it toggles the valve, with Shift every valve of its vein
   // (one leaky valve with competent ones below it refluxes only between them, as in segmental
   // reflux: the ankle pressure shows a whole vein)
+  // a structure's name as a reader would say it: its label in the description ("Soleus",
+  // "Great saphenous vein"), a valve by its vein and site
+  std::string label_of(const Pick& p) const {
+    const anatomy::LegDescription& d = session->leg(static_cast<std::size_t>(p.leg)).leg;
+    for (const auto& b : d.bodies)
+      if (b.name == p.structure && !b.label.empty()) return b.label;
+    for (const auto& v : d.vessels)
+      if (v.name == p.structure && !v.label.empty()) return v.label;
+    if (p.valve >= 0) {
+      const anatomy::Valve& v = session->leg(static_cast<std::size_t>(p.leg)).model->valves[static_cast<std::size_t>(p.valve)];
+      const auto& vessel = d.vessels[static_cast<std::size_t>(v.vessel)];
+      return fmt::format("Valve {} ({}){}", v.name, vessel.label.empty() ? vessel.name : vessel.label, v.incompetence > 0 ? ", leaky" : "");
+    }
+    return p.structure;
+  }
+
+  // a double-click frames what it hits: the camera turns to it and comes as close as its size asks
+  void frame_at(double x, double y) {
+    if (last.legs.empty()) return;
+    const Pick p = pick(*session, rest, last, static_cast<float>(x), static_cast<float>(y));
+    if (p.leg < 0) return;
+    const auto viewport = render::leg_viewport(last.width, last.height, static_cast<std::size_t>(p.leg), session->size(), last.leg_top, last.leg_bottom);
+    const auto ray = render::pick_ray(last.camera, viewport, static_cast<float>(x), static_cast<float>(y));
+    for (std::size_t k = 0; k < 3; ++k) orbit.target[k] = ray[0][k] + p.distance_m * ray[1][k];
+    using K = anatomy::StructureKind;
+    orbit.distance = p.kind == K::Valve ? 0.05 : p.kind == K::Vein ? 0.15 : p.kind == K::Muscle || p.kind == K::Tendon ? 0.45 : 0.7;
+    framed = label_of(p);
+    fmt::print("framed {}\n", framed);
+  }
+
   void click(double x, double y, bool whole_vein = false) {
     if (last.legs.empty()) return;
     const Pick p = pick(*session, rest, last, static_cast<float>(x), static_cast<float>(y));
@@ -281,6 +318,13 @@ struct Viewer {
     else if (e.what == "drag") orbit.turn(-std::stod(e.args[0]) * kDegreesPerPixel, std::stod(e.args[1]) * kDegreesPerPixel);
     else if (e.what == "click") click(std::stod(e.args[0]), std::stod(e.args[1]));
     else if (e.what == "click-vein") click(std::stod(e.args[0]), std::stod(e.args[1]), true);
+    else if (e.what == "double-click") frame_at(std::stod(e.args[0]), std::stod(e.args[1]));
+    else if (e.what == "hover") {
+      hover_x = std::stod(e.args[0]);
+      hover_y = std::stod(e.args[1]);
+      hover_since = -1e9;  // named at the next frame
+      hover_done = false;
+    }
     else if (e.what == "scroll") orbit.zoom(std::stod(e.args[0]));
     else if (e.what == "resize") glfwSetWindowSize(window, std::stoi(e.args[0]), std::stoi(e.args[1]));
     else if (e.what == "iconify") glfwIconifyWindow(window);

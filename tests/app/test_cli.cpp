@@ -424,3 +424,14 @@ TEST_CASE("a click on a valve makes it leaky while the leg walks, and the ankle 
   // one leaky valve with competent ones below it leaks only into the segment beneath it
   CHECK(one == Approx(competent).margin(3.0));
 }
+
+TEST_CASE("hovering names a structure and a double-click frames it", "[cli][gpu][view]") {
+  // the default camera: the middle of a 480x270 window with the overlay off is on the medial gastrocnemius
+  const Result r = view("0.1 key O\n0.1 key H\n0.2 hover 240 135\n0.4 double-click 240 135\n0.6 quit\n",
+                        " healthy-walking --size 480x270 --particles 0 --start 15");
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("\"hovered\": \"Gastrocnemius") && Catch::Contains("\"framed\": \"Gastrocnemius"));
+  CHECK(field(r.out, "distance_m") == Approx(0.45));  // close to a muscle
+  CHECK(field(r.out, "validation_messages") == 0);
+}
