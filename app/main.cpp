@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "calibrate.hpp"
 #include "commands.hpp"
 
 namespace {
@@ -32,9 +33,11 @@ int main(int argc, char** argv) {
 
   ProtocolOptions proto;
   auto* protocol = app.add_subcommand("protocol", "Run a clinical protocol on a scenario's leg");
-  protocol->add_option("protocol", proto.protocol, "avp (ambulatory venous pressure) or apg (air plethysmography)")
+  protocol->add_option("protocol", proto.protocol, "avp (ambulatory venous pressure), apg (air plethysmography) or walk (treadmill walking)")
       ->required()
-      ->check(CLI::IsMember({"avp", "apg"}));
+      ->check(CLI::IsMember({"avp", "apg", "walk"}));
+  bool tourniquet = false;
+  protocol->add_flag("--tourniquet", tourniquet, "avp: with an above-knee tourniquet on the superficial veins");
   protocol->add_option("scenario", proto.scenario, "Built-in scenario name or a scenario file")->required();
   protocol->add_flag("--json", proto.json, "Print one JSON object");
   protocol->add_option("--csv", proto.csv_file, "Write the protocol's time series to this CSV file");
@@ -56,6 +59,12 @@ int main(int argc, char** argv) {
   benchc->add_option("--device", bench_render.device, "Vulkan device name to use (render)");
   benchc->add_option("--antialiasing", bench_render.antialiasing, kAntialiasingHelp)->check(CLI::IsMember(kAntialiasingModes));
   benchc->add_flag("--json", bench.json, "Print one JSON object");
+
+  CalibrateOptions calib;
+  auto* calibrate = app.add_subcommand("calibrate", "The model against the published figures (data/published_figures.toml)");
+  calibrate->add_flag("--json", calib.json, "Print one JSON object");
+  calibrate->add_flag("--markdown", calib.markdown, "Print the tables README.md and data/CALIBRATION.md quote");
+  calibrate->add_option("--table", calib.table, "A published-figures file instead of the built-in one");
 
   AnatomyOptions anat;
   auto* anatomy = app.add_subcommand("anatomy", "List the leg's structures, or export the leg's meshes");
@@ -101,6 +110,8 @@ int main(int argc, char** argv) {
   if (*simulate) return cmd_simulate(sim);
   if (*anatomy) return cmd_anatomy(anat);
   if (*screenshot) return cmd_screenshot(shot);
+  if (*calibrate) return cmd_calibrate(calib);
+  if (*protocol && (proto.protocol == "walk" || tourniquet)) return cmd_protocol_extra(proto, tourniquet);
   if (*protocol) return cmd_protocol(proto);
   if (*benchc) {
     if (bench_what == "render") {
