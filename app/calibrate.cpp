@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <stdexcept>
 #include <map>
 
 #include <fmt/format.h>
@@ -40,44 +42,13 @@ const char* verdict(const CalibrationRow& r) {
   return r.published.known_failure.empty() ? "OUT" : "out (known failure)";
 }
 
-// the quantities shown in the model-figures grid, in order, with their labels
-const std::vector<std::pair<std::string, std::string>> kGrid = {
-    {"avp.standing_mmHg", "standing foot vein pressure (mmHg)"},
-    {"avp.ambulatory_mmHg", "AVP, 10 tiptoe raises (mmHg)"},
-    {"avp.drop_percent", "AVP drop (%)"},
-    {"avp.rt90_s", "RT90 (s)"},
-    {"avp_tourniquet.rt90_s", "RT90 with above-knee tourniquet (s)"},
-    {"walk.drop_mmHg", "walking pressure drop, ankle (mmHg)"},
-    {"walk.return_s", "return to standing after walking (s)"},
-    {"apg.vv_ml", "VV (ml)"},
-    {"apg.vfi_ml_s", "VFI (ml/s)"},
-    {"apg.ef_percent", "EF (%)"},
-    {"apg.rvf_percent", "RVF (%)"},
-};
-
-std::string cell(const std::map<std::string, double>& f, const std::string& q) {
-  auto it = f.find(q);
-  if (it == f.end() || !std::isfinite(it->second)) return "-";
-  const double v = it->second;
-  return std::abs(v) >= 10 ? fmt::format("{:.0f}", v) : fmt::format("{:.1f}", v);
-}
-
 }  // namespace
 
 int cmd_calibrate(const CalibrateOptions& o) {
   return guard([&] {
     const LegDescription leg = load_leg_description(default_leg_file());
     const PublishedTable table = load_published_figures(o.table.empty() ? default_published_figures_file() : std::filesystem::path(o.table));
-    // every condition runs every protocol, so that the grid is complete
-    PublishedTable all = table;
-    for (const auto& name : table.condition_order)
-      for (const auto& [q, label] : kGrid) {
-        PublishedFigure f;
-        f.quantity = q;
-        f.condition = name;
-        all.figures.push_back(f);
-      }
-    const Calibration full = calibrate(leg, all);
+    const Calibration full = calibrate(leg, table, true);
     Calibration c = full;
     c.rows.resize(table.figures.size());
     int out = 0, known = 0;
@@ -116,21 +87,20 @@ int cmd_calibrate(const CalibrateOptions& o) {
       return 0;
     }
     if (o.markdown) {
-      fmt::print("| figure | condition | model | published | source | read | in or out |\n");
-      fmt::print("| --- | --- | --- | --- | --- | --- | --- |\n");
-      for (const auto& r : c.rows)
-        fmt::print("| {} | {} | {:.3g} | {} | {} | {} | {} |\n", r.published.quantity, r.published.condition, r.model,
-                   band_text(r.published), r.published.source, r.published.read, verdict(r));
-      fmt::print("\n| figure (model) |");
-      for (const auto& name : table.condition_order) fmt::print(" {} |", table.condition_labels.at(name));
-      fmt::print("\n| --- |");
-      for (std::size_t i = 0; i < table.condition_order.size(); ++i) fmt::print(" --- |");
-      fmt::print("\n");
-      for (const auto& [q, label] : kGrid) {
-        fmt::print("| {} |", label);
-        for (const auto& name : table.condition_order) fmt::print(" {} |", cell(c.figures.at(name), q));
-        fmt::print("\n");
-      }
+      fmt::print("{}", markdown_tables(full, table));
+      return 0;
+    }
+    if (!o.reference_csv.empty()) {
+      const auto ref = reference_results(leg);
+      std::FILE* f = std::fopen((o.reference_csv + ".partial").c_str(), "w");
+      if (!f) throw std::runtime_error("cannot write " + o.reference_csv);
+      fmt::print(f, "# reference results: calfpump calibrate --reference-csv (every built-in scenario's protocols)\n");
+      fmt::print(f, "scenario,quantity,value\n");
+      for (const auto& [sc, q] : ref)
+        for (const auto& [k, v] : q) fmt::print(f, "{},{},{:.9g}\n", sc, k, v);
+      std::fclose(f);
+      std::filesystem::rename(o.reference_csv + ".partial", o.reference_csv);
+      fmt::print("wrote {}\n", o.reference_csv);
       return 0;
     }
     fmt::print("Calibration against {} ({} figures)\n\n", table.file.string(), c.rows.size());

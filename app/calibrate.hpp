@@ -14,6 +14,7 @@ struct CalibrateOptions {
   bool json = false;
   bool markdown = false;  ///< the tables README.md and data/CALIBRATION.md quote
   std::string table;      ///< published-figures file; empty: data/published_figures.toml
+  std::string reference_csv;  ///< write every built-in scenario's protocol figures here (regression references)
 };
 
 /// Prints figure, condition, model, published band, source and in/out, known failures marked.

@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
   calibrate->add_flag("--json", calib.json, "Print one JSON object");
   calibrate->add_flag("--markdown", calib.markdown, "Print the tables README.md and data/CALIBRATION.md quote");
   calibrate->add_option("--table", calib.table, "A published-figures file instead of the built-in one");
+  calibrate->add_option("--reference-csv", calib.reference_csv, "Write every built-in scenario's protocol figures (the regression references) to this CSV");
 
   AnatomyOptions anat;
   auto* anatomy = app.add_subcommand("anatomy", "List the leg's structures, or export the leg's meshes");

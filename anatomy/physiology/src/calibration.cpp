@@ -129,10 +129,32 @@ std::map<std::string, double> model_figures(const LegDescription& leg, const Sce
   return out;
 }
 
-Calibration calibrate(const LegDescription& leg, const PublishedTable& table) {
+const std::vector<std::pair<std::string, std::string>>& grid_quantities() {
+  static const std::vector<std::pair<std::string, std::string>> g = {
+      {"avp.standing_mmHg", "standing foot vein pressure (mmHg)"},
+      {"avp.ambulatory_mmHg", "AVP, 10 tiptoe raises (mmHg)"},
+      {"avp.drop_percent", "AVP drop (%)"},
+      {"avp.rt90_s", "RT90 (s)"},
+      {"avp_tourniquet.rt90_s", "RT90 with above-knee tourniquet (s)"},
+      {"walk.standing_mmHg", "standing ankle pressure, great saphenous (mmHg)"},
+      {"walk.walking_mmHg", "walking ankle pressure, 90 steps/min (mmHg)"},
+      {"walk.drop_mmHg", "walking pressure drop (mmHg)"},
+      {"walk.return_s", "return to standing after walking (s)"},
+      {"apg.vv_ml", "VV (ml)"},
+      {"apg.vfi_ml_s", "VFI (ml/s)"},
+      {"apg.ef_percent", "EF (%)"},
+      {"apg.rvf_percent", "RVF (%)"},
+  };
+  return g;
+}
+
+Calibration calibrate(const LegDescription& leg, const PublishedTable& table, bool grid) {
   Calibration c;
   std::map<std::string, std::set<std::string>> needed;
   for (const auto& f : table.figures) needed[f.condition].insert(f.quantity);
+  if (grid)
+    for (const auto& name : table.condition_order)
+      for (const auto& [q, label] : grid_quantities()) needed[name].insert(q);
   for (const auto& name : table.condition_order) {
     const Scenario sc = load_scenario(resolve_scenario(table.conditions.at(name)), leg);
     auto fig = model_figures(leg, sc, needed.count(name) ? needed[name] : std::set<std::string>{"avp.standing_mmHg"});
@@ -151,10 +173,52 @@ Calibration calibrate(const LegDescription& leg, const PublishedTable& table) {
   return c;
 }
 
+namespace {
+
+std::string cell(const std::map<std::string, double>& f, const std::string& q) {
+  auto it = f.find(q);
+  if (it == f.end() || !std::isfinite(it->second)) return "-";
+  const double v = it->second;
+  return std::abs(v) >= 10 ? fmt::format("{:.0f}", v) : fmt::format("{:.1f}", v);
+}
+
+const char* verdict(const CalibrationRow& r) {
+  if (r.in_band) return r.published.known_failure.empty() ? "in" : "in (listed as known failure)";
+  return r.published.known_failure.empty() ? "OUT" : "out (known failure)";
+}
+
+}  // namespace
+
+std::string markdown_tables(const Calibration& c, const PublishedTable& table) {
+  std::string s = "| figure | condition | model | published | source | read | in or out |\n";
+  s += "| --- | --- | --- | --- | --- | --- | --- |\n";
+  for (const auto& r : c.rows)
+    s += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", r.published.quantity, r.published.condition,
+                     cell(c.figures.at(r.published.condition), r.published.quantity), band_text(r.published),
+                     r.published.source, r.published.read, verdict(r));
+  s += "\n| figure (model) |";
+  for (const auto& name : table.condition_order) s += fmt::format(" {} |", table.condition_labels.at(name));
+  s += "\n| --- |";
+  for (std::size_t i = 0; i < table.condition_order.size(); ++i) s += " --- |";
+  s += "\n";
+  for (const auto& [q, label] : grid_quantities()) {
+    s += fmt::format("| {} |", label);
+    for (const auto& name : table.condition_order) s += fmt::format(" {} |", cell(c.figures.at(name), q));
+    s += "\n";
+  }
+  return s;
+}
+
+std::map<std::string, std::map<std::string, double>> reference_results(const LegDescription& leg) {
+  std::map<std::string, std::map<std::string, double>> out;
+  for (const auto& name : builtin_scenarios()) out[name] = model_figures(leg, load_scenario(resolve_scenario(name), leg));
+  return out;
+}
+
 std::string band_text(const PublishedFigure& f) {
   const bool lo = std::isfinite(f.low), hi = std::isfinite(f.high);
   std::string s = lo && hi ? fmt::format("{:g}-{:g}", f.low, f.high) : lo ? fmt::format("> {:g}", f.low) : fmt::format("< {:g}", f.high);
-  if (std::isfinite(f.value)) s += fmt::format(" (mean {:g})", f.value);
+  if (std::isfinite(f.value)) s += fmt::format(" (reported {:g})", f.value);
   return s;
 }
 

@@ -79,8 +79,21 @@ struct Calibration {
   double newton_unconverged_steps = 0;  ///< over every protocol run
 };
 
-/// Runs every condition's protocols and compares them with the table.
-Calibration calibrate(const LegDescription& leg, const PublishedTable& table);
+/// Runs every condition's protocols and compares them with the table; with grid, every condition
+/// also runs every protocol of the model-figures grid (markdown_tables).
+Calibration calibrate(const LegDescription& leg, const PublishedTable& table, bool grid = false);
+
+/// The quantities of the model-figures grid, with their labels, in order.
+const std::vector<std::pair<std::string, std::string>>& grid_quantities();
+
+/// The two tables README.md and data/CALIBRATION.md quote, in Markdown: the published figures
+/// against the model (figure, condition, model, published, source, read, in or out), and the
+/// model-figures grid (quantity x condition). Needs a calibration run with grid = true.
+std::string markdown_tables(const Calibration& c, const PublishedTable& table);
+
+/// Reference results: every built-in scenario's protocol figures (model_figures), for the
+/// regression test (tests/reference/protocols.csv).
+std::map<std::string, std::map<std::string, double>> reference_results(const LegDescription& leg);
 
 /// A band as text: "15-30", "> 20", "< 2".
 std::string band_text(const PublishedFigure& f);
