@@ -111,8 +111,14 @@ double var_target(const Model& m, const State& st, const Bed& bed) {
 
 // the microcirculation's slow responses, advanced once per step with the state at its end
 // (exact relaxation toward the targets, so any step size keeps them in range)
-void update_beds(const Model& m, const Schedule& sched, State& st, double dt) {
+void update_beds(const Model& m, const Schedule& sched, Workspace& ws, State& st, double dt) {
   const auto& mc = m.leg.microcirculation;
+  if (dt != ws.bed_dt) {  // the relaxation factors of a step (the step is fixed: computed once)
+    ws.bed_dt = dt;
+    ws.var_decay = std::exp(-dt / mc.var_time_constant_s);
+    ws.rise_decay = std::exp(-dt / mc.hyperaemia_rise_s);
+    ws.fall_decay = std::exp(-dt / mc.hyperaemia_decay_s);
+  }
   // work rate: at a given activation, proportional to the contraction frequency (one per second,
   // the clinic's tiptoe test, is the reference)
   const Activity& act = sched.phases.empty() ? Activity{} : sched.phases[sched.phase_at(st.time_s)].activity;
@@ -121,12 +127,12 @@ void update_beds(const Model& m, const Schedule& sched, State& st, double dt) {
     const Bed& bed = m.beds[b];
     if (bed.var_reduction > 0) {
       const double target = var_target(m, st, bed);
-      st.bed_var[b] = target + (st.bed_var[b] - target) * std::exp(-dt / mc.var_time_constant_s);
+      st.bed_var[b] = target + (st.bed_var[b] - target) * ws.var_decay;
     }
     if (bed.hyperaemia > 0 && bed.tissue >= 0) {
       const double target = bed.hyperaemia * rate * st.muscle_activation[static_cast<std::size_t>(bed.tissue)];
-      const double tau = target > st.bed_hyperaemia[b] ? mc.hyperaemia_rise_s : mc.hyperaemia_decay_s;
-      st.bed_hyperaemia[b] = target + (st.bed_hyperaemia[b] - target) * std::exp(-dt / tau);
+      const double decay = target > st.bed_hyperaemia[b] ? ws.rise_decay : ws.fall_decay;
+      st.bed_hyperaemia[b] = target + (st.bed_hyperaemia[b] - target) * decay;
     }
   }
 }
@@ -447,7 +453,7 @@ void step(const Model& m, const Schedule& sched, Workspace& ws, State& st, doubl
   advance(m, sched, ws, st, dt, 0);
   st.time_s = t0 + dt;  // exactly, whatever the halvings
   ++st.steps;
-  update_beds(m, sched, st, dt);
+  update_beds(m, sched, ws, st, dt);
   update_metrics(m, ws, st);
 }
 

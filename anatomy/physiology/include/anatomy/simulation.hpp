@@ -26,7 +26,8 @@ struct Workspace {
   SparseLdl solver;              ///< factorised each Newton iteration
   SparseLdl base;                ///< the step's network part, copied into solver per iteration
   std::vector<double> rhs_base;
-  int max_newton = 16;
+  int max_newton = 16;  ///< iterations allowed per step; a step still above tolerance is counted in the State
+  double bed_dt = -1, var_decay = 0, rise_decay = 0, fall_decay = 0;  ///< the microcirculation's relaxation per step
 };
 
 /// A bed's conductance relative to its resting (standing-still) one, for a reflex activation var
