@@ -86,7 +86,7 @@ TEST_CASE("AVP reads a dorsal foot vein and runs ten tiptoe raises however the s
   CHECK(leg().vessels[std::size_t(m.segments[std::size_t(m.sites[std::size_t(m.foot_site)].segment)].vessel)].name == "dorsal-arch");
 }
 
-TEST_CASE("ambulatory pressure: post-thrombotic > primary deep > superficial reflux > healthy; refill the reverse", "[protocols]") {
+TEST_CASE("ambulatory pressure: post-thrombotic > primary deep > superficial reflux > healthy, refill the reverse", "[protocols]") {
   const Figures &h = figures("healthy-tiptoe"), &g = figures("gsv-reflux-walking"), &d = figures("deep-reflux-walking"),
                 &p = figures("post-thrombotic-walking");
   CHECK(h.avp.ambulatory_pressure_mmHg < g.avp.ambulatory_pressure_mmHg);
