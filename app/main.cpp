@@ -4,6 +4,7 @@
 
 #include "calibrate.hpp"
 #include "commands.hpp"
+#include "export.hpp"
 
 namespace {
 const std::vector<std::string> kAntialiasingModes{"auto", "msaa", "filter", "none"};
@@ -67,6 +68,13 @@ int main(int argc, char** argv) {
   calibrate->add_option("--table", calib.table, "A published-figures file instead of the built-in one");
   calibrate->add_option("--reference-csv", calib.reference_csv, "Write every built-in scenario's protocol figures (the regression references) to this CSV");
 
+  ExportOptions exp;
+  auto* exportc = app.add_subcommand("export", "Write a scenario as a ParaView time series (.pvd of .vtp frames) and the network's CSV");
+  exportc->add_option("scenario", exp.scenario, "Built-in scenario name or a scenario file")->required();
+  exportc->add_option("--vtk", exp.vtk_dir, "Folder to write (must not exist, or be empty)")->required();
+  exportc->add_option("--fps", exp.fps, "Frames per second of model time")->check(CLI::Range(0.1, 240.0));
+  exportc->add_option("--duration", exp.duration_s, "Model seconds to export (default: the scenario's)")->check(CLI::Range(0.0, 3600.0));
+
   AnatomyOptions anat;
   auto* anatomy = app.add_subcommand("anatomy", "List the leg's structures, or export the leg's meshes");
   anatomy->add_flag("--json", anat.json, "Print JSON");
@@ -112,6 +120,7 @@ int main(int argc, char** argv) {
   if (*anatomy) return cmd_anatomy(anat);
   if (*screenshot) return cmd_screenshot(shot);
   if (*calibrate) return cmd_calibrate(calib);
+  if (*exportc) return cmd_export(exp);
   if (*protocol && (proto.protocol == "walk" || tourniquet)) return cmd_protocol_extra(proto, tourniquet);
   if (*protocol) return cmd_protocol(proto);
   if (*benchc) {
