@@ -130,6 +130,14 @@ TEST_CASE("compression lowers VFI and RVF and raises EF in superficial reflux", 
   CHECK(c.apg.residual_volume_fraction_percent < g.apg.residual_volume_fraction_percent);
   CHECK(c.apg.ejection_fraction_percent > g.apg.ejection_fraction_percent);
   CHECK(c.apg.venous_volume_ml < g.apg.venous_volume_ml);
+  // KNOWN FAILURE (data/CALIBRATION.md): the foot vein's pressure under the stocking includes the
+  // stocking's own pressure, so the AVP with compression is above the AVP without (no published AVP
+  // under stockings is in data/published_figures.toml yet); the check fails once that changes
+  const bool raises = c.avp.ambulatory_pressure_mmHg > g.avp.ambulatory_pressure_mmHg;
+  if (raises)
+    std::cout << fmt::format("KNOWN FAILURE: AVP with compression {:.1f} mmHg > without {:.1f} mmHg\n",
+                             c.avp.ambulatory_pressure_mmHg, g.avp.ambulatory_pressure_mmHg);
+  CHECK(raises);
 }
 
 TEST_CASE("valves raise the volume the pump moves (Keijsers et al. 2015: +53% effective venous return)", "[protocols][valves]") {
