@@ -2,7 +2,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "calibrate.hpp"
 #include "commands.hpp"
+#include "export.hpp"
 #include "record/record.hpp"
 #include "view/view.hpp"
 
@@ -34,9 +36,11 @@ int main(int argc, char** argv) {
 
   ProtocolOptions proto;
   auto* protocol = app.add_subcommand("protocol", "Run a clinical protocol on a scenario's leg");
-  protocol->add_option("protocol", proto.protocol, "avp (ambulatory venous pressure) or apg (air plethysmography)")
+  protocol->add_option("protocol", proto.protocol, "avp (ambulatory venous pressure), apg (air plethysmography) or walk (treadmill walking)")
       ->required()
-      ->check(CLI::IsMember({"avp", "apg"}));
+      ->check(CLI::IsMember({"avp", "apg", "walk"}));
+  bool tourniquet = false;
+  protocol->add_flag("--tourniquet", tourniquet, "avp: with an above-knee tourniquet on the superficial veins");
   protocol->add_option("scenario", proto.scenario, "Built-in scenario name or a scenario file")->required();
   protocol->add_flag("--json", proto.json, "Print one JSON object");
   protocol->add_option("--csv", proto.csv_file, "Write the protocol's time series to this CSV file");
@@ -58,6 +62,20 @@ int main(int argc, char** argv) {
   benchc->add_option("--device", bench_render.device, "Vulkan device name to use (render)");
   benchc->add_option("--antialiasing", bench_render.antialiasing, kAntialiasingHelp)->check(CLI::IsMember(kAntialiasingModes));
   benchc->add_flag("--json", bench.json, "Print one JSON object");
+
+  CalibrateOptions calib;
+  auto* calibrate = app.add_subcommand("calibrate", "The model against the published figures (data/published_figures.toml)");
+  calibrate->add_flag("--json", calib.json, "Print one JSON object");
+  calibrate->add_flag("--markdown", calib.markdown, "Print the tables README.md and data/CALIBRATION.md quote");
+  calibrate->add_option("--table", calib.table, "A published-figures file instead of the built-in one");
+  calibrate->add_option("--reference-csv", calib.reference_csv, "Write every built-in scenario's protocol figures (the regression references) to this CSV");
+
+  ExportOptions exp;
+  auto* exportc = app.add_subcommand("export", "Write a scenario as a ParaView time series (.pvd of .vtp frames) and the network's CSV");
+  exportc->add_option("scenario", exp.scenario, "Built-in scenario name or a scenario file")->required();
+  exportc->add_option("--vtk", exp.vtk_dir, "Folder to write (must not exist, or be empty)")->required();
+  exportc->add_option("--fps", exp.fps, "Frames per second of model time")->check(CLI::Range(0.1, 240.0));
+  exportc->add_option("--duration", exp.duration_s, "Model seconds to export (default: the scenario's)")->check(CLI::Range(0.0, 3600.0));
 
   AnatomyOptions anat;
   auto* anatomy = app.add_subcommand("anatomy", "List the leg's structures, or export the leg's meshes");
@@ -142,6 +160,9 @@ int main(int argc, char** argv) {
   if (*screenshot) return cmd_screenshot(shot);
   if (*view) return cmd_view(viewo);
   if (*record) return cmd_record(reco);
+  if (*calibrate) return cmd_calibrate(calib);
+  if (*exportc) return cmd_export(exp);
+  if (*protocol && (proto.protocol == "walk" || tourniquet)) return cmd_protocol_extra(proto, tourniquet);
   if (*protocol) return cmd_protocol(proto);
   if (*benchc) {
     if (bench_what == "render") {

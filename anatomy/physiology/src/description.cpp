@@ -141,6 +141,19 @@ LegDescription load_leg_description(const std::filesystem::path& path) {
     d.valve_closed_threshold = r.number("closed_threshold", 0, 0.1);
     r.finish();
   }
+  if (const toml::table* t = top.table("microcirculation", false)) {
+    TableReader r(*t, file, "microcirculation");
+    auto& mc = d.microcirculation;
+    mc.var_onset_Pa = mmHg_to_Pa(r.number("venoarteriolar_onset_mmHg", 0, 100));
+    mc.var_full_Pa = mmHg_to_Pa(r.number("venoarteriolar_full_mmHg", 0, 150));
+    if (mc.var_full_Pa <= mc.var_onset_Pa) r.fail("venoarteriolar_full_mmHg", "must be above venoarteriolar_onset_mmHg");
+    mc.var_time_constant_s = r.number("venoarteriolar_time_constant_s", 0.1, 120);
+    mc.hyperaemia_rise_s = r.number("hyperaemia_rise_s", 0.1, 300);
+    mc.hyperaemia_decay_s = r.number("hyperaemia_decay_s", 0.1, 600);
+    r.finish();
+  } else {
+    d.microcirculation = {mmHg_to_Pa(25), mmHg_to_Pa(50), 5.0, 5.0, 30.0};
+  }
   {
     TableReader r(*top.table("numerics", true), file, "numerics");
     d.max_segment_length_m = r.number("max_segment_length_m", 0.01, 1.0);
@@ -246,6 +259,10 @@ LegDescription load_leg_description(const std::filesystem::path& path) {
     if (!b.tissue.empty() && d.muscle_index(b.tissue) < 0)
       r.fail("tissue", fmt::format("unknown muscle '{}'", b.tissue));
     b.calf_muscle = r.boolean("calf_muscle", false);
+    b.venoarteriolar_reduction = r.number("venoarteriolar_reduction", 0, 0.9, 0.0);
+    b.exercise_hyperaemia = r.number("exercise_hyperaemia", 0, 20, 0.0);
+    if (b.exercise_hyperaemia > 0 && b.tissue.empty())
+      r.fail("exercise_hyperaemia", "a bed with exercise hyperaemia needs the 'tissue' (muscle) whose work drives it");
     double total = 0;
     for (const toml::table* dt : r.tables("drains", true)) {
       TableReader dr(*dt, file, "bed.drains");

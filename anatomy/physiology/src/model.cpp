@@ -36,6 +36,11 @@ double compression_at(const LegDescription& leg, const Condition& c, double z) {
   return 0.0;
 }
 
+// an above-knee tourniquet: a cuff on the lower thigh, 5-15 cm above the knee joint line (where
+// the great saphenous vein runs superficially on the medial thigh); it occludes the superficial
+// veins only (stated choice: a clinical tourniquet is tightened just enough to do so)
+bool under_tourniquet(const LegDescription& leg, double z) { return z >= leg.knee_z + 0.05 && z <= leg.knee_z + 0.15; }
+
 [[noreturn]] void fail(const LegDescription& leg, const std::string& key, const std::string& msg) {
   throw ConfigError(leg.file.string(), 0, 0, key, msg);
 }
@@ -87,7 +92,8 @@ Model build_model(const LegDescription& leg, const Condition& condition) {
   m.leg = leg;
   m.condition = condition;
   if (condition.valve_incompetence.size() != leg.valves.size() ||
-      condition.vessel_diameter_scale.size() != leg.vessels.size())
+      condition.vessel_diameter_scale.size() != leg.vessels.size() ||
+      (!condition.vessel_residual_lumen.empty() && condition.vessel_residual_lumen.size() != leg.vessels.size()))
     fail(leg, "valve", "the condition does not match the description's valves");
 
   // 1. cut every vessel into segments at its valves and at the length limit
@@ -214,30 +220,36 @@ Model build_model(const LegDescription& leg, const Condition& condition) {
   }
 
   // 4. inflow beds: conductance from the resting flow at a venous piezometric pressure equal to
-  //    right-atrial pressure (standing still, veins continuous to the heart)
+  //    right-atrial pressure (lying at rest: no venoarteriolar reflex, veins continuous to the heart)
   const double drive = leg.mean_arterial_pressure_Pa - leg.right_atrial_pressure_Pa;
   for (std::size_t bi = 0; bi < leg.beds.size(); ++bi) {
     const BedDesc& bd = leg.beds[bi];
-    m.beds.push_back({bd.name, bd.label, bd.tissue.empty() ? -1 : leg.muscle_index(bd.tissue), bd.calf_muscle});
+    Bed bed{bd.name, bd.label, bd.tissue.empty() ? -1 : leg.muscle_index(bd.tissue), bd.calf_muscle,
+            bd.venoarteriolar_reduction, bd.exercise_hyperaemia, {}};
     const double g = bd.resting_flow_m3_s / drive;
     for (const Drain& dn : bd.drains) {
       const int vi = leg.vessel_index(dn.vessel);
       if (dn.at >= 0) {
+        bed.links.push_back(static_cast<int>(m.inflows.size()));
         m.inflows.push_back({static_cast<int>(bi), segment_at(vi, dn.at), g * dn.share});
         continue;
       }
       double total = 0;
       for (int si : vessel_segments[static_cast<std::size_t>(vi)]) total += m.segments[static_cast<std::size_t>(si)].length_m;
-      for (int si : vessel_segments[static_cast<std::size_t>(vi)])
+      for (int si : vessel_segments[static_cast<std::size_t>(vi)]) {
+        bed.links.push_back(static_cast<int>(m.inflows.size()));
         m.inflows.push_back({static_cast<int>(bi), si,
                              g * dn.share * m.segments[static_cast<std::size_t>(si)].length_m / total});
+      }
     }
+    m.beds.push_back(std::move(bed));
   }
 
   // 5. measuring sites
   for (const SiteDesc& sd : leg.sites) {
     const int vi = leg.vessel_index(sd.vessel);
     if (sd.name == "ankle") m.ankle_site = static_cast<int>(m.sites.size());
+    if (sd.name == "dorsal-foot") m.foot_site = static_cast<int>(m.sites.size());
     m.sites.push_back({sd.name, segment_at(vi, sd.at), point_along(leg.vessels[static_cast<std::size_t>(vi)].points, sd.at)});
   }
 
@@ -276,6 +288,33 @@ Model build_model(const LegDescription& leg, const Condition& condition) {
     }
     m.edge_resistance_coeff.push_back(8.0 * std::numbers::pi * leg.blood_viscosity_Pa_s * half_lengths);
     m.edge_inertance_coeff.push_back(leg.blood_density_kg_m3 * half_lengths);
+    m.edge_loss_coeff.push_back(0.0);
+    m.edge_occluded.push_back(0);
+  }
+  // the tourniquet: its cuff pressure (above the ~50 mmHg in a thigh vein standing) flattens the
+  // superficial veins under it, closing the junctions between their compartments there
+  if (condition.tourniquet_Pa > 0) {
+    for (std::size_t k = 0; k < m.edges.size(); ++k) {
+      const Edge& e = m.edges[k];
+      if (e.b < 0) continue;
+      const Segment& sa = m.segments[static_cast<std::size_t>(e.a)];
+      const Segment& sb = m.segments[static_cast<std::size_t>(e.b)];
+      if (sa.vessel != sb.vessel || sa.compartment != Compartment::Superficial) continue;
+      const double z = point_along(leg.vessels[static_cast<std::size_t>(sa.vessel)].points, sa.s1)[2];
+      if (under_tourniquet(leg, z)) m.edge_occluded[k] = 1;
+    }
+  }
+  // stenosis losses at the outlet of each narrowed vessel (Young & Tsai 1973, see model.hpp)
+  for (std::size_t vi = 0; vi < leg.vessels.size() && !condition.vessel_residual_lumen.empty(); ++vi) {
+    const double f = condition.vessel_residual_lumen[vi];
+    if (f >= 1.0) continue;
+    constexpr double kTurbulentLoss = 1.52;  // K_t, Young & Tsai 1973
+    const int last = vessel_segments[vi].back();
+    const Segment& s = m.segments[static_cast<std::size_t>(last)];
+    const double a0 = s.area_ref_m2 / s.count;  // per vein; the edge loss is taken per vein below
+    const double k = (1.0 / f - 1.0);
+    m.edge_loss_coeff[static_cast<std::size_t>(s.outlet_edge)] =
+        kTurbulentLoss * leg.blood_density_kg_m3 * k * k / (2.0 * a0 * a0 * s.count * s.count);
   }
   return m;
 }

@@ -16,6 +16,7 @@ Condition healthy_condition(const LegDescription& leg) {
   Condition c;
   c.valve_incompetence.assign(leg.valves.size(), 0.0);
   c.vessel_diameter_scale.assign(leg.vessels.size(), 1.0);
+  c.vessel_residual_lumen.assign(leg.vessels.size(), 1.0);
   return c;
 }
 
@@ -159,7 +160,15 @@ Scenario load_scenario(const std::filesystem::path& path, const LegDescription& 
     if (vi < 0) r.fail("vessel", fmt::format("unknown vessel '{}'", name));
     // varicose veins reach about twice, and up to three times, their normal diameter; a
     // recanalised post-thrombotic vein keeps about half of its lumen at worst
-    sc.condition.vessel_diameter_scale[static_cast<std::size_t>(vi)] = r.number("diameter_scale", 0.5, 3.0);
+    if (r.has("diameter_scale"))
+      sc.condition.vessel_diameter_scale[static_cast<std::size_t>(vi)] = r.number("diameter_scale", 0.5, 3.0);
+    // residual lumen of a recanalised or stenosed vein: from an occlusion bypassed by collaterals
+    // (a few percent) to none (1); below 0.02 the loss would stand for an occlusion, which a vessel
+    // left out of the network represents better
+    if (r.has("residual_lumen"))
+      sc.condition.vessel_residual_lumen[static_cast<std::size_t>(vi)] = r.number("residual_lumen", 0.02, 1.0);
+    if (!r.has("diameter_scale") && !r.has("residual_lumen"))
+      r.fail("vessel", "expected 'diameter_scale' or 'residual_lumen'");
     r.finish();
   }
   if (const toml::table* t = top.table("compression", false)) {

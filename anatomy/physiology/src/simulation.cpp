@@ -74,6 +74,13 @@ void update_metrics(const Model& m, const Workspace& ws, State& st) {
   const Site& ankle = m.sites[static_cast<std::size_t>(m.ankle_site)];
   const auto seg = static_cast<std::size_t>(ankle.segment);
   x.ankle_pressure_Pa = st.pressure_Pa[seg] + rho_g * (ws.height[seg] - ws.site_h[static_cast<std::size_t>(m.ankle_site)]);
+  if (m.foot_site >= 0) {
+    const Site& foot = m.sites[static_cast<std::size_t>(m.foot_site)];
+    const auto fs = static_cast<std::size_t>(foot.segment);
+    x.foot_pressure_Pa = st.pressure_Pa[fs] + rho_g * (ws.height[fs] - ws.site_h[static_cast<std::size_t>(m.foot_site)]);
+  } else {
+    x.foot_pressure_Pa = x.ankle_pressure_Pa;
+  }
   x.calf_muscle_perfusion_m3_s = 0;
   for (std::size_t b = 0; b < m.beds.size(); ++b)
     if (m.beds[b].calf_muscle) x.calf_muscle_perfusion_m3_s += st.bed_inflow_m3_s[b];
@@ -88,7 +95,56 @@ void update_metrics(const Model& m, const Workspace& ws, State& st) {
       Pa_to_mmHg(st.pressure_Pa[seg]), Pa_to_mmHg(st.external_pressure_Pa[seg])));
 }
 
+// the venoarteriolar reflex's target for a bed: 0 below the onset pressure, 1 above full, smooth
+// between, from the mean gauge pressure of the veins it drains into
+double var_target(const Model& m, const State& st, const Bed& bed) {
+  if (bed.var_reduction <= 0 || bed.links.empty()) return 0.0;
+  double p = 0, w = 0;
+  for (int k : bed.links) {
+    const InflowLink& l = m.inflows[static_cast<std::size_t>(k)];
+    p += l.conductance * st.pressure_Pa[static_cast<std::size_t>(l.segment)];
+    w += l.conductance;
+  }
+  p = w > 0 ? p / w : 0.0;
+  const auto& mc = m.leg.microcirculation;
+  const double u = std::clamp((p - mc.var_onset_Pa) / (mc.var_full_Pa - mc.var_onset_Pa), 0.0, 1.0);
+  return u * u * (3.0 - 2.0 * u);
+}
+
+// the microcirculation's slow responses, advanced once per step with the state at its end
+// (exact relaxation toward the targets, so any step size keeps them in range)
+void update_beds(const Model& m, const Schedule& sched, Workspace& ws, State& st, double dt) {
+  const auto& mc = m.leg.microcirculation;
+  if (dt != ws.bed_dt) {  // the relaxation factors of a step (the step is fixed: computed once)
+    ws.bed_dt = dt;
+    ws.var_decay = std::exp(-dt / mc.var_time_constant_s);
+    ws.rise_decay = std::exp(-dt / mc.hyperaemia_rise_s);
+    ws.fall_decay = std::exp(-dt / mc.hyperaemia_decay_s);
+  }
+  // work rate: at a given activation, proportional to the contraction frequency (one per second,
+  // the clinic's tiptoe test, is the reference)
+  const Activity& act = sched.phases.empty() ? Activity{} : sched.phases[sched.phase_at(st.time_s)].activity;
+  const double rate = act.cycle_s() > 0 ? 1.0 / act.cycle_s() : 0.0;
+  for (std::size_t b = 0; b < m.beds.size(); ++b) {
+    const Bed& bed = m.beds[b];
+    if (bed.var_reduction > 0) {
+      const double target = var_target(m, st, bed);
+      st.bed_var[b] = target + (st.bed_var[b] - target) * ws.var_decay;
+    }
+    if (bed.hyperaemia > 0 && bed.tissue >= 0) {
+      const double target = bed.hyperaemia * rate * st.muscle_activation[static_cast<std::size_t>(bed.tissue)];
+      const double decay = target > st.bed_hyperaemia[b] ? ws.rise_decay : ws.fall_decay;
+      st.bed_hyperaemia[b] = target + (st.bed_hyperaemia[b] - target) * decay;
+    }
+  }
+}
+
 }  // namespace
+
+double bed_conductance_factor(const Bed& bed, double var, double hyperaemia) {
+  // resting conductance is the supine one (reflex off); the reflex takes its share r away
+  return (1.0 - bed.var_reduction * var) * (1.0 + hyperaemia);
+}
 
 Workspace make_workspace(const Model& m, const Schedule& sched) {
   Workspace ws;
@@ -115,6 +171,7 @@ Workspace make_workspace(const Model& m, const Schedule& sched) {
   ws.inflow.assign(m.inflows.size(), 0.0);
   ws.inflow_linear.assign(m.inflows.size(), 0);
   ws.inflow_const.assign(m.inflows.size(), 0.0);
+  ws.inflow_g.assign(m.inflows.size(), 0.0);
   ws.solver = m.solver_pattern;
   ws.base = m.solver_pattern;
   ws.rhs_base.assign(n, 0.0);
@@ -135,6 +192,8 @@ State initial_state(const Model& m, const Schedule& sched, Workspace& ws) {
   st.muscle_activation.assign(m.leg.muscles.size(), 0.0);
   st.muscle_pressure_Pa.assign(m.leg.muscles.size(), 0.0);
   st.bed_inflow_m3_s.assign(m.beds.size(), 0.0);
+  st.bed_var.assign(m.beds.size(), 0.0);
+  st.bed_hyperaemia.assign(m.beds.size(), 0.0);
   apply_inputs(m, sched, ws, st, 0.0);
   const double rho_g = m.leg.blood_density_kg_m3 * kGravity_m_s2;
   // hydrostatic equilibrium: piezometric pressure equal to right-atrial pressure everywhere
@@ -147,6 +206,8 @@ State initial_state(const Model& m, const Schedule& sched, Workspace& ws) {
     st.pressure_Pa[i] = ws.p_ext[i] + tube_law::pressure(alpha, s.wall);
     st.external_pressure_Pa[i] = ws.p_ext[i];
   }
+  // the reflex starts in equilibrium with the first posture's venous pressures
+  for (std::size_t b = 0; b < m.beds.size(); ++b) st.bed_var[b] = var_target(m, st, m.beds[b]);
   update_metrics(m, ws, st);
   st.initial_volume_m3 = st.metrics.stored_volume_m3;
   return st;
@@ -205,6 +266,7 @@ bool attempt(const Model& m, const Schedule& sched, Workspace& ws, State& st, do
     const double kr = m.edge_resistance_coeff[k];
     const double kl_dt = m.edge_inertance_coeff[k] * inv_dt;
     const double q = st.edge_flow_m3_s[k];
+    const double loss = m.edge_loss_coeff[k] * std::abs(q) * face * face;  // stenosis, times face^2
     double g = 0.0, src = 0.0;
     if (e.valve >= 0) {
       const Valve& v = m.valves[static_cast<std::size_t>(e.valve)];
@@ -216,24 +278,30 @@ bool attempt(const Model& m, const Schedule& sched, Workspace& ws, State& st, do
       if (area > 0.0) {
         // multiply through by 2 A^2 face^2
         const double a2 = 2.0 * area * area;
-        const double inv = 1.0 / (a2 * (kr + kl_dt * face) + rho * std::abs(q) * face * face);
+        const double inv = 1.0 / (a2 * (kr + kl_dt * face + loss) + rho * std::abs(q) * face * face);
         g = a2 * face * face * inv;
         src = a2 * face * kl_dt * q * inv;
       }
     } else {
-      const double inv = 1.0 / (kr + kl_dt * face);  // multiplied through by face^2
+      const double inv = 1.0 / (kr + kl_dt * face + loss);  // multiplied through by face^2
       g = face * face * inv;
       src = face * kl_dt * q * inv;
     }
+    if (m.edge_occluded[k]) g = src = 0.0;
     ws.conductance[k] = g;
     ws.source[k] = src;  // inertia carries the previous flow
   }
 
-  // inflow links: vein pressure or, when higher, tissue pressure limits the arterial inflow
+  // inflow links: vein pressure or, when higher, tissue pressure limits the arterial inflow; the
+  // bed's conductance follows its reflex and hyperaemia (at the start of the step)
   for (std::size_t k = 0; k < m.inflows.size(); ++k) {
     const InflowLink& link = m.inflows[k];
     const auto seg = static_cast<std::size_t>(link.segment);
-    const int tissue = m.beds[static_cast<std::size_t>(link.bed)].tissue;
+    const auto bi = static_cast<std::size_t>(link.bed);
+    const Bed& bed = m.beds[bi];
+    const double g = link.conductance * bed_conductance_factor(bed, st.bed_var[bi], st.bed_hyperaemia[bi]);
+    ws.inflow_g[k] = g;
+    const int tissue = bed.tissue;
     const double p_tis = tissue >= 0 ? st.muscle_pressure_Pa[static_cast<std::size_t>(tissue)] + rho_g * ws.height[seg]
                                      : -1e300;
     if (ws.piezo[seg] >= p_tis && ws.piezo[seg] < p_art) {
@@ -241,7 +309,7 @@ bool attempt(const Model& m, const Schedule& sched, Workspace& ws, State& st, do
       ws.inflow_const[k] = 0.0;
     } else {
       ws.inflow_linear[k] = 0;
-      ws.inflow_const[k] = link.conductance * std::max(0.0, p_art - std::max(p_tis, ws.piezo[seg]));
+      ws.inflow_const[k] = g * std::max(0.0, p_art - std::max(p_tis, ws.piezo[seg]));
     }
   }
 
@@ -264,8 +332,8 @@ bool attempt(const Model& m, const Schedule& sched, Workspace& ws, State& st, do
   for (std::size_t k = 0; k < m.inflows.size(); ++k) {
     const InflowLink& link = m.inflows[k];
     if (ws.inflow_linear[k]) {
-      ws.base.add_diagonal(link.segment, link.conductance);
-      ws.rhs_base[static_cast<std::size_t>(link.segment)] += link.conductance * p_art;
+      ws.base.add_diagonal(link.segment, ws.inflow_g[k]);
+      ws.rhs_base[static_cast<std::size_t>(link.segment)] += ws.inflow_g[k] * p_art;
     } else {
       ws.rhs_base[static_cast<std::size_t>(link.segment)] += ws.inflow_const[k];
     }
@@ -275,6 +343,7 @@ bool attempt(const Model& m, const Schedule& sched, Workspace& ws, State& st, do
   // iteration is the linearly implicit Euler step; more are taken only while the solved pressures
   // and the tube law at the new volumes disagree by more than kPressureTolerance_Pa.
   constexpr double kPressureTolerance_Pa = 133.0;  // 1 mmHg
+  double last_mismatch = 0.0;
   for (int it = 0; it < ws.max_newton; ++it) {
     ws.solver.copy_values(ws.base);
     for (std::size_t i = 0; i < n; ++i) {
@@ -301,6 +370,7 @@ bool attempt(const Model& m, const Schedule& sched, Workspace& ws, State& st, do
       ws.piezo[i] = ws.p_ext[i] + p_tm + rho_g * ws.height[i];
       mismatch = std::max(mismatch, std::abs(ws.piezo[i] - ws.rhs[i]));
     }
+    last_mismatch = mismatch;
     if (mismatch < kPressureTolerance_Pa) break;
   }
   const std::vector<double>& pz = ws.rhs;
@@ -318,7 +388,7 @@ bool attempt(const Model& m, const Schedule& sched, Workspace& ws, State& st, do
   for (std::size_t k = 0; k < m.inflows.size(); ++k) {
     const InflowLink& link = m.inflows[k];
     const auto seg = static_cast<std::size_t>(link.segment);
-    const double q = ws.inflow_linear[k] ? std::max(0.0, link.conductance * (p_art - pz[seg])) : ws.inflow_const[k];
+    const double q = ws.inflow_linear[k] ? std::max(0.0, ws.inflow_g[k] * (p_art - pz[seg])) : ws.inflow_const[k];
     ws.inflow[k] = q;
     ws.v_new[seg] += q;
   }
@@ -355,6 +425,10 @@ bool attempt(const Model& m, const Schedule& sched, Workspace& ws, State& st, do
   }
   st.inflow_total_m3 += dt * st.inflow_m3_s;
   st.outflow_total_m3 += dt * st.outflow_m3_s;
+  if (last_mismatch >= kPressureTolerance_Pa) {  // accepted, but counted and its size kept
+    ++st.newton_unconverged_steps;
+    st.newton_worst_mismatch_Pa = std::max(st.newton_worst_mismatch_Pa, last_mismatch);
+  }
   st.time_s = t1;
   return true;
 }
@@ -381,6 +455,7 @@ void step(const Model& m, const Schedule& sched, Workspace& ws, State& st, doubl
   advance(m, sched, ws, st, dt, 0);
   st.time_s = t0 + dt;  // exactly, whatever the halvings
   ++st.steps;
+  update_beds(m, sched, ws, st, dt);
   update_metrics(m, ws, st);
 }
 

@@ -69,6 +69,7 @@ void SparseLdl::analyze(int n, const std::vector<std::pair<int, int>>& couplings
         update_slot_.push_back(table[std::size_t(rows_[std::size_t(p)]) * un + std::size_t(rows_[std::size_t(q)])]);
   vals_.assign(rows_.size(), 0.0);
   diag_.assign(un, 0.0);
+  inv_diag_.assign(un, 0.0);
   work_.assign(un, 0.0);
 }
 
@@ -91,15 +92,17 @@ bool SparseLdl::factor() {
   for (int k = 0; k < n_; ++k) {
     const double d = diag_[std::size_t(k)];
     if (!(d > 0.0)) return false;
+    const double inv = 1.0 / d;  // one division per column; the rest multiply
+    inv_diag_[std::size_t(k)] = inv;
     const int begin = col_start_[std::size_t(k)], end = col_start_[std::size_t(k) + 1];
     // right-looking update of the trailing entries that column k touches (fill included)
     for (int p = begin; p < end; ++p) {
       const double aik = v[p];
-      const double f = aik / d;
+      const double f = aik * inv;
       diag_[std::size_t(rows_[std::size_t(p)])] -= f * aik;
       for (int q = begin; q < p; ++q) v[*slots++] -= f * v[q];
     }
-    for (int p = begin; p < end; ++p) v[p] /= d;
+    for (int p = begin; p < end; ++p) v[p] *= inv;
   }
   return true;
 }
@@ -113,7 +116,7 @@ void SparseLdl::solve(std::vector<double>& b) const {
       work_[std::size_t(rows_[std::size_t(p)])] -= vals_[std::size_t(p)] * yk;
   }
   // D z = y
-  for (int k = 0; k < n_; ++k) work_[std::size_t(k)] /= diag_[std::size_t(k)];
+  for (int k = 0; k < n_; ++k) work_[std::size_t(k)] *= inv_diag_[std::size_t(k)];
   // L^T x = z
   for (int k = n_ - 1; k >= 0; --k) {
     double s = work_[std::size_t(k)];

@@ -76,10 +76,26 @@ struct Drain {
 struct BedDesc {
   std::string name;
   std::string label;
-  double resting_flow_m3_s = 0;  ///< flow when the venous piezometric pressure equals right-atrial
+  double resting_flow_m3_s = 0;  ///< resting flow supine (no venoarteriolar reflex), the venous piezometric pressure right-atrial
   std::string tissue;            ///< muscle whose pressure compresses the bed (waterfall), or empty
   bool calf_muscle = false;      ///< counts toward calf muscle perfusion
+  /// venoarteriolar reflex: share of the bed's supine (reflex-free) conductance the reflex takes
+  /// away when its veins are distended (standing still); resting_flow is the flow without it
+  double venoarteriolar_reduction = 0;
+  /// exercise hyperaemia: rise of the bed's conductance, as a multiple of its resting value, at
+  /// full mean activation of its tissue muscle contracting once per second; it scales with the
+  /// contraction rate (work rate at a given force) (0 = none)
+  double exercise_hyperaemia = 0;
   std::vector<Drain> drains;
+};
+
+/// How the microcirculation's conductance responds (model.hpp, simulation.cpp).
+struct MicrocirculationDesc {
+  double var_onset_Pa = 0;        ///< local venous pressure at which the venoarteriolar reflex starts
+  double var_full_Pa = 0;         ///< at which it is fully on
+  double var_time_constant_s = 1;
+  double hyperaemia_rise_s = 1;   ///< time constant of the rise of exercise hyperaemia
+  double hyperaemia_decay_s = 1;  ///< and of its decay after the exercise
 };
 
 /// A place where a clinical pressure is read, e.g. the ankle.
@@ -144,6 +160,8 @@ struct LegDescription {
 
   // numerics
   double max_segment_length_m = 0;
+
+  MicrocirculationDesc microcirculation;
 
   std::vector<MuscleDesc> muscles;
   std::vector<VesselDesc> vessels;

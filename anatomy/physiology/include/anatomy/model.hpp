@@ -76,6 +76,9 @@ struct Bed {
   std::string label;
   int tissue = -1;  ///< muscle whose pressure limits inflow, or -1
   bool calf_muscle = false;
+  double var_reduction = 0;   ///< BedDesc::venoarteriolar_reduction
+  double hyperaemia = 0;      ///< BedDesc::exercise_hyperaemia
+  std::vector<int> links;     ///< its inflow links
 };
 
 /// A clinical measuring site: a point on a vessel, read from its segment with a hydrostatic shift.
@@ -96,10 +99,16 @@ struct Model {
   std::vector<Bed> beds;
   std::vector<Site> sites;
   int ankle_site = 0;
+  int foot_site = -1;  ///< the dorsal foot vein ("dorsal-foot"), or -1 when the description has none
   SparseLdl solver_pattern;  ///< analysed once; each simulation copies it
   std::vector<double> edge_resistance_coeff;  ///< per edge: 8 pi mu sum(l/2 / n) (Pa s m)
   std::vector<double> edge_inertance_coeff;   ///< per edge: rho sum(l/2 / n) (kg/m^2)
   std::vector<int> edge_slot;  ///< per edge: its off-diagonal slot in the solver (-1 to the atrium)
+  /// per edge: a stenosis' loss coefficient B (Pa s^2/m^6), dp = B Q|Q|: Young & Tsai 1973
+  /// (J Biomech 6:547) for a narrowing to a share f of the lumen A0, B = K_t rho (1/f - 1)^2 / (2 A0^2),
+  /// K_t = 1.52 (the jet's expansion loss; the viscous part is left to Poiseuille). 0 for most edges.
+  std::vector<double> edge_loss_coeff;
+  std::vector<char> edge_occluded;  ///< per edge: closed by a tourniquet (no flow)
 
   /// Index of the segment with this name, or -1.
   int segment_index(const std::string& name) const;

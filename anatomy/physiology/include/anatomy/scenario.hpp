@@ -18,6 +18,12 @@ struct Condition {
   std::vector<double> vessel_diameter_scale;  ///< per vessel: varicose dilation (> 1), post-thrombotic narrowing (< 1)
   double compression_ankle_Pa = 0;         ///< graduated compression at the ankle (0 = none)
   double compression_calf_Pa = 0;          ///< at the calf's widest point
+  /// per vessel: residual lumen of a narrowed or recanalised segment as a share of its area
+  /// (1 = none); adds the Young-Tsai stenosis loss at the vessel's outlet (model.hpp)
+  std::vector<double> vessel_residual_lumen;
+  /// an above-knee tourniquet on the superficial veins (0 = none): AVP's test of superficial
+  /// against deep reflux
+  double tourniquet_Pa = 0;
 };
 
 /// A loaded scenario.

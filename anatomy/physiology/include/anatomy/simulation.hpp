@@ -22,11 +22,17 @@ struct Workspace {
   std::vector<double> compliance, piezo;
   std::vector<char> inflow_linear;
   std::vector<double> inflow_const;
+  std::vector<double> inflow_g;  ///< per inflow link: its conductance over the step
   SparseLdl solver;              ///< factorised each Newton iteration
   SparseLdl base;                ///< the step's network part, copied into solver per iteration
   std::vector<double> rhs_base;
-  int max_newton = 4;
+  int max_newton = 16;  ///< iterations allowed per step; a step still above tolerance is counted in the State
+  double bed_dt = -1, var_decay = 0, rise_decay = 0, fall_decay = 0;  ///< the microcirculation's relaxation per step
 };
+
+/// A bed's conductance relative to its resting (standing-still) one, for a reflex activation var
+/// in [0, 1] and an exercise hyperaemia h: (1 - r var) (1 + h), r its reflex reduction.
+double bed_conductance_factor(const Bed& bed, double var, double hyperaemia);
 
 /// Prepares a workspace for a model and schedule.
 Workspace make_workspace(const Model& model, const Schedule& schedule);

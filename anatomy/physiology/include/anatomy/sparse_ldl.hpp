@@ -49,6 +49,7 @@ class SparseLdl {
   std::vector<int> update_slot_;   // target slot of each (p, q) update, in factor() order
   std::vector<double> vals_;       // entries of A below the diagonal, then of L after factor()
   std::vector<double> diag_;
+  std::vector<double> inv_diag_;   // 1 / D, set by factor()
   mutable std::vector<double> work_;
 };
 

@@ -10,6 +10,7 @@ namespace calfpump::anatomy {
 /// Derived figures of one instant.
 struct Metrics {
   double ankle_pressure_Pa = 0;           ///< at the ankle site (great saphenous, medial malleolus)
+  double foot_pressure_Pa = 0;            ///< in a dorsal foot vein (the "dorsal-foot" site; the ankle's when absent)
   double calf_volume_m3 = 0;              ///< venous blood between ankle and knee
   double calf_muscle_perfusion_m3_s = 0;  ///< inflow of the calf muscle beds
   double stored_volume_m3 = 0;            ///< all venous blood in the network
@@ -36,6 +37,8 @@ struct State {
   std::vector<double> muscle_activation;
   std::vector<double> muscle_pressure_Pa;
   std::vector<double> bed_inflow_m3_s;
+  std::vector<double> bed_var;         ///< venoarteriolar reflex activation in [0, 1] (1: standing still)
+  std::vector<double> bed_hyperaemia;  ///< exercise hyperaemia: conductance rise over resting, >= 0
 
   double inflow_m3_s = 0;   ///< arterial inflow into the veins
   double outflow_m3_s = 0;  ///< to the right atrium
@@ -46,6 +49,12 @@ struct State {
   double outflow_total_m3 = 0;
 
   Metrics metrics;
+
+  // the solver's own account: steps whose Newton iterations ended above the pressure tolerance
+  // (accepted with the last iterate; counted so that a run can report them), and the worst
+  // remaining mismatch
+  std::uint64_t newton_unconverged_steps = 0;
+  double newton_worst_mismatch_Pa = 0;
 
   /// |stored - initial - (in - out)| / max(in, out): relative mass-balance error so far.
   double mass_balance_error() const;
