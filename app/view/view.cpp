@@ -160,7 +160,10 @@ void on_scroll(GLFWwindow* w, double, double dy) {
 
 // Dear ImGui's context and its GLFW backend (its Vulkan backend lives with the window's target)
 struct Imgui {
-  explicit Imgui(GLFWwindow* window) {
+  // the window's target holds the panel's Vulkan backend: it goes before the panel's context,
+  // also when an error unwinds the viewer
+  std::unique_ptr<render::SwapchainTarget>& target;
+  Imgui(GLFWwindow* window, std::unique_ptr<render::SwapchainTarget>& t) : target(t) {
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
@@ -175,6 +178,7 @@ struct Imgui {
     ImGui_ImplGlfw_InitForVulkan(window, true);  // after the viewer's callbacks: it calls them on
   }
   ~Imgui() {
+    target.reset();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
   }
@@ -234,7 +238,7 @@ int cmd_view(const ViewOptions& o) {
     v.target = std::make_unique<render::SwapchainTarget>(*v.renderer, reinterpret_cast<std::uint64_t>(surface), fw, fh, o.vsync);
     if (o.render_scale > 0) v.target->set_render_scale(static_cast<float>(o.render_scale));
     v.renderer->set_fonts(v.fonts->regular, v.fonts->bold);
-    auto imgui = std::make_unique<Imgui>(window);
+    auto imgui = std::make_unique<Imgui>(window, v.target);
     v.target->enable_ui();
     v.restart();
     v.preset(2);

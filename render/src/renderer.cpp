@@ -378,10 +378,10 @@ std::size_t Renderer::leg_count() const { return impl_->leg_count; }
 
 void Renderer::replace_model(const anatomy::Model& model, std::size_t slot) {
   Leg& l = impl_->leg(slot, "replace_model");
-  const anatomy::Model& old = *l.model;
-  if (model.segments.size() != old.segments.size() || model.edges.size() != old.edges.size() || model.valves.size() != old.valves.size() ||
-      model.inflows.size() != old.inflows.size() || model.leg.bodies.size() != old.leg.bodies.size() ||
-      model.leg.vessels.size() != old.leg.vessels.size())
+  // the leg's previous model may be gone already (a session replaces it first): the network as
+  // the renderer took it is what the new one must match
+  if (std::array<std::size_t, 6>{model.segments.size(), model.edges.size(), model.valves.size(), model.inflows.size(), model.leg.bodies.size(),
+                                 model.leg.vessels.size()} != l.shape)
     throw RenderError(fmt::format("replace_model: the model for slot {} has another network; give it with set_leg", slot));
   anatomy::ParticleNetwork network = anatomy::make_particle_network(model);
   if (network.ports.size() != l.network.ports.size()) throw RenderError(fmt::format("replace_model: the model for slot {} has another network", slot));

@@ -96,6 +96,7 @@ struct DrawRange {
 /// One leg in the renderer: its model, constant buffers, particles, and its per-slot tables.
 struct Leg {
   const anatomy::Model* model = nullptr;
+  std::array<std::size_t, 6> shape{};  ///< the model's segments, edges, valves, inflows, bodies, vessels at set_leg
   anatomy::LegPaths paths;
   // constant: rest vertices, deformed positions and normals (written by the deformation), swept
   // paths' frames, paths, vessels, vertex -> triangles table, indices

@@ -58,6 +58,7 @@ void Renderer::Impl::upload_leg(const anatomy::Model& model, const anatomy::LegG
   Leg& l = legs[slot];
   release_leg(l);
   l.model = &model;
+  l.shape = {model.segments.size(), model.edges.size(), model.valves.size(), model.inflows.size(), model.leg.bodies.size(), model.leg.vessels.size()};
   l.paths = anatomy::make_leg_paths(model.leg);
   l.network = anatomy::make_particle_network(model);
   leg_count = std::max(leg_count, slot + 1);
