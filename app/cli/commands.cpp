@@ -323,14 +323,21 @@ int cmd_bench_render(const BenchRenderOptions& o) {
       t_sim += ms(clock::now() - a);
       const render::FrameStatus st = renderer.render(frame, target);
       check(st);
+      if (o.in_flight == 1) {  // one at a time: read each frame before the next is recorded
+        check(target.read(st.frame, image));
+        add(renderer.last_timings());
+        continue;
+      }
       if (previous) {
         check(target.read(previous, image));
         add(renderer.last_timings());
       }
       previous = st.frame;
     }
-    check(target.read(previous, image));
-    add(renderer.last_timings());
+    if (previous) {
+      check(target.read(previous, image));
+      add(renderer.last_timings());
+    }
     const double t_total = ms(clock::now() - start);
     const double frame_dt = pump.step();
     const double n = o.frames, total = t_total / n;

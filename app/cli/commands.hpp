@@ -73,6 +73,7 @@ struct BenchRenderOptions {
   double time_scale = 1.0;  ///< model seconds per video second (0.25: four times slower)
   std::size_t particles = 200000;
   int frames = 30;
+  int in_flight = 2;  ///< frames in flight: 2 records frame N + 1 while N draws; 1 reads each before the next
   std::string device;
   std::string antialiasing = "auto";
   bool json = false;

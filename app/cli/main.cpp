@@ -56,6 +56,8 @@ int main(int argc, char** argv) {
   benchc->add_option("--duration", bench.duration_s, "Simulated seconds (sim)")->check(CLI::Range(1.0, 3600.0));
   benchc->add_option("--size", bench_render.size, "Image size WxH (render)");
   benchc->add_option("--particles", bench_render.particles, "Blood particles (render)")->check(CLI::Range(0, 16000000));
+  benchc->add_option("--in-flight", bench_render.in_flight, "Frames in flight (render): 2 overlaps recording and drawing, 1 waits for each")
+      ->check(CLI::Range(1, 2));
   benchc->add_option("--frames", bench_render.frames, "Frames to time (render)")->check(CLI::Range(1, 10000));
   benchc->add_option("--time-scale", bench_render.time_scale, "Model seconds per video second, e.g. 0.25 for slow motion (render)")
       ->check(CLI::Range(0.01, 10.0));
