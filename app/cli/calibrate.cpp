@@ -20,20 +20,6 @@ using nlohmann::json;
 
 namespace {
 
-int guard(const std::function<int()>& body) {
-  try {
-    return body();
-  } catch (const ConfigError& e) {
-    fmt::print(stderr, "calfpump: error: {}\n", e.what());
-    return 2;
-  } catch (const SimulationError& e) {
-    fmt::print(stderr, "calfpump: error: {}\n", e.what());
-    return 3;
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "calfpump: error: {}\n", e.what());
-    return 1;
-  }
-}
 
 json finite_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
@@ -45,7 +31,7 @@ const char* verdict(const CalibrationRow& r) {
 }  // namespace
 
 int cmd_calibrate(const CalibrateOptions& o) {
-  return guard([&] {
+  return guarded([&] {
     const LegDescription leg = load_leg_description(default_leg_file());
     const PublishedTable table = load_published_figures(o.table.empty() ? default_published_figures_file() : std::filesystem::path(o.table));
     const Calibration full = calibrate(leg, table, true);
@@ -119,7 +105,7 @@ int cmd_calibrate(const CalibrateOptions& o) {
 }
 
 int cmd_protocol_extra(const ProtocolOptions& o, bool tourniquet) {
-  return guard([&] {
+  return guarded([&] {
     const LegDescription leg = load_leg_description(default_leg_file());
     const Scenario sc = load_scenario(resolve_scenario(o.scenario), leg);
     if (o.protocol == "walk") {

@@ -38,9 +38,6 @@ namespace calfpump::app {
 using namespace calfpump::anatomy;
 using nlohmann::json;
 
-namespace {
-
-// runs a command body, turning errors into messages and exit codes
 int guarded(const std::function<int()>& body) {
   try {
     return body();
@@ -58,6 +55,8 @@ int guarded(const std::function<int()>& body) {
     return 1;
   }
 }
+
+namespace {
 
 struct Loaded {
   LegDescription leg;

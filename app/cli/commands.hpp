@@ -3,10 +3,16 @@
 // name or value), 3 a simulation that diverged, 1 anything else.
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 
 namespace calfpump::app {
+
+/// Runs a command's body, turning errors into a message on stderr and the exit code: 2 bad input
+/// (ConfigError: file, line, key; RenderError: no device, no font), 3 a simulation that diverged,
+/// 1 anything else.
+int guarded(const std::function<int()>& body);
 
 /// Options of `simulate`.
 struct SimulateOptions {

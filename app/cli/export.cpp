@@ -1,5 +1,7 @@
 #include "export.hpp"
 
+#include "commands.hpp"
+
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -25,25 +27,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-int guard(const std::function<int()>& body) {
-  try {
-    return body();
-  } catch (const ConfigError& e) {
-    fmt::print(stderr, "calfpump: error: {}\n", e.what());
-    return 2;
-  } catch (const SimulationError& e) {
-    fmt::print(stderr, "calfpump: error: {}\n", e.what());
-    return 3;
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "calfpump: error: {}\n", e.what());
-    return 1;
-  }
-}
 
 }  // namespace
 
 int cmd_export(const ExportOptions& o) {
-  return guard([&] {
+  return guarded([&] {
     const fs::path dir = o.vtk_dir;
     std::error_code ec;
     if (fs::exists(dir, ec) && !(fs::is_directory(dir, ec) && fs::is_empty(dir, ec)))

@@ -21,6 +21,7 @@
 #include "app/compose.hpp"
 #include "app/frame_pump.hpp"
 #include "app/session.hpp"
+#include "commands.hpp"
 #include "encoder.hpp"
 #include "render/renderer.hpp"
 #include "render/target.hpp"
@@ -61,7 +62,9 @@ std::pair<std::int64_t, std::int64_t> frame_range(const std::string& text, std::
   char dash = 0;
   std::istringstream in(text);
   if (!(in >> a >> dash >> b) || dash != '-' || !in.eof() || a < 0 || b < a || b >= count)
-    throw anatomy::ConfigError("--frames", 0, 0, "", fmt::format("'{}' is not a range of this recording's frames; expected A-B with 0 <= A <= B <= {}", text, count - 1));
+    throw anatomy::ConfigError(
+        "--frames", 0, 0, "",
+        fmt::format("'{}' is not a range of this recording's frames; expected A-B with 0 <= A <= B <= {}", text, count - 1));
   return {a, b};
 }
 
@@ -94,7 +97,8 @@ struct Progress {
 }  // namespace
 
 int cmd_record(const RecordOptions& o) {
-  struct sigaction action {}, previous {};
+  struct sigaction action {
+  }, previous{};
   action.sa_handler = on_interrupt;
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, &previous);
@@ -103,120 +107,113 @@ int cmd_record(const RecordOptions& o) {
     struct sigaction saved;
     ~Restore() { sigaction(SIGINT, &saved, nullptr); }
   } restore{previous};
-  try {
-    const auto [w, h] = video_size(o.size);
-    if (o.out.empty()) throw anatomy::ConfigError("--out", 0, 0, "", "where to write the recording");
+  // bad input (2), a diverging simulation (3) and the rest (1) as every command has them
+  return guarded([&]() -> int {
     try {
-      output_kind(o.out);  // a known format, before any work
-    } catch (const EncodeError& e) {
-      throw anatomy::ConfigError("--out", 0, 0, "", e.what());
-    }
-    if (!(o.time_scale > 0 && o.time_scale <= 10)) throw anatomy::ConfigError("--time-scale", 0, 0, "", "the time scale is above 0 and at most 10");
-    std::vector<std::string> names{o.scenario};
-    if (!o.compare.empty()) names.push_back(o.compare);
-    Session session(names);
-    if (!(o.start_s >= 0 && o.start_s < session.duration()))
-      throw anatomy::ConfigError("--start", 0, 0, "", fmt::format("{} s is not within the scenario's {} s", o.start_s, session.duration()));
-    const FramePump pump(o.fps, o.time_scale, o.start_s);
-    const double video_s = o.duration_s > 0 ? o.duration_s : (session.duration() - o.start_s) / o.time_scale;
-    if (o.start_s + video_s * o.time_scale > session.duration() + 1e-9)
-      throw anatomy::ConfigError("--duration", 0, 0, "",
-                                 fmt::format("{} s of video from {} s runs past the end of the scenario ({} s)", video_s, o.start_s, session.duration()));
-    const auto count = static_cast<std::int64_t>(std::floor(video_s * o.fps + 1e-9));
-    if (count < 1) throw anatomy::ConfigError("--duration", 0, 0, "", "the recording would have no frame");
-    const auto [first, last] = frame_range(o.frames, count);
+      const auto [w, h] = video_size(o.size);
+      if (o.out.empty()) throw anatomy::ConfigError("--out", 0, 0, "", "where to write the recording");
+      try {
+        output_kind(o.out);  // a known format, before any work
+      } catch (const EncodeError& e) { throw anatomy::ConfigError("--out", 0, 0, "", e.what()); }
+      if (!(o.time_scale > 0 && o.time_scale <= 10))
+        throw anatomy::ConfigError("--time-scale", 0, 0, "", "the time scale is above 0 and at most 10");
+      std::vector<std::string> names{o.scenario};
+      if (!o.compare.empty()) names.push_back(o.compare);
+      Session session(names);
+      if (!(o.start_s >= 0 && o.start_s < session.duration()))
+        throw anatomy::ConfigError("--start", 0, 0, "",
+                                   fmt::format("{} s is not within the scenario's {} s", o.start_s, session.duration()));
+      const FramePump pump(o.fps, o.time_scale, o.start_s);
+      const double video_s = o.duration_s > 0 ? o.duration_s : (session.duration() - o.start_s) / o.time_scale;
+      if (o.start_s + video_s * o.time_scale > session.duration() + 1e-9)
+        throw anatomy::ConfigError(
+            "--duration", 0, 0, "",
+            fmt::format("{} s of video from {} s runs past the end of the scenario ({} s)", video_s, o.start_s, session.duration()));
+      const auto count = static_cast<std::int64_t>(std::floor(video_s * o.fps + 1e-9));
+      if (count < 1) throw anatomy::ConfigError("--duration", 0, 0, "", "the recording would have no frame");
+      const auto [first, last] = frame_range(o.frames, count);
 
-    FrameView view;
-    view.camera = view_camera(o.view);
-    std::unique_ptr<Fonts> fonts;
-    if (!o.plain) fonts = load_fonts();
-    view.fonts = fonts.get();
-    const anatomy::LegGeometry rest = anatomy::read_leg_glb(anatomy::default_leg_mesh());
-    render::RenderOptions ro;
-    ro.device = o.device;
-    ro.antialiasing = antialiasing_of(o.antialiasing);
-    const char* validation = std::getenv("CALFPUMP_VALIDATION");
-    ro.validation = validation && std::string(validation) == "1";
-    render::Renderer renderer(ro);
-    attach(renderer, session, rest);
-    if (fonts) renderer.set_fonts(fonts->regular, fonts->bold);
-    start_at(session, renderer, o.start_s, o.particles);
-    render::OffscreenTarget target(renderer, w, h);
+      FrameView view;
+      view.camera = view_camera(o.view);
+      std::unique_ptr<Fonts> fonts;
+      if (!o.plain) fonts = load_fonts();
+      view.fonts = fonts.get();
+      const anatomy::LegGeometry rest = anatomy::read_leg_glb(anatomy::default_leg_mesh());
+      render::RenderOptions ro;
+      ro.device = o.device;
+      ro.antialiasing = antialiasing_of(o.antialiasing);
+      const char* validation = std::getenv("CALFPUMP_VALIDATION");
+      ro.validation = validation && std::string(validation) == "1";
+      render::Renderer renderer(ro);
+      attach(renderer, session, rest);
+      if (fonts) renderer.set_fonts(fonts->regular, fonts->bold);
+      start_at(session, renderer, o.start_s, o.particles);
+      render::OffscreenTarget target(renderer, w, h);
 
-    EncodeOptions eo;
-    eo.width = w;
-    eo.height = h;
-    eo.fps = o.fps;
-    eo.quality = o.quality;
-    eo.first_frame = first;
-    std::unique_ptr<Encoder> made;
-    try {
-      made = std::make_unique<Encoder>(o.out, eo);  // a path that cannot be written is bad input
-    } catch (const EncodeError& e) {
-      throw anatomy::ConfigError("--out", 0, 0, "", e.what());
-    }
-    Encoder& encoder = *made;
-    Progress progress(o.quiet, last - first + 1);
+      EncodeOptions eo;
+      eo.width = w;
+      eo.height = h;
+      eo.fps = o.fps;
+      eo.quality = o.quality;
+      eo.first_frame = first;
+      std::unique_ptr<Encoder> made;
+      try {
+        made = std::make_unique<Encoder>(o.out, eo);  // a path that cannot be written is bad input
+      } catch (const EncodeError& e) { throw anatomy::ConfigError("--out", 0, 0, "", e.what()); }
+      Encoder& encoder = *made;
+      Progress progress(o.quiet, last - first + 1);
 
-    // frames before the range are not drawn, but the blood moves through them as in a whole
-    // recording, so that a part's frames are the whole's
-    for (std::int64_t i = 1; i < first; ++i) {
-      if (g_interrupted) throw Interrupted{};
-      session.run_until(pump.time(static_cast<std::uint64_t>(i)));
-      for (std::size_t k = 0; k < session.size(); ++k) {
-        const LegRun& l = session.leg(k);
-        renderer.advance_particles(render::leg_frame(*l.model, l.paths, l.network, l.sim->state()), pump.step(), k);
+      // frames before the range are not drawn, but the blood moves through them as in a whole
+      // recording, so that a part's frames are the whole's
+      for (std::int64_t i = 1; i < first; ++i) {
+        if (g_interrupted) throw Interrupted{};
+        session.run_until(pump.time(static_cast<std::uint64_t>(i)));
+        for (std::size_t k = 0; k < session.size(); ++k) {
+          const LegRun& l = session.leg(k);
+          renderer.advance_particles(render::leg_frame(*l.model, l.paths, l.network, l.sim->state()), pump.step(), k);
+        }
       }
+      render::Image image;
+      std::uint64_t pending = 0;
+      auto take = [&](std::uint64_t frame) {
+        const render::FrameStatus st = target.read(frame, image);
+        if (!st) throw FrameFailed{st.message};
+        if (!o.poster.empty() && encoder.frames() == 0) render::write_png(image, o.poster);
+        encoder.add(image);
+        progress.update(encoder.frames());
+      };
+      for (std::int64_t i = first; i <= last; ++i) {
+        if (g_interrupted) throw Interrupted{};
+        session.run_until(pump.time(static_cast<std::uint64_t>(i)));
+        view.particle_dt = i == 0 ? 0.0 : pump.step();  // frame 0 shows the blood where it was seeded
+        const render::FrameStatus st = renderer.render(compose_frame(session, view, w, h), target);
+        if (!st) throw FrameFailed{st.message};
+        if (pending) take(pending);  // encode frame N while frame N + 1 draws
+        pending = st.frame;
+      }
+      take(pending);
+      encoder.finish();
+      progress.update(encoder.frames(), true);
+      if (renderer.validation_messages() > 0)
+        fmt::print(stderr, "calfpump: {} Vulkan validation messages; the first: {}\n", renderer.validation_messages(),
+                   renderer.first_validation_message());
+      fmt::print("{} ({}x{}, {} frames at {} fps, {:.2f} s{}; {})\n", o.out, w, h, encoder.frames(), o.fps,
+                 static_cast<double>(encoder.frames()) / o.fps,
+                 first > 0 || last < count - 1 ? fmt::format(", frames {}-{} of {}", first, last, count) : std::string(),
+                 renderer.device_name());
+      if (!o.poster.empty()) fmt::print("{} (poster)\n", o.poster);
+      return 0;
+    } catch (const Interrupted&) {
+      fmt::print(stderr, "\ncalfpump: interrupted; nothing was written\n");
+      return 130;
+    } catch (const FrameFailed& e) {
+      fmt::print(stderr, "calfpump: error: a frame failed: {}\n", e.message);
+      return 1;
+    } catch (const EncodeError& e) {
+      fmt::print(stderr, "calfpump: error: {}\n", e.what());
+      return 1;
     }
-    render::Image image;
-    std::uint64_t pending = 0;
-    auto take = [&](std::uint64_t frame) {
-      const render::FrameStatus st = target.read(frame, image);
-      if (!st) throw FrameFailed{st.message};
-      if (!o.poster.empty() && encoder.frames() == 0) render::write_png(image, o.poster);
-      encoder.add(image);
-      progress.update(encoder.frames());
-    };
-    for (std::int64_t i = first; i <= last; ++i) {
-      if (g_interrupted) throw Interrupted{};
-      session.run_until(pump.time(static_cast<std::uint64_t>(i)));
-      view.particle_dt = i == 0 ? 0.0 : pump.step();  // frame 0 shows the blood where it was seeded
-      const render::FrameStatus st = renderer.render(compose_frame(session, view, w, h), target);
-      if (!st) throw FrameFailed{st.message};
-      if (pending) take(pending);  // encode frame N while frame N + 1 draws
-      pending = st.frame;
-    }
-    take(pending);
-    encoder.finish();
-    progress.update(encoder.frames(), true);
-    if (renderer.validation_messages() > 0)
-      fmt::print(stderr, "calfpump: {} Vulkan validation messages; the first: {}\n", renderer.validation_messages(), renderer.first_validation_message());
-    fmt::print("{} ({}x{}, {} frames at {} fps, {:.2f} s{}; {})\n", o.out, w, h, encoder.frames(), o.fps, static_cast<double>(encoder.frames()) / o.fps,
-               first > 0 || last < count - 1 ? fmt::format(", frames {}-{} of {}", first, last, count) : std::string(), renderer.device_name());
-    if (!o.poster.empty()) fmt::print("{} (poster)\n", o.poster);
-    return 0;
-  } catch (const Interrupted&) {
-    fmt::print(stderr, "\ncalfpump: interrupted; nothing was written\n");
-    return 130;
-  } catch (const anatomy::ConfigError& e) {
-    fmt::print(stderr, "calfpump: error: {}\n", e.what());
-    return 2;
-  } catch (const FrameFailed& e) {
-    fmt::print(stderr, "calfpump: error: a frame failed: {}\n", e.message);
-    return 1;
-  } catch (const EncodeError& e) {
-    fmt::print(stderr, "calfpump: error: {}\n", e.what());
-    return 1;
-  } catch (const anatomy::SimulationError& e) {
-    fmt::print(stderr, "calfpump: error: {}\n", e.what());
-    return 3;
-  } catch (const render::RenderError& e) {  // no device, no font, a leg the GPU cannot hold
-    fmt::print(stderr, "calfpump: error: {}\n", e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "calfpump: error: {}\n", e.what());
-    return 1;
-  }
+  });
 }
 
 }  // namespace calfpump::app

@@ -28,6 +28,7 @@
 #include "app/compose.hpp"
 #include "app/pick.hpp"
 #include "app/session.hpp"
+#include "commands.hpp"
 #include "render/renderer.hpp"
 #include "render/target.hpp"
 #include "view/viewer.hpp"
@@ -44,8 +45,9 @@ std::vector<Event> load_script(const std::string& file) {
   std::vector<Event> events;
   std::string text;
   int line = 0;
-  const std::map<std::string, std::size_t> arity{{"key", 1}, {"drag", 2}, {"click", 2}, {"click-vein", 2}, {"double-click", 2}, {"hover", 2}, {"scroll", 1}, {"resize", 2}, {"iconify", 0},
-                                                 {"restore", 0}, {"fullscreen", 0}, {"screenshot", 1}, {"quit", 0}};
+  const std::map<std::string, std::size_t> arity{
+      {"key", 1},    {"drag", 2},    {"click", 2},   {"click-vein", 2}, {"double-click", 2}, {"hover", 2}, {"scroll", 1},
+      {"resize", 2}, {"iconify", 0}, {"restore", 0}, {"fullscreen", 0}, {"screenshot", 1},   {"quit", 0}};
   while (std::getline(in, text)) {
     ++line;
     if (const auto hash = text.find('#'); hash != std::string::npos) text.resize(hash);
@@ -58,12 +60,16 @@ std::vector<Event> load_script(const std::string& file) {
     }
     if (!(e.t >= 0)) throw anatomy::ConfigError(file, line, 1, "time", "an event's time is 0 s or later");
     if (!(words >> e.what) || !arity.count(e.what))
-      throw anatomy::ConfigError(file, line, 0, e.what, "expected an event: key, drag, click, click-vein, double-click, hover, scroll, resize, iconify, restore, fullscreen, screenshot or quit");
+      throw anatomy::ConfigError(file, line, 0, e.what,
+                                 "expected an event: key, drag, click, click-vein, double-click, hover, scroll, resize, iconify, restore, "
+                                 "fullscreen, screenshot or quit");
     for (std::string w; words >> w;) e.args.push_back(w);
     if (e.args.size() != arity.at(e.what))
       throw anatomy::ConfigError(file, line, 0, e.what, fmt::format("'{}' takes {} value(s)", e.what, arity.at(e.what)));
-    if (e.what == "key" && !key_names().count(e.args[0])) throw anatomy::ConfigError(file, line, 0, "key", fmt::format("'{}' is not a key this viewer knows", e.args[0]));
-    if (e.what == "drag" || e.what == "click" || e.what == "click-vein" || e.what == "double-click" || e.what == "hover" || e.what == "scroll" || e.what == "resize")
+    if (e.what == "key" && !key_names().count(e.args[0]))
+      throw anatomy::ConfigError(file, line, 0, "key", fmt::format("'{}' is not a key this viewer knows", e.args[0]));
+    if (e.what == "drag" || e.what == "click" || e.what == "click-vein" || e.what == "double-click" || e.what == "hover" ||
+        e.what == "scroll" || e.what == "resize")
       for (const std::string& a : e.args) {
         char* end = nullptr;
         std::strtod(a.c_str(), &end);
@@ -90,7 +96,6 @@ render::Antialiasing antialiasing_named(const std::string& name) {
   if (name == "none") return render::Antialiasing::None;
   return render::Antialiasing::Automatic;
 }
-
 
 Viewer* viewer_of(GLFWwindow* w) { return static_cast<Viewer*>(glfwGetWindowUserPointer(w)); }
 
@@ -202,9 +207,11 @@ struct Glfw {
 }  // namespace
 
 int cmd_view(const ViewOptions& o) {
-  try {
+  // bad input or no window system (2), a diverging simulation (3), the rest (1), as every command
+  return guarded([&]() -> int {
     const auto [w, h] = parse_window_size(o.size);
-    if (!(o.time_scale > 0 && o.time_scale <= 4)) throw anatomy::ConfigError("--time-scale", 0, 0, "", "the time scale is above 0 and at most 4");
+    if (!(o.time_scale > 0 && o.time_scale <= 4))
+      throw anatomy::ConfigError("--time-scale", 0, 0, "", "the time scale is above 0 and at most 4");
     const std::vector<Event> script = o.script.empty() ? std::vector<Event>{} : load_script(o.script);
     const Glfw glfw;  // first made, last gone: the window system outlives the window's surface
     Viewer v(o);
@@ -329,7 +336,8 @@ int cmd_view(const ViewOptions& o) {
     }
     const double seconds = glfwGetTime() - started;
     if (v.renderer->validation_messages() > 0)
-      fmt::print(stderr, "calfpump: {} Vulkan validation messages; the first: {}\n", v.renderer->validation_messages(), v.renderer->first_validation_message());
+      fmt::print(stderr, "calfpump: {} Vulkan validation messages; the first: {}\n", v.renderer->validation_messages(),
+                 v.renderer->first_validation_message());
     if (o.json) {
       nlohmann::json j{{"device", v.renderer->device_name()},
                        {"antialiasing", v.renderer->antialiasing()},
@@ -368,19 +376,7 @@ int cmd_view(const ViewOptions& o) {
     v.renderer.reset();
     glfwDestroyWindow(window);
     return 0;
-  } catch (const anatomy::ConfigError& e) {
-    fmt::print(stderr, "calfpump: error: {}\n", e.what());
-    return 2;
-  } catch (const render::RenderError& e) {
-    fmt::print(stderr, "calfpump: error: {}\n", e.what());
-    return 2;
-  } catch (const anatomy::SimulationError& e) {
-    fmt::print(stderr, "calfpump: error: {}\n", e.what());
-    return 3;
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "calfpump: error: {}\n", e.what());
-    return 1;
-  }
+  });
 }
 
 }  // namespace calfpump::app
