@@ -328,6 +328,12 @@ int cmd_view(const ViewOptions& o) {
         if (v.slow >= 10 && s > 0.5f) {
           v.target->set_render_scale(std::max(0.5f, s * 0.9f));
           v.slow = 0;
+        } else if (v.slow >= 10 && v.particles > 25000) {
+          // at half size and still slow: the blood's cost does not shrink with the picture, so
+          // fewer particles (seeded again from the legs' states)
+          v.particles /= 2;
+          seed_particles(*v.renderer, *v.session, v.particles);
+          v.slow = 0;
         } else if (v.fast >= 30 && s < 1.0f) {
           v.target->set_render_scale(std::min(1.0f, s / 0.9f));
           v.fast = 0;
