@@ -40,7 +40,8 @@ layout(set = 0, binding = 7) uniform usamplerBuffer port_start;
 layout(set = 0, binding = 8) uniform isamplerBuffer ports;
 layout(set = 0, binding = 9) uniform samplerBuffer port_flow;   // per port: out of its segment, m^3/s
 layout(set = 0, binding = 10) uniform samplerBuffer inflow;     // (cumulative inflow, segment)
-layout(std430, set = 0, binding = 11) buffer Counters { uint counters[]; };  // waiting: [read] after the last dispatch, [read ^ 1] counted now
+// waiting: [read] after the last dispatch, [count] counted now, [zero] zeroed for the next one
+layout(std430, set = 0, binding = 11) buffer Counters { uint counters[]; };
 // per segment this frame: flow A + f B between junctions (m^3/s), the whole section's area (m^2)
 layout(set = 0, binding = 12) uniform samplerBuffer segment_flow;
 // the vessels' centerlines for placing particles: per frame its centre and radius, and its
@@ -59,12 +60,14 @@ layout(push_constant) uniform Push {
   float ring;
   float expected;    // the arterial inflow's worth of particles over dt
   // bit 0: write each particle's position for read-back (Renderer::particle_positions; frames do
-  // not); bit 1: which waiting counter to read (the other is counted into)
+  // not); bits 1-2: the waiting counters' phase p: count into p, read p - 1, zero p + 1 (mod 3)
   uint flags;
 } push;
 
 bool write_positions() { return (push.flags & 1u) != 0u; }
-uint read_counter() { return (push.flags >> 1) & 1u; }
+uint count_counter() { return (push.flags >> 1) & 3u; }
+uint read_counter() { return (count_counter() + 2u) % 3u; }
+uint zero_counter() { return (count_counter() + 1u) % 3u; }
 
 const float kPi = 3.14159265358979;
 
@@ -259,5 +262,6 @@ void main() {
   }
   // one atomic per subgroup for the waiting count (one per particle serialises on a CPU device)
   uint n = subgroupAdd(waiting ? 1u : 0u);
-  if (subgroupElect() && n > 0u) atomicAdd(counters[read_counter() ^ 1u], n);
+  if (subgroupElect() && n > 0u) atomicAdd(counters[count_counter()], n);
+  if (gl_GlobalInvocationID.x == 0u) counters[zero_counter()] = 0u;  // the next dispatch counts into it
 }

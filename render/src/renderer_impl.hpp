@@ -111,7 +111,7 @@ struct Leg {
   anatomy::ParticleNetwork network;
   std::uint32_t particle_count = 0;
   std::uint32_t particle_frame = 0;  ///< transport steps so far (the random choices' salt)
-  std::uint32_t counter_parity = 0;  ///< which waiting counter the next dispatch reads
+  std::uint32_t counter_parity = 0;  ///< the waiting counters' phase of the next dispatch (0, 1, 2)
   double volume_per_particle = 0;
   std::array<LegSlot, kFramesInFlight> slots;
 };

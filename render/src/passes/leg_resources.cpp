@@ -322,8 +322,8 @@ void Renderer::Impl::upload_particles(const anatomy::State& state, std::size_t c
   l.centres = commands->upload(centres, kTexelUse);
   l.axes = commands->upload(axes, kTexelUse);
   l.places = commands->upload(places, kTexelUse);
-  // the waiting counts, two words read and written in turn (the GPU's own, never the host's)
-  l.counters = commands->upload(std::vector<std::uint32_t>{0, 0, 0, 0}, kStorage | VK_BUFFER_USAGE_TRANSFER_DST_BIT);
+  // the waiting counts, three words read, counted into and zeroed in turn (the GPU's own, never the host's)
+  l.counters = commands->upload(std::vector<std::uint32_t>{0, 0, 0, 0}, kStorage);
   l.particles.texel_view(c, kU4, 16, "the particles", static_cast<VkDeviceSize>(count) * 16);
   l.segment_info.texel_view(c, kF4, 16, "the segments' spans");
   l.port_start.texel_view(c, kU4, 16, "the segments' port ranges");

@@ -46,15 +46,13 @@ SplatView Renderer::Impl::splat_view(const Camera& camera, const std::array<int,
 
 void Renderer::Impl::record_particles(VkCommandBuffer cmd, Leg& l, LegSlot& s, double dt, const anatomy::ParticleInputs& in,
                                       std::uint32_t views, bool positions) {
-  // the waiting counts: this dispatch reads the one the last left and counts into the other
-  // (zeroed first), so that re-entry needs nothing from the host
-  const std::uint32_t read = l.counter_parity, write = read ^ 1u;
-  l.counter_parity = write;
-  vk::barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
-              VK_ACCESS_TRANSFER_WRITE_BIT);
-  vkCmdFillBuffer(cmd, l.counters.buffer, write * 4u, 4, 0);
-  vk::barrier(cmd, VK_PIPELINE_STAGE_HOST_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_HOST_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT,
-              VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_UNIFORM_READ_BIT);
+  // the waiting counts, three words in turn: this dispatch reads the one the last counted into,
+  // counts into its own and zeroes the next one's, so that re-entry needs nothing from the host
+  // and no copy or fill between dispatches
+  const std::uint32_t phase = l.counter_parity;
+  l.counter_parity = (phase + 1u) % 3u;
+  vk::barrier(cmd, VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+              VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_UNIFORM_READ_BIT);
   // earlier work on the particles (the previous dispatch) before this one rewrites them
   vk::barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
               VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
@@ -67,9 +65,9 @@ void Renderer::Impl::record_particles(VkCommandBuffer cmd, Leg& l, LegSlot& s, d
   struct {
     std::uint32_t count, frame, links, views;
     float dt, ring, expected;
-    std::uint32_t flags;  // 1: write positions; 2: read the second waiting counter (write the first)
+    std::uint32_t flags;  // bit 0: write positions; bits 1-2: the waiting counters' phase (0, 1, 2)
   } pc{l.particle_count, l.particle_frame, static_cast<std::uint32_t>(in.inflow.size()), views, static_cast<float>(dt),
-       static_cast<float>(anatomy::kVeinRing), static_cast<float>(expected), (positions ? 1u : 0u) | (read << 1)};
+       static_cast<float>(anatomy::kVeinRing), static_cast<float>(expected), (positions ? 1u : 0u) | (phase << 1)};
   vkCmdPushConstants(cmd, particle_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(pc), &pc);
   vkCmdDispatch(cmd, (l.particle_count + 63) / 64, 1, 1);
 }
