@@ -3,7 +3,7 @@
 # in build/fuzz and runs each for a bounded time on a copy of its seed corpus under build/fuzz (the
 # source tree is never written). Fails on any crash, sanitizer report, leak, timeout or
 # out-of-memory; the reproducer is left in build/fuzz/artifacts/<target>/.
-#   CALFPUMP_FUZZ_SECONDS   run time per target (default 60)
+#   CALFPUMP_FUZZ_SECONDS   run time per target (default 30)
 #   CALFPUMP_FUZZ_TIMEOUT   seconds one input may take before it counts as a hang (default 10)
 #   CALFPUMP_FUZZ_TARGETS   targets to run (default: all five)
 #   CALFPUMP_FUZZ_JOBS      build parallelism (default: the build tool's)
@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 build="$root/build/fuzz"
-seconds=${CALFPUMP_FUZZ_SECONDS:-60}
+seconds=${CALFPUMP_FUZZ_SECONDS:-30}
 timeout=${CALFPUMP_FUZZ_TIMEOUT:-10}
 targets=(${CALFPUMP_FUZZ_TARGETS:-fuzz_scenario fuzz_description fuzz_mapping fuzz_leg_glb fuzz_user_mesh})
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the whole test suite through ctest: first the release
 # build, then the AddressSanitizer + UndefinedBehaviorSanitizer build (skip it with
-# CALFPUMP_SKIP_SANITIZERS=1), then the libFuzzer targets, 60 s each (scripts/fuzz.sh; skip them with
-# CALFPUMP_SKIP_FUZZ=1).
+# CALFPUMP_SKIP_SANITIZERS=1), then the libFuzzer targets, 30 s each (scripts/fuzz.sh; skip them with
+# CALFPUMP_SKIP_FUZZ=1). The sanitizer run leaves out the calibration tests that repeat the
+# protocols over every scenario and the stored-picture comparison (CMakePresets.json, "asan"):
+# they run the same code as the tests it keeps, many times over, and the release run has them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh

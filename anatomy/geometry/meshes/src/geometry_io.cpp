@@ -1,12 +1,19 @@
 #include "anatomy/geometry_io.hpp"
 
+#include <algorithm>
+#include <array>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <fstream>
 #include <memory>
+#include <span>
+#include <sstream>
 
+#include <assimp/BaseImporter.h>
 #include <assimp/Exporter.hpp>
 #include <assimp/Importer.hpp>
+#include <assimp/importerdesc.h>
 #include <assimp/postprocess.h>
 #include <assimp/scene.h>
 #include <fmt/format.h>
@@ -87,8 +94,45 @@ void check_glb_lengths(const fs::path& file, std::uintmax_t bytes) {
   }
 }
 
-// opens a mesh file with Assimp after checking that it exists, is not empty and not too large
-const aiScene* import_checked(Assimp::Importer& importer, const fs::path& file, const MeshLimits& limits, unsigned flags) {
+// The mesh formats a user's atlas may come in: what the anatomy atlases publish (BodyParts3D and
+// Z-Anatomy: OBJ, FBX; others: STL, PLY, COLLADA, OFF) and glTF.
+constexpr std::array<const char*, 9> kUserMeshFormats = {"glb", "gltf", "obj", "stl", "ply", "fbx", "dae", "off", "3ds"};
+
+// Leaves `importer` with the one reader that the file's extension names. Assimp otherwise hands a
+// file that its reader refuses to every other reader's signature check, and one of those in 5.2.5
+// reads past the end of a short file (a heap overflow found by tests/fuzz with a 60-byte file
+// named .glb); a file is read as what its name says or refused.
+void keep_only_reader_for(Assimp::Importer& importer, const fs::path& file, std::span<const char* const> formats) {
+  std::string ext = file.extension().string();
+  if (!ext.empty()) ext.erase(0, 1);
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (std::find_if(formats.begin(), formats.end(), [&](const char* f) { return ext == f; }) == formats.end()) {
+    std::string list;
+    for (const char* f : formats) list += fmt::format("{}.{}", list.empty() ? "" : ", ", f);
+    refuse(file, "", fmt::format("unknown mesh format '{}'; expected one of {}", ext.empty() ? "(none)" : "." + ext, list));
+  }
+  // the readers whose extension lists name it (.glb and .gltf: glTF 1.0's and 2.0's)
+  std::vector<Assimp::BaseImporter*> others;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < importer.GetImporterCount(); ++i) {
+    const aiImporterDesc* info = importer.GetImporterInfo(i);
+    std::istringstream names(info && info->mFileExtensions ? info->mFileExtensions : "");
+    bool claims = false;
+    for (std::string name; names >> name;) claims = claims || name == ext;
+    if (claims) ++kept;
+    else others.push_back(importer.GetImporter(i));
+  }
+  if (kept == 0) refuse(file, "", fmt::format("this build's Assimp has no reader for .{} files", ext));
+  for (Assimp::BaseImporter* reader : others) {
+    importer.UnregisterLoader(reader);  // the importer deletes only the readers it still holds
+    delete reader;
+  }
+}
+
+// opens a mesh file with Assimp after checking that it exists, is not empty and not too large,
+// with only the reader for one of `formats` that its extension names
+const aiScene* import_checked(Assimp::Importer& importer, const fs::path& file, const MeshLimits& limits, unsigned flags,
+                              std::span<const char* const> formats) {
   std::error_code ec;
   if (!fs::is_regular_file(file, ec)) refuse(file, "", "no such mesh file");
   const auto bytes = fs::file_size(file, ec);
@@ -96,6 +140,7 @@ const aiScene* import_checked(Assimp::Importer& importer, const fs::path& file, 
   if (bytes > limits.max_file_bytes)
     refuse(file, "", fmt::format("the mesh file is {} MiB; at most {} MiB are accepted", bytes >> 20, limits.max_file_bytes >> 20));
   check_glb_lengths(file, bytes);
+  keep_only_reader_for(importer, file, formats);
   const aiScene* scene = importer.ReadFile(file.string(), flags);
   if (!scene || !scene->mRootNode) refuse(file, "", fmt::format("unreadable mesh file: {}", importer.GetErrorString()));
   if (scene->mNumMeshes == 0) refuse(file, "", "the file holds no meshes");
@@ -183,7 +228,8 @@ void write_leg_glb(const LegGeometry& g, const fs::path& file) {
 
 LegGeometry read_leg_glb(const fs::path& file, const MeshLimits& limits) {
   Assimp::Importer importer;
-  const aiScene* scene = import_checked(importer, file, limits, 0);
+  static constexpr std::array<const char*, 1> kLeg = {"glb"};
+  const aiScene* scene = import_checked(importer, file, limits, 0, kLeg);
   LegGeometry g;
   std::size_t total = 0;
   for (unsigned ni = 0; ni < scene->mRootNode->mNumChildren; ++ni) {
@@ -358,7 +404,7 @@ LegGeometry load_user_leg(const fs::path& mapping_file, const fs::path& mesh_ove
   top.finish();
 
   Assimp::Importer importer;
-  const aiScene* scene = import_checked(importer, mesh_path, limits, aiProcess_Triangulate | aiProcess_JoinIdenticalVertices);
+  const aiScene* scene = import_checked(importer, mesh_path, limits, aiProcess_Triangulate | aiProcess_JoinIdenticalVertices, kUserMeshFormats);
 
   LegGeometry g = generated;
   const LegPaths paths = make_leg_paths(leg);

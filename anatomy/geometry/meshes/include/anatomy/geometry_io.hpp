@@ -28,7 +28,7 @@ LegGeometry read_leg_glb(const std::filesystem::path& file, const MeshLimits& li
 /// each valve) with its attributes; throws ConfigError naming what is missing.
 void check_leg_geometry(const LegGeometry& g, const LegDescription& leg, const std::string& file);
 
-/// Builds a leg from a user's meshes (OBJ, STL, glTF, FBX, ...: whatever Assimp reads) and a
+/// Builds a leg from a user's meshes (glTF, OBJ, STL, PLY, FBX, COLLADA, OFF or 3DS, read as their extension says) and a
 /// mapping file (TOML) that binds their mesh names to CalfPump structures:
 ///   [mesh]
 ///   file = "atlas.fbx"   # relative to the mapping file; `mesh_file` overrides it when not empty
