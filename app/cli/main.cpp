@@ -114,8 +114,9 @@ int main(int argc, char** argv) {
   report->add_option("--particles", rep.particles, "Blood particles per leg (0: none)")->check(CLI::Range(0, 16000000));
 
   RecordOptions reco;
-  auto* record = app.add_subcommand("record", "A scenario (or two side by side) to a video: .mp4 (H.264), .webm (VP9) or a folder of PNG frames");
-  record->add_option("scenario", reco.scenario, "Built-in scenario name or a scenario file")->required();
+  auto* record = app.add_subcommand("record", "A storyboard or a scenario (or two side by side) to a video: .mp4 (H.264), .webm (VP9) or a folder of PNG frames");
+  record->add_option("scenario", reco.scenario, "A storyboard (built-in name or file) or a scenario (built-in name or file)")->required();
+  record->add_option("--lang", reco.lang, "A storyboard's caption language (en, es, ar; English where a caption lacks it)");
   record->add_option("--compare", reco.compare, "A second scenario drawn beside the first");
   record->add_option("--out", reco.out, "The video (.mp4, .webm) or a folder (no extension) for PNG frames")->required();
   record->add_option("--size", reco.size, "Video size WxH (even numbers)");

@@ -6,11 +6,15 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
+#include <fstream>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -21,6 +25,8 @@
 #include "app/compose.hpp"
 #include "app/frame_pump.hpp"
 #include "app/session.hpp"
+#include "app/story_player.hpp"
+#include "app/storyboard.hpp"
 #include "commands.hpp"
 #include "encoder.hpp"
 #include "render/renderer.hpp"
@@ -94,6 +100,141 @@ struct Progress {
   }
 };
 
+// a WebVTT file beside the video: FILE.<lang>.vtt (a folder of frames: FOLDER.<lang>.vtt)
+std::filesystem::path vtt_path(const std::string& out, const std::string& lang) {
+  const std::filesystem::path p(out);
+  if (output_kind(p) == OutputKind::PngFrames) return fmt::format("{}.{}.vtt", out, lang);
+  std::filesystem::path v = p;
+  v.replace_extension(fmt::format(".{}.vtt", lang));
+  return v;
+}
+
+}  // namespace
+
+namespace {
+
+render::RenderOptions render_options(const RecordOptions& o) {
+  render::RenderOptions ro;
+  ro.device = o.device;
+  ro.antialiasing = antialiasing_of(o.antialiasing);
+  const char* validation = std::getenv("CALFPUMP_VALIDATION");
+  ro.validation = validation && std::string(validation) == "1";
+  return ro;
+}
+
+std::unique_ptr<Encoder> open_encoder(const RecordOptions& o, int w, int h, std::int64_t first) {
+  EncodeOptions eo;
+  eo.width = w;
+  eo.height = h;
+  eo.fps = o.fps;
+  eo.quality = o.quality;
+  eo.first_frame = first;
+  try {
+    return std::make_unique<Encoder>(o.out, eo);  // a path that cannot be written is bad input
+  } catch (const EncodeError& e) { throw anatomy::ConfigError("--out", 0, 0, "", e.what()); }
+}
+
+// Draws frames first..last, each composed by compose(i) (which brings the legs to frame i), two in
+// flight: frame N is read back and encoded while frame N + 1 draws.
+void draw_frames(const RecordOptions& o, render::Renderer& renderer, render::OffscreenTarget& target, Encoder& encoder,
+                 std::int64_t first, std::int64_t last, const std::function<render::FrameDesc(std::int64_t)>& compose) {
+  Progress progress(o.quiet, last - first + 1);
+  render::Image image;
+  std::uint64_t pending = 0;
+  auto take = [&](std::uint64_t frame) {
+    const render::FrameStatus st = target.read(frame, image);
+    if (!st) throw FrameFailed{st.message};
+    if (!o.poster.empty() && encoder.frames() == 0) render::write_png(image, o.poster);
+    encoder.add(image);
+    progress.update(encoder.frames());
+  };
+  for (std::int64_t i = first; i <= last; ++i) {
+    if (g_interrupted) throw Interrupted{};
+    const render::FrameStatus st = renderer.render(compose(i), target);
+    if (!st) throw FrameFailed{st.message};
+    if (pending) take(pending);
+    pending = st.frame;
+  }
+  take(pending);
+  encoder.finish();
+  progress.update(encoder.frames(), true);
+  if (renderer.validation_messages() > 0)
+    fmt::print(stderr, "calfpump: {} Vulkan validation messages; the first: {}\n", renderer.validation_messages(),
+               renderer.first_validation_message());
+}
+
+void print_result(const RecordOptions& o, const Encoder& encoder, int w, int h, std::int64_t first, std::int64_t last, std::int64_t count,
+                  const render::Renderer& renderer) {
+  fmt::print("{} ({}x{}, {} frames at {} fps, {:.2f} s{}; {})\n", o.out, w, h, encoder.frames(), o.fps,
+             static_cast<double>(encoder.frames()) / o.fps,
+             first > 0 || last < count - 1 ? fmt::format(", frames {}-{} of {}", first, last, count) : std::string(), renderer.device_name());
+  if (!o.poster.empty()) fmt::print("{} (poster)\n", o.poster);
+}
+
+// a storyboard: its timeline at the frame rate, its captions burned in and written as WebVTT
+int record_storyboard(const RecordOptions& o, int w, int h) {
+  const RecordOptions defaults;
+  if (!o.compare.empty()) throw anatomy::ConfigError("--compare", 0, 0, "", "a storyboard's shots name their scenarios; --compare is for a scenario");
+  if (o.start_s != defaults.start_s) throw anatomy::ConfigError("--start", 0, 0, "", "a storyboard's shots set their model times");
+  if (o.time_scale != defaults.time_scale) throw anatomy::ConfigError("--time-scale", 0, 0, "", "a storyboard's shots set their time scales");
+  if (o.view != defaults.view) throw anatomy::ConfigError("--view", 0, 0, "", "a storyboard's shots set their cameras");
+  const anatomy::LegDescription leg = anatomy::load_leg_description(anatomy::default_leg_file());
+  const Storyboard board = load_storyboard(resolve_storyboard(o.scenario), leg);
+  if (std::find(board.languages.begin(), board.languages.end(), o.lang) == board.languages.end()) {
+    std::string list;
+    for (const auto& l : board.languages) list += (list.empty() ? "" : ", ") + l;
+    throw anatomy::ConfigError("--lang", 0, 0, "", fmt::format("'{}' is not among the storyboard's languages ({})", o.lang, list));
+  }
+  if (const auto missing = missing_translations(board, o.lang); !missing.empty())
+    fmt::print(stderr, "calfpump: {} of the captions have no '{}' text and show in English (the first: {})\n", missing.size(), o.lang,
+               missing.front());
+  const Timeline whole(board, o.fps);
+  auto count = static_cast<std::int64_t>(whole.frame_count());
+  if (o.duration_s > 0) {
+    if (o.duration_s > board.duration_s() + 1e-9)
+      throw anatomy::ConfigError("--duration", 0, 0, "", fmt::format("the storyboard is {} s long", board.duration_s()));
+    count = static_cast<std::int64_t>(std::floor(o.duration_s * o.fps + 1e-9));
+  }
+  if (count < 1) throw anatomy::ConfigError("--duration", 0, 0, "", "the recording would have no frame");
+  const auto [first, last] = frame_range(o.frames, count);
+
+  FrameView view;
+  std::unique_ptr<Fonts> fonts;
+  if (!o.plain) fonts = load_fonts();
+  view.fonts = fonts.get();
+  const anatomy::LegGeometry rest = anatomy::read_leg_glb(anatomy::default_leg_mesh());
+  render::Renderer renderer(render_options(o));
+  if (fonts) renderer.set_fonts(fonts->regular, fonts->bold);
+  StoryPlayer player(board, o.fps, renderer, rest, o.particles);
+  render::OffscreenTarget target(renderer, w, h);
+  std::unique_ptr<Encoder> encoder = open_encoder(o, w, h, first);
+  // the captions beside the video, timed as the burned-in ones (a part's cues keep the whole's
+  // times); written first as .partial, moved into place once the video is
+  const std::filesystem::path vtt = vtt_path(o.out, o.lang);
+  struct Partial {
+    std::filesystem::path path;
+    ~Partial() {
+      std::error_code ec;
+      if (!path.empty()) std::filesystem::remove(path, ec);
+    }
+  } partial{vtt.string() + ".partial"};
+  {
+    std::ofstream out(partial.path, std::ios::binary);
+    out << webvtt(board, whole, o.lang);
+    out.close();
+    if (!out) throw EncodeError(fmt::format("{}: cannot write the captions", vtt.string()));
+  }
+  draw_frames(o, renderer, target, *encoder, first, last,
+              [&](std::int64_t i) { return player.frame(static_cast<std::uint64_t>(i), view, w, h, o.lang); });
+  std::error_code ec;
+  std::filesystem::rename(partial.path, vtt, ec);
+  if (ec) throw EncodeError(fmt::format("{}: cannot move the captions into place: {}", vtt.string(), ec.message()));
+  partial.path.clear();
+  print_result(o, *encoder, w, h, first, last, count, renderer);
+  fmt::print("{} (captions, {})\n", vtt.string(), o.lang);
+  return 0;
+}
+
 }  // namespace
 
 int cmd_record(const RecordOptions& o) {
@@ -117,6 +258,7 @@ int cmd_record(const RecordOptions& o) {
       } catch (const EncodeError& e) { throw anatomy::ConfigError("--out", 0, 0, "", e.what()); }
       if (!(o.time_scale > 0 && o.time_scale <= 10))
         throw anatomy::ConfigError("--time-scale", 0, 0, "", "the time scale is above 0 and at most 10");
+      if (is_storyboard(o.scenario)) return record_storyboard(o, w, h);
       std::vector<std::string> names{o.scenario};
       if (!o.compare.empty()) names.push_back(o.compare);
       Session session(names);
@@ -139,29 +281,12 @@ int cmd_record(const RecordOptions& o) {
       if (!o.plain) fonts = load_fonts();
       view.fonts = fonts.get();
       const anatomy::LegGeometry rest = anatomy::read_leg_glb(anatomy::default_leg_mesh());
-      render::RenderOptions ro;
-      ro.device = o.device;
-      ro.antialiasing = antialiasing_of(o.antialiasing);
-      const char* validation = std::getenv("CALFPUMP_VALIDATION");
-      ro.validation = validation && std::string(validation) == "1";
-      render::Renderer renderer(ro);
+      render::Renderer renderer(render_options(o));
       attach(renderer, session, rest);
       if (fonts) renderer.set_fonts(fonts->regular, fonts->bold);
       start_at(session, renderer, o.start_s, o.particles);
       render::OffscreenTarget target(renderer, w, h);
-
-      EncodeOptions eo;
-      eo.width = w;
-      eo.height = h;
-      eo.fps = o.fps;
-      eo.quality = o.quality;
-      eo.first_frame = first;
-      std::unique_ptr<Encoder> made;
-      try {
-        made = std::make_unique<Encoder>(o.out, eo);  // a path that cannot be written is bad input
-      } catch (const EncodeError& e) { throw anatomy::ConfigError("--out", 0, 0, "", e.what()); }
-      Encoder& encoder = *made;
-      Progress progress(o.quiet, last - first + 1);
+      std::unique_ptr<Encoder> encoder = open_encoder(o, w, h, first);
 
       // frames before the range are not drawn, but the blood moves through them as in a whole
       // recording, so that a part's frames are the whole's
@@ -173,35 +298,12 @@ int cmd_record(const RecordOptions& o) {
           renderer.advance_particles(render::leg_frame(*l.model, l.paths, l.network, l.sim->state()), pump.step(), k);
         }
       }
-      render::Image image;
-      std::uint64_t pending = 0;
-      auto take = [&](std::uint64_t frame) {
-        const render::FrameStatus st = target.read(frame, image);
-        if (!st) throw FrameFailed{st.message};
-        if (!o.poster.empty() && encoder.frames() == 0) render::write_png(image, o.poster);
-        encoder.add(image);
-        progress.update(encoder.frames());
-      };
-      for (std::int64_t i = first; i <= last; ++i) {
-        if (g_interrupted) throw Interrupted{};
+      draw_frames(o, renderer, target, *encoder, first, last, [&](std::int64_t i) {
         session.run_until(pump.time(static_cast<std::uint64_t>(i)));
         view.particle_dt = i == 0 ? 0.0 : pump.step();  // frame 0 shows the blood where it was seeded
-        const render::FrameStatus st = renderer.render(compose_frame(session, view, w, h), target);
-        if (!st) throw FrameFailed{st.message};
-        if (pending) take(pending);  // encode frame N while frame N + 1 draws
-        pending = st.frame;
-      }
-      take(pending);
-      encoder.finish();
-      progress.update(encoder.frames(), true);
-      if (renderer.validation_messages() > 0)
-        fmt::print(stderr, "calfpump: {} Vulkan validation messages; the first: {}\n", renderer.validation_messages(),
-                   renderer.first_validation_message());
-      fmt::print("{} ({}x{}, {} frames at {} fps, {:.2f} s{}; {})\n", o.out, w, h, encoder.frames(), o.fps,
-                 static_cast<double>(encoder.frames()) / o.fps,
-                 first > 0 || last < count - 1 ? fmt::format(", frames {}-{} of {}", first, last, count) : std::string(),
-                 renderer.device_name());
-      if (!o.poster.empty()) fmt::print("{} (poster)\n", o.poster);
+        return compose_frame(session, view, w, h);
+      });
+      print_result(o, *encoder, w, h, first, last, count, renderer);
       return 0;
     } catch (const Interrupted&) {
       fmt::print(stderr, "\ncalfpump: interrupted; nothing was written\n");

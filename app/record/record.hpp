@@ -1,6 +1,6 @@
 #pragma once
-// `calfpump record`: a scenario (or two side by side) to a video file or PNG frames, headless and
-// deterministic. The same session, compose_frame and renderer as every other front end, into an
+// `calfpump record`: a storyboard, or a scenario (or two side by side), to a video file or PNG
+// frames, headless and deterministic; a storyboard's captions also beside it as WebVTT. The same session, compose_frame and renderer as every other front end, into an
 // offscreen target; the frame pump drives it (frame index -> model time), and the encoder takes
 // frame N while frame N + 1 draws.
 
@@ -11,7 +11,8 @@ namespace calfpump::app {
 
 /// Options of `record`.
 struct RecordOptions {
-  std::string scenario;
+  std::string scenario;                ///< a scenario, or a storyboard (data/storyboards or a file with [storyboard])
+  std::string lang = "en";             ///< a storyboard's captions: its language (English where a caption lacks it)
   std::string compare;                 ///< a second leg beside the first
   std::string out;                     ///< .mp4, .webm, or a folder (no extension) for PNG frames
   std::string size = "1280x720";

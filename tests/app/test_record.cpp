@@ -179,3 +179,81 @@ TEST_CASE("record refuses bad input and leaves nothing behind, also when interru
   CHECK_FALSE(fs::exists(stopped));
   CHECK_FALSE(fs::exists(stopped.string() + ".partial"));
 }
+
+namespace {
+
+// three short shots: a cut from standing to walking with a fade, then the walk continuing slowed
+const std::string kBoard =
+    "[storyboard]\nname = \"short\"\nlanguages = [\"en\", \"es\"]\n\n"
+    "[[shot]]\nscenario = \"healthy-standing\"\nstart_s = 5\nduration_s = 1\nplots = false\n"
+    "[[shot.camera]]\nt_s = 0\nyaw_deg = 0\n[[shot.camera]]\nt_s = 1\nyaw_deg = 60\nframe = \"calf\"\ndistance_m = 0.8\n"
+    "[[shot.caption]]\nstart_s = 0.2\nend_s = 0.9\nen = \"Standing\"\nes = \"De pie\"\n\n"
+    "[[shot]]\nscenario = \"healthy-walking\"\nstart_s = 12\nduration_s = 1\ntransition = \"fade\"\ntransition_s = 0.4\n"
+    "[[shot.camera]]\nt_s = 0\n"
+    "[[shot.caption]]\nstart_s = 0.3\nend_s = 1\nen = \"Walking\"\n\n"
+    "[[shot]]\nscenario = \"healthy-walking\"\ncontinues = true\nduration_s = 0.6\ntime_scale = 0.25\nvalve_view = \"gsv-knee\"\n"
+    "[[shot.camera]]\nt_s = 0\n";
+
+fs::path short_board() {
+  const fs::path f = tmp("short-board.toml");
+  std::ofstream(f) << kBoard;
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("a storyboard records with its captions beside it, and its parts are the whole's frames", "[cli][gpu][record][storyboard]") {
+  const std::string args = " " + short_board().string() + " --fps 10 --size 160x90 --particles 5000 --quiet";
+  // the video and its captions in the language asked for, English where a caption lacks it
+  const fs::path video = tmp("story.mp4"), vtt = tmp("story.es.vtt");
+  fs::remove(vtt);
+  const Result r = run("record" + args + " --lang es --out " + video.string());
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("1 of the captions have no 'es' text"));
+  const Probe p = probe(video);
+  CHECK(p.codec == "h264");
+  CHECK(p.frames == 26);
+  REQUIRE(fs::exists(vtt));
+  const std::string cues = bytes(vtt);
+  CHECK(cues.starts_with("WEBVTT\n"));
+  CHECK_THAT(cues, Catch::Contains("00:00:00.200 --> 00:00:00.900\nDe pie\n"));
+  CHECK_THAT(cues, Catch::Contains("00:00:01.300 --> 00:00:02.000\nWalking\n"));
+  CHECK_FALSE(fs::exists(vtt.string() + ".partial"));
+
+  // PNG frames: the whole and two parts, the second starting inside the walk, crossing into the
+  // continuing slow-motion shot
+  const fs::path whole = tmp("story-whole"), first = tmp("story-part1"), second = tmp("story-part2");
+  for (const fs::path& d : {whole, first, second}) fs::remove_all(d);
+  REQUIRE(run("record" + args + " --out " + whole.string()).code == 0);
+  REQUIRE(run("record" + args + " --frames 0-13 --out " + first.string()).code == 0);
+  REQUIRE(run("record" + args + " --frames 14-25 --out " + second.string()).code == 0);
+  int same = 0;
+  for (int i = 0; i < 26; ++i) {
+    const std::string name = "frame-" + std::string(6 - std::to_string(i).size(), '0') + std::to_string(i) + ".png";
+    REQUIRE(fs::exists(whole / name));
+    REQUIRE(fs::exists((i < 14 ? first : second) / name));
+    same += bytes(whole / name) == bytes((i < 14 ? first : second) / name);
+  }
+  CHECK(same == 26);
+  // the shots differ, and the fade shows: the frame at the cut is (nearly) the background alone
+  CHECK(bytes(whole / "frame-000005.png") != bytes(whole / "frame-000015.png"));
+  CHECK(fs::file_size(whole / "frame-000010.png") < fs::file_size(whole / "frame-000005.png") / 2);
+}
+
+TEST_CASE("record refuses a bad storyboard and options that a storyboard sets itself", "[cli][record][storyboard][errors]") {
+  const fs::path bad = tmp("bad-board.toml"), out = tmp("bad-board.mp4");
+  std::ofstream(bad) << kBoard << "[[shot.caption]]\nstart_s = 0.5\nend_s = 0.2\nen = \"x\"\n";
+  const Result a = run("record " + bad.string() + " --size 160x90 --quiet --out " + out.string());
+  CHECK(a.code == 2);
+  CHECK_THAT(a.out, Catch::Contains("bad-board.toml:") && Catch::Contains("shot[2].caption.end_s"));
+  CHECK_FALSE(fs::exists(out));
+  const Result b = run("record " + short_board().string() + " --lang fr --size 160x90 --quiet --out " + out.string());
+  CHECK(b.code == 2);
+  CHECK_THAT(b.out, Catch::Contains("--lang") && Catch::Contains("en, es"));
+  const Result c = run("record " + short_board().string() + " --compare gsv-reflux-walking --size 160x90 --quiet --out " + out.string());
+  CHECK(c.code == 2);
+  CHECK_THAT(c.out, Catch::Contains("--compare"));
+  CHECK_FALSE(fs::exists(out));
+  CHECK_FALSE(fs::exists(tmp("bad-board.en.vtt")));
+}

@@ -9,7 +9,6 @@
 #include <fmt/format.h>
 
 #include "anatomy/error.hpp"
-#include "app/frame_overlay.hpp"
 #include "render/renderer.hpp"
 
 namespace calfpump::app {
@@ -62,10 +61,21 @@ render::FrameDesc compose_frame(const Session& session, const FrameView& view, i
     // titles above the legs, the caption below, close-ups and plots beside them
     f.leg_top = overlay_top(height);
     f.leg_bottom = overlay_bottom(height);
-    f.insets = compose_insets(session, width, height);
+    if (view.parts.closeups) f.insets = compose_insets(session, width, height);
     render::Overlay overlay(&view.fonts->regular, &view.fonts->bold);
-    compose_overlay(session, view.camera, width, height, f.insets, overlay);
+    compose_overlay(session, view.camera, width, height, f.insets, overlay, view.parts);
     f.overlay = overlay.vertices();
+  }
+  if (!view.parts.valve_view.empty()) {
+    // the valve across each leg's view, under any close-up boxes
+    std::vector<render::Inset> full;
+    for (std::size_t i = 0; i < session.size(); ++i) {
+      if (session.leg(i).model->valve_index(view.parts.valve_view) < 0) continue;
+      const auto vp = render::leg_viewport(width, height, i, session.size(), f.leg_top, f.leg_bottom);
+      full.push_back({i, valve_closeup_camera(session.leg(i), view.parts.valve_view), vp,
+                      render::tissue_bit(anatomy::StructureKind::Vein) | render::tissue_bit(anatomy::StructureKind::Valve), 0.00012f});  // small spheres: the leaflets show through the stream
+    }
+    f.insets.insert(f.insets.begin(), full.begin(), full.end());
   }
   return f;
 }

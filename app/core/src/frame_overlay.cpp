@@ -144,7 +144,11 @@ anatomy::Point3 valve_position(const LegRun& leg, const std::string& name) {
   return k < 0 ? anatomy::Point3{0, 0, 0} : leg.model->valves[static_cast<std::size_t>(k)].position;
 }
 
-render::Camera inset_camera(const LegRun& leg, const std::string& name) {
+render::Camera inset_camera(const LegRun& leg, const std::string& name) { return valve_closeup_camera(leg, name); }
+
+}  // namespace
+
+render::Camera valve_closeup_camera(const LegRun& leg, const std::string& name) {
   // looking across the vein along the leaflets' line of closure, so that the gap between them
   // shows when they do not meet; the vein runs up the picture, 2.2 cm away
   const int k = leg.model->valve_index(name);
@@ -160,6 +164,8 @@ render::Camera inset_camera(const LegRun& leg, const std::string& name) {
   c.fov_deg = 30.0f;
   return c;
 }
+
+namespace {
 
 // metres per pixel at a camera's target
 float pixel_size(const render::Camera& c, int viewport_height) {
@@ -188,6 +194,27 @@ void flow_arrow(render::Overlay& o, float unit, const render::Camera& camera, co
   o.line(x, tip, x + head, tip + back, 4.0f * unit, colour);
 }
 
+void automatic_caption(render::Overlay& o, const Session& scene, float unit, float W, float H);
+
+// a storyboard's caption: centred at the bottom on a light band, wrapped to 86% of the width;
+// large for a waiting room (4.4% of the height a line, against 3.3%)
+void story_caption(render::Overlay& o, float unit, float W, float H, const OverlayParts& parts) {
+  if (parts.caption.empty()) return;
+  const float size = (parts.large_caption ? 32.0f : 24.0f) * unit, gap = 0.22f * size;
+  const std::vector<std::string> lines = wrap_caption(o, parts.caption, size, 0.86f * W);
+  const float block = static_cast<float>(lines.size()) * size + static_cast<float>(lines.size() - 1) * gap;
+  const float bottom = H - 14.0f * unit, top = bottom - block;
+  float widest = 0;
+  for (const std::string& l : lines) widest = std::max(widest, o.text_width(l, size));
+  const float pad = 0.45f * size;
+  o.rect(W / 2 - widest / 2 - pad, top - pad * 0.7f, W / 2 + widest / 2 + pad, bottom + pad * 0.7f, rgba(255, 255, 255, 228));
+  float y = top;
+  for (const std::string& l : lines) {
+    o.text(W / 2, y, size, l, kInk, Align::Center);
+    y += size + gap;
+  }
+}
+
 }  // namespace
 
 std::vector<render::Inset> compose_insets(const Session& scene, int width, int height) {
@@ -212,8 +239,35 @@ std::vector<render::Inset> compose_insets(const Session& scene, int width, int h
 int overlay_top(int height) { return static_cast<int>(std::lround(0.075 * height)); }
 int overlay_bottom(int height) { return static_cast<int>(std::lround(0.075 * height)); }
 
+std::vector<std::string> wrap_caption(const render::Overlay& o, const std::string& text, float size, float width) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    const std::string paragraph = text.substr(start, end - start);
+    std::string line;
+    std::size_t at = 0;
+    while (at < paragraph.size()) {
+      std::size_t next = paragraph.find(' ', at);
+      if (next == std::string::npos) next = paragraph.size();
+      const std::string word = paragraph.substr(at, next - at);
+      const std::string longer = line.empty() ? word : line + " " + word;
+      if (!line.empty() && o.text_width(longer, size) > width) {
+        lines.push_back(line);
+        line = word;
+      } else {
+        line = longer;
+      }
+      at = next + 1;
+    }
+    if (!line.empty()) lines.push_back(line);
+    start = end + 1;
+  }
+  return lines;
+}
+
 void compose_overlay(const Session& scene, const render::Camera& camera, int width, int height, std::span<const render::Inset> insets,
-                     render::Overlay& o) {
+                     render::Overlay& o, const OverlayParts& parts) {
   o.clear();
   const float unit = static_cast<float>(height) / 720.0f;
   const float W = static_cast<float>(width), H = static_cast<float>(height);
@@ -237,16 +291,19 @@ void compose_overlay(const Session& scene, const render::Camera& camera, int wid
     float size = 30.0f * unit;
     const float fit = (vw - 24.0f * unit) / std::max(1.0f, o.text_width(title, size, true)) * size;
     size = std::max(kMinTextShare * H, std::min(size, fit));
-    o.text(vx + vw / 2, 12.0f * unit, size, title, kInk, Align::Center, true);
+    if (parts.titles) o.text(vx + vw / 2, 12.0f * unit, size, title, kInk, Align::Center, true);
     if (i + 1 < n) o.line(vx + vw, 60.0f * unit, vx + vw, H - 60.0f * unit, 1.0f * unit, kGrid);
 
     const float px0 = vx + vw * 0.655f, px1 = vx + vw - 12.0f * unit;
+    if (parts.plots) {
     // the normal range of the ankle vein pressure when walking: 15-30 mmHg (Nicolaides et al.,
     // Circulation 2000;102:e126; data/CALIBRATION.md)
     plot(o, unit, px0, 0.14f * H, px1, 0.40f * H,
          {"Ankle vein pressure", "mmHg", 120.0, kPressure, &Sample::ankle_mmHg, 15.0, 30.0, "normal, walking"}, leg.history, now);
     plot(o, unit, px0, 0.43f * H, px1, 0.69f * H, {"Blood left in calf veins", "ml", volume_max, kVolume, &Sample::calf_ml}, leg.history, now);
     o.text(px1, 0.69f * H + 3.0f * unit, 19.0f * unit, "last 10 seconds", kMuted, Align::Right);
+    }
+    if (!parts.labels) continue;
 
     const anatomy::LegPaths& paths = leg.paths;
     const bool leaks = valve_leaks(leg, valve);
@@ -278,7 +335,7 @@ void compose_overlay(const Session& scene, const render::Camera& camera, int wid
   }
 
   // legend: between the legs when there are two (the second leg's label column), else bottom left
-  {
+  if (parts.plots) {
     const auto vp = render::leg_viewport(width, height, n - 1, n, overlay_top(height), overlay_bottom(height));
     const float x = (n >= 2 ? static_cast<float>(vp[0]) : 0.0f) + 12.0f * unit, size = 19.5f * unit, row = 28.0f * unit;
     const float sw = 26.0f * unit, bar = 150.0f * unit;
@@ -325,7 +382,22 @@ void compose_overlay(const Session& scene, const render::Camera& camera, int wid
     }
   }
 
-  // caption: what the first leg is doing, in plain words; with a leaky second leg, what differs
+  if (parts.story) {
+    story_caption(o, unit, W, H, parts);
+  } else {
+    automatic_caption(o, scene, unit, W, H);
+  }
+  // the clock, bottom left, under the legend's column
+  if (parts.plots) o.text(12.0f * unit, 0.885f * H, 19.5f * unit, fmt::format("t = {:.1f} s", now), kMuted);
+  if (parts.fade > 0) o.rect(0, 0, W, H, rgba(244, 244, 246, static_cast<int>(std::lround(std::clamp(parts.fade, 0.0f, 1.0f) * 255))));
+}
+
+namespace {
+
+// what the first leg is doing, in plain words; with a leaky second leg, what differs
+void automatic_caption(render::Overlay& o, const Session& scene, float unit, float W, float H) {
+  const std::size_t n = scene.size();
+  const double now = scene.time();
   const float caption = 21.5f * unit;
   const anatomy::Scenario& first = scene.leg(0).scenario;
   const bool active = now >= first.activity_start_s;
@@ -357,8 +429,8 @@ void compose_overlay(const Session& scene, const render::Camera& camera, int wid
   } else {
     o.text(W / 2, bottom, caption, line1, kInk, Align::Center);
   }
-  // the clock, bottom left, under the legend's column
-  o.text(12.0f * unit, 0.885f * H, 19.5f * unit, fmt::format("t = {:.1f} s", now), kMuted);
 }
+
+}  // namespace
 
 }  // namespace calfpump::app

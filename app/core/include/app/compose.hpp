@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "app/frame_overlay.hpp"
 #include "app/session.hpp"
 #include "render/frame.hpp"
 #include "render/overlay.hpp"
@@ -26,6 +27,7 @@ struct FrameView {
   render::LayerOpacity layers = render::default_layers();
   double particle_dt = 0;           ///< model time the blood moves in this frame (a frame pump's step)
   bool simplify = true;             ///< simplified surfaces where a millimetre is under a pixel
+  OverlayParts parts;               ///< what the overlay shows (with fonts), a storyboard's caption and fade
 };
 
 /// A named view of the leg: posteromedial (the default camera), posterior, medial, lateral or

@@ -4,6 +4,7 @@
 // the frame height; no text is smaller than 2.5% of it.
 
 #include <span>
+#include <string>
 #include <vector>
 
 #include "render/overlay.hpp"
@@ -14,6 +15,27 @@ namespace calfpump::app {
 
 /// The smallest text, as a share of the frame height (projector legibility).
 inline constexpr float kMinTextShare = 0.025f;
+
+/// Which parts of the overlay a frame shows, and a storyboard's caption.
+struct OverlayParts {
+  bool titles = true;    ///< each leg's scenario title
+  bool plots = true;     ///< the live plots, the legend and the clock
+  bool closeups = true;  ///< the valve close-ups (compose_insets gives none without)
+  bool labels = true;    ///< structure labels and the flow arrow
+  /// A storyboard's caption (UTF-8, wrapped to the frame's width), shown instead of the caption of
+  /// what the first leg does; empty: that automatic caption.
+  std::string caption;
+  bool story = false;          ///< a storyboard frame: its caption (possibly none) replaces the automatic one
+  bool large_caption = false;  ///< for a waiting room: larger text
+  float fade = 0;              ///< 0..1: how far the whole frame fades to the background (transitions)
+  /// A valve shown across each leg's whole view, as the close-ups show it (the veins, valves and
+  /// blood alone, looking along the leaflets' line of closure); empty: none.
+  std::string valve_view;
+};
+
+/// The camera of a valve's close-up: 2.2 cm from the valve, across the vein, along the line where
+/// the leaflets meet, so that a gap between them shows.
+render::Camera valve_closeup_camera(const LegRun& leg, const std::string& valve);
 
 /// The frame's bands above and below the legs (pixels) for titles and the caption.
 int overlay_top(int height);
@@ -26,6 +48,9 @@ std::vector<render::Inset> compose_insets(const Session& scene, int width, int h
 /// legs drawn between overlay_top() and overlay_bottom(), with frames and markers for `insets`
 /// (from compose_insets).
 void compose_overlay(const Session& scene, const render::Camera& camera, int width, int height, std::span<const render::Inset> insets,
-                     render::Overlay& out);
+                     render::Overlay& out, const OverlayParts& parts = {});
+
+/// Splits a caption into lines no wider than `width` pixels at `size`, at spaces (and at '\n').
+std::vector<std::string> wrap_caption(const render::Overlay& o, const std::string& text, float size, float width);
 
 }  // namespace calfpump::app
