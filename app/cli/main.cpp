@@ -133,6 +133,11 @@ int main(int argc, char** argv) {
   record->add_option("--device", reco.device, "Use the Vulkan device whose name contains this");
   record->add_option("--antialiasing", reco.antialiasing, kAntialiasingHelp)->check(CLI::IsMember(kAntialiasingModes));
   record->add_flag("--quiet", reco.quiet, "No progress");
+  std::vector<std::string> join_parts;
+  std::string join_out;
+  auto* join = app.add_subcommand("join", "Parts of one recording (record --frames, each starting on a key frame) into one video, without re-encoding");
+  join->add_option("parts", join_parts, "The parts, in order")->required();
+  join->add_option("--out", join_out, "The joined video (.mp4 or .webm, as the parts)")->required();
 
   ViewOptions viewo;
   auto* view = app.add_subcommand("view", "The live window: the leg walking, the blood climbing (keys: ? in the window)");
@@ -163,6 +168,7 @@ int main(int argc, char** argv) {
   if (*screenshot) return cmd_screenshot(shot);
   if (*view) return cmd_view(viewo);
   if (*record) return cmd_record(reco);
+  if (*join) return cmd_join(join_parts, join_out);
   if (*calibrate) return cmd_calibrate(calib);
   if (*exportc) return cmd_export(exp);
   if (*protocol && (proto.protocol == "walk" || tourniquet)) return cmd_protocol_extra(proto, tourniquet);

@@ -34,6 +34,8 @@ void check(int err, const char* what) {
 
 }  // namespace
 
+int gop_frames(int fps) { return 2 * fps; }
+
 OutputKind output_kind(const fs::path& path) {
   const std::string ext = path.extension().string();
   if (ext == ".mp4") return OutputKind::Mp4;
@@ -71,32 +73,36 @@ struct Encoder::Impl {
     }
   }
 
-  void open() {
-    av_log_set_level(AV_LOG_ERROR);  // libav's own chatter off; errors still come through
+  // A fresh encoder for each group of pictures (a key frame and the frames up to the next): no
+  // state crosses a key frame, so a part of a recording that starts on one encodes exactly as the
+  // same frames of the whole, and parts join into the whole without re-encoding (calfpump join).
+  void open_codec() {
     const bool h264 = kind == OutputKind::Mp4;
     const AVCodec* c = avcodec_find_encoder_by_name(h264 ? "libx264" : "libvpx-vp9");
     if (!c) throw EncodeError(fmt::format("{}: this FFmpeg has no {} encoder (Debian: libavcodec59 with libx264 and libvpx)", path.string(),
                                           h264 ? "libx264" : "libvpx-vp9"));
-    check(avformat_alloc_output_context2(&format, nullptr, h264 ? "mp4" : "webm", partial.string().c_str()), "the video container");
     codec = avcodec_alloc_context3(c);
     codec->width = o.width;
     codec->height = o.height;
     codec->pix_fmt = AV_PIX_FMT_YUV420P;
     codec->time_base = AVRational{1, o.fps};
     codec->framerate = AVRational{o.fps, 1};
-    codec->gop_size = 2 * o.fps;  // a key frame every 2 s: a web player can seek
+    codec->gop_size = gop_frames(o.fps);  // a key frame every 2 s: a web player can seek
     codec->color_range = AVCOL_RANGE_MPEG;
     codec->colorspace = AVCOL_SPC_BT709;
     codec->color_primaries = AVCOL_PRI_BT709;
     codec->color_trc = AVCOL_TRC_BT709;
     // one thread: the frames come out the same on every machine (and the renderer has the cores)
     codec->thread_count = 1;
-    if (format->oformat->flags & AVFMT_GLOBALHEADER) codec->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+    codec->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;  // MP4 and WebM keep the codec's headers in the container
     const int q = std::clamp(o.quality, 0, 100);
     if (h264) {
       av_opt_set(codec->priv_data, "preset", "medium", 0);
       av_opt_set(codec->priv_data, "crf", std::to_string(35 - q * 21 / 100).c_str(), 0);
       av_opt_set(codec->priv_data, "profile", "high", 0);
+      // no B-frames: decoding order is display order, so that one group's last packet and the
+      // next group's first (from a fresh encoder) follow each other in time
+      codec->max_b_frames = 0;
     } else {
       av_opt_set(codec->priv_data, "crf", std::to_string(50 - q * 35 / 100).c_str(), 0);
       av_opt_set(codec->priv_data, "deadline", "good", 0);
@@ -105,6 +111,13 @@ struct Encoder::Impl {
       codec->bit_rate = 0;
     }
     check(avcodec_open2(codec, c, nullptr), "opening the encoder");
+  }
+
+  void open() {
+    av_log_set_level(AV_LOG_ERROR);  // libav's own chatter off; errors still come through
+    const bool h264 = kind == OutputKind::Mp4;
+    check(avformat_alloc_output_context2(&format, nullptr, h264 ? "mp4" : "webm", partial.string().c_str()), "the video container");
+    open_codec();
     stream = avformat_new_stream(format, nullptr);
     stream->time_base = codec->time_base;
     check(avcodec_parameters_from_context(stream->codecpar, codec), "the stream's parameters");
@@ -181,6 +194,12 @@ void Encoder::add(const render::Image& image) {
   const int stride[1] = {4 * image.width};
   sws_scale(d.sws, src, stride, 0, image.height, d.frame->data, d.frame->linesize);
   d.frame->pts = index;
+  if (index % gop_frames(d.o.fps) == 0 && d.count > 0) {
+    // a key frame: the last group's encoder is emptied and a fresh one takes the next group
+    d.drain(true);
+    avcodec_free_context(&d.codec);
+    d.open_codec();
+  }
   d.drain(false);
   ++d.count;
 }
@@ -200,6 +219,123 @@ void Encoder::finish() {
   fs::rename(d.partial, d.path, ec);
   if (ec) throw EncodeError(fmt::format("{}: cannot move the finished output into place: {}", d.path.string(), ec.message()));
   d.finished = true;
+}
+
+}  // namespace calfpump::app
+
+namespace calfpump::app {
+
+namespace {
+
+// one part's demuxer, closed on every way out
+struct Input {
+  AVFormatContext* f = nullptr;
+  ~Input() {
+    if (f) avformat_close_input(&f);
+  }
+};
+
+bool same_parameters(const AVCodecParameters* a, const AVCodecParameters* b) {
+  return a->codec_id == b->codec_id && a->width == b->width && a->height == b->height && a->format == b->format &&
+         a->extradata_size == b->extradata_size && (a->extradata_size == 0 || std::equal(a->extradata, a->extradata + a->extradata_size, b->extradata));
+}
+
+}  // namespace
+
+std::int64_t join_videos(const std::vector<fs::path>& parts, const fs::path& out) {
+  av_log_set_level(AV_LOG_ERROR);
+  const OutputKind kind = output_kind(out);
+  if (kind == OutputKind::PngFrames) throw EncodeError(fmt::format("{}: join writes a video (.mp4 or .webm)", out.string()));
+  if (parts.empty()) throw EncodeError("join: no parts given");
+  for (const fs::path& p : parts) {
+    if (output_kind(p) != kind) throw EncodeError(fmt::format("{}: the parts and the output are of one format ({})", p.string(), out.extension().string()));
+    if (!fs::is_regular_file(p)) throw EncodeError(fmt::format("{}: no such file", p.string()));
+  }
+  const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
+  if (!fs::is_directory(parent)) throw EncodeError(fmt::format("{}: the folder {} does not exist", out.string(), parent.string()));
+  const fs::path partial = out.string() + ".partial";
+  struct Output {
+    AVFormatContext* f = nullptr;
+    fs::path partial;
+    bool done = false;
+    ~Output() {
+      if (f) {
+        if (f->pb) avio_closep(&f->pb);
+        avformat_free_context(f);
+      }
+      std::error_code ec;
+      if (!done) fs::remove(partial, ec);
+    }
+  } o{nullptr, partial};
+  AVPacket* packet = av_packet_alloc();
+  struct FreePacket {
+    AVPacket** p;
+    ~FreePacket() { av_packet_free(p); }
+  } free_packet{&packet};
+
+  AVCodecParameters* first = avcodec_parameters_alloc();
+  struct FreeParameters {
+    AVCodecParameters** p;
+    ~FreeParameters() { avcodec_parameters_free(p); }
+  } free_parameters{&first};
+  AVStream* stream = nullptr;
+  AVRational base{0, 1};      // the first part's time base: the parts' timestamps are compared in it
+  std::int64_t expected = 0;  // where the next part starts (the end of the last packet so far)
+  std::int64_t frames = 0;
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    const fs::path& p = parts[k];
+    Input in;
+    if (avformat_open_input(&in.f, p.string().c_str(), nullptr, nullptr) < 0 || avformat_find_stream_info(in.f, nullptr) < 0)
+      throw EncodeError(fmt::format("{}: not a readable video", p.string()));
+    if (in.f->nb_streams != 1 || in.f->streams[0]->codecpar->codec_type != AVMEDIA_TYPE_VIDEO)
+      throw EncodeError(fmt::format("{}: not a CalfPump recording (one video stream expected)", p.string()));
+    const AVStream* s = in.f->streams[0];
+    if (k == 0) {
+      check(avcodec_parameters_copy(first, s->codecpar), "the stream's parameters");
+      base = s->time_base;
+      check(avformat_alloc_output_context2(&o.f, nullptr, kind == OutputKind::Mp4 ? "mp4" : "webm", partial.string().c_str()), "the video container");
+      stream = avformat_new_stream(o.f, nullptr);
+      check(avcodec_parameters_copy(stream->codecpar, s->codecpar), "the stream's parameters");
+      stream->codecpar->codec_tag = 0;
+      stream->time_base = s->time_base;
+      check(avio_open(&o.f->pb, partial.string().c_str(), AVIO_FLAG_WRITE), fmt::format("{}: cannot write", partial.string()).c_str());
+      AVDictionary* opts = nullptr;
+      if (kind == OutputKind::Mp4) av_dict_set(&opts, "movflags", "+faststart", 0);
+      const int err = avformat_write_header(o.f, &opts);
+      av_dict_free(&opts);
+      check(err, "the container's header");
+    } else if (!same_parameters(first, s->codecpar)) {
+      throw EncodeError(fmt::format("{}: not a part of the same recording as {} (codec, size or encoder settings differ)", p.string(),
+                                    parts.front().string()));
+    }
+    bool first_packet = true;
+    while (av_read_frame(in.f, packet) >= 0) {
+      av_packet_rescale_ts(packet, s->time_base, base);
+      if (first_packet && k > 0 && packet->pts != expected)
+        throw EncodeError(fmt::format("{}: starts at {:.3f} s, but the part before ended at {:.3f} s; give the parts in order, none missing",
+                                      p.string(), static_cast<double>(packet->pts) * av_q2d(base), static_cast<double>(expected) * av_q2d(base)));
+      if (first_packet && !(packet->flags & AV_PKT_FLAG_KEY))
+        throw EncodeError(fmt::format("{}: does not start on a key frame", p.string()));
+      first_packet = false;
+      // WebM stores no duration for most blocks: a frame's, from the frame rate
+      const AVRational rate = s->avg_frame_rate.num > 0 ? s->avg_frame_rate : s->r_frame_rate;
+      const std::int64_t duration = packet->duration > 0 || rate.num <= 0 ? packet->duration : av_rescale_q(1, av_inv_q(rate), base);
+      expected = std::max(expected, packet->pts + duration);
+      av_packet_rescale_ts(packet, base, stream->time_base);
+      packet->stream_index = 0;
+      packet->pos = -1;
+      check(av_interleaved_write_frame(o.f, packet), fmt::format("{}: writing (disk full?)", partial.string()).c_str());
+      ++frames;
+    }
+    if (first_packet) throw EncodeError(fmt::format("{}: holds no frames", p.string()));
+  }
+  check(av_write_trailer(o.f), fmt::format("{}: finishing the file (disk full?)", partial.string()).c_str());
+  check(avio_closep(&o.f->pb), fmt::format("{}: closing the file (disk full?)", partial.string()).c_str());
+  std::error_code ec;
+  fs::rename(partial, out, ec);
+  if (ec) throw EncodeError(fmt::format("{}: cannot move the finished file into place: {}", out.string(), ec.message()));
+  o.done = true;
+  return frames;
 }
 
 }  // namespace calfpump::app

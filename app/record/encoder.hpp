@@ -10,6 +10,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "render/renderer.hpp"
 
@@ -32,9 +33,19 @@ struct EncodeOptions {
   std::int64_t first_frame = 0;
 };
 
+/// Frames from one key frame to the next (2 s). Each such group is encoded on its own, so a part of
+/// a recording (--frames) that starts on a key frame holds exactly the whole's packets for its
+/// frames, and parts join without re-encoding (join_videos).
+int gop_frames(int fps);
+
 /// The kinds of output, by the path's extension; EncodeError names the path otherwise.
 enum class OutputKind { Mp4, WebM, PngFrames };
 OutputKind output_kind(const std::filesystem::path& path);
+
+/// Joins parts of one recording (each from `record --frames`, in order, each starting where the
+/// one before ended) into one file without re-encoding; EncodeError names the part that does not
+/// fit. Written as OUT.partial and renamed when complete. Returns the frame count.
+std::int64_t join_videos(const std::vector<std::filesystem::path>& parts, const std::filesystem::path& out);
 
 class Encoder {
  public:

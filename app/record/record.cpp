@@ -113,6 +113,15 @@ std::filesystem::path vtt_path(const std::string& out, const std::string& lang) 
 
 namespace {
 
+// A part of a video starts on a key frame, so that it holds the whole's packets for its frames
+// and parts join without re-encoding (PNG frames start anywhere).
+void check_part_start(const RecordOptions& o, std::int64_t first) {
+  if (output_kind(o.out) == OutputKind::PngFrames || first % gop_frames(o.fps) == 0) return;
+  throw anatomy::ConfigError("--frames", 0, 0, "",
+                             fmt::format("a part of a video starts on a key frame, every {} frames at {} fps (2 s): {} is not a multiple of {}",
+                                         gop_frames(o.fps), o.fps, first, gop_frames(o.fps)));
+}
+
 render::RenderOptions render_options(const RecordOptions& o) {
   render::RenderOptions ro;
   ro.device = o.device;
@@ -197,6 +206,7 @@ int record_storyboard(const RecordOptions& o, int w, int h) {
   }
   if (count < 1) throw anatomy::ConfigError("--duration", 0, 0, "", "the recording would have no frame");
   const auto [first, last] = frame_range(o.frames, count);
+  check_part_start(o, first);
 
   FrameView view;
   std::unique_ptr<Fonts> fonts;
@@ -237,6 +247,18 @@ int record_storyboard(const RecordOptions& o, int w, int h) {
 
 }  // namespace
 
+int cmd_join(const std::vector<std::string>& parts, const std::string& out) {
+  return guarded([&]() -> int {
+    std::vector<std::filesystem::path> files(parts.begin(), parts.end());
+    std::int64_t frames = 0;
+    try {
+      frames = join_videos(files, out);
+    } catch (const EncodeError& e) { throw anatomy::ConfigError("join", 0, 0, "", e.what()); }
+    fmt::print("{} ({} frames from {} parts, joined without re-encoding)\n", out, frames, parts.size());
+    return 0;
+  });
+}
+
 int cmd_record(const RecordOptions& o) {
   struct sigaction action {
   }, previous{};
@@ -274,6 +296,7 @@ int cmd_record(const RecordOptions& o) {
       const auto count = static_cast<std::int64_t>(std::floor(video_s * o.fps + 1e-9));
       if (count < 1) throw anatomy::ConfigError("--duration", 0, 0, "", "the recording would have no frame");
       const auto [first, last] = frame_range(o.frames, count);
+      check_part_start(o, first);
 
       FrameView view;
       view.camera = view_camera(o.view);

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace calfpump::app {
 
@@ -32,5 +33,9 @@ struct RecordOptions {
 };
 
 int cmd_record(const RecordOptions& o);
+
+/// `calfpump join PART... --out FILE`: parts of one recording (record --frames) into one video
+/// without re-encoding; a part that does not fit is bad input (exit code 2).
+int cmd_join(const std::vector<std::string>& parts, const std::string& out);
 
 }  // namespace calfpump::app

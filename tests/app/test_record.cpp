@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -256,4 +257,88 @@ TEST_CASE("record refuses a bad storyboard and options that a storyboard sets it
   CHECK_THAT(c.out, Catch::Contains("--compare"));
   CHECK_FALSE(fs::exists(out));
   CHECK_FALSE(fs::exists(tmp("bad-board.en.vtt")));
+}
+
+namespace {
+
+// every decoded frame's pixels, one string per frame (the luma and chroma planes' bytes)
+std::vector<std::string> decoded(const fs::path& file) {
+  std::vector<std::string> out;
+  AVFormatContext* f = nullptr;
+  REQUIRE(avformat_open_input(&f, file.string().c_str(), nullptr, nullptr) == 0);
+  REQUIRE(avformat_find_stream_info(f, nullptr) >= 0);
+  const AVCodecParameters* par = f->streams[0]->codecpar;
+  const AVCodec* codec = avcodec_find_decoder(par->codec_id);
+  REQUIRE(codec != nullptr);
+  AVCodecContext* c = avcodec_alloc_context3(codec);
+  REQUIRE(avcodec_parameters_to_context(c, par) >= 0);
+  c->thread_count = 1;
+  REQUIRE(avcodec_open2(c, codec, nullptr) == 0);
+  AVPacket* pkt = av_packet_alloc();
+  AVFrame* frame = av_frame_alloc();
+  auto take = [&] {
+    while (avcodec_receive_frame(c, frame) == 0) {
+      std::string pixels;
+      for (int plane = 0; plane < 3; ++plane) {
+        const int rows = plane == 0 ? frame->height : (frame->height + 1) / 2, cols = plane == 0 ? frame->width : (frame->width + 1) / 2;
+        for (int y = 0; y < rows; ++y) pixels.append(reinterpret_cast<const char*>(frame->data[plane] + y * frame->linesize[plane]), static_cast<std::size_t>(cols));
+      }
+      out.push_back(std::move(pixels));
+    }
+  };
+  while (av_read_frame(f, pkt) >= 0) {
+    REQUIRE(avcodec_send_packet(c, pkt) >= 0);
+    av_packet_unref(pkt);
+    take();
+  }
+  avcodec_send_packet(c, nullptr);
+  take();
+  av_frame_free(&frame);
+  av_packet_free(&pkt);
+  avcodec_free_context(&c);
+  avformat_close_input(&f);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("parts rendered with --frames join without re-encoding into the whole's frames", "[cli][gpu][record][join]") {
+  const std::string clip = " healthy-walking --start 12 --duration 4 --fps 10 --size 160x90 --particles 5000 --quiet";
+  for (const std::string ext : {".mp4", ".webm"}) {
+    INFO(ext);
+    const fs::path whole = tmp("join-whole" + ext), a = tmp("join-a" + ext), b = tmp("join-b" + ext), joined = tmp("joined" + ext);
+    REQUIRE(run("record" + clip + " --out " + whole.string()).code == 0);
+    REQUIRE(run("record" + clip + " --frames 0-19 --out " + a.string()).code == 0);
+    REQUIRE(run("record" + clip + " --frames 20-39 --out " + b.string()).code == 0);
+    const Result r = run("join " + a.string() + " " + b.string() + " --out " + joined.string());
+    INFO(r.out);
+    REQUIRE(r.code == 0);
+    CHECK_THAT(r.out, Catch::Contains("40 frames from 2 parts"));
+    const auto w = decoded(whole), j = decoded(joined);
+    REQUIRE(w.size() == 40);
+    REQUIRE(j.size() == 40);
+    int same = 0;
+    for (std::size_t i = 0; i < w.size(); ++i) same += w[i] == j[i];
+    CHECK(same == 40);
+    if (ext == ".mp4") CHECK(fast_start(joined));
+    // parts out of order, or one missing: refused, nothing written
+    fs::remove(joined);
+    const Result bad = run("join " + b.string() + " " + a.string() + " --out " + joined.string());
+    CHECK(bad.code == 2);
+    CHECK_THAT(bad.out, Catch::Contains("in order"));
+    CHECK_FALSE(fs::exists(joined));
+    CHECK_FALSE(fs::exists(joined.string() + ".partial"));
+  }
+  // a part of a video starts on a key frame
+  const Result mid = run("record" + clip + " --frames 5-19 --out " + tmp("mid.mp4").string());
+  CHECK(mid.code == 2);
+  CHECK_THAT(mid.out, Catch::Contains("--frames") && Catch::Contains("key frame"));
+  CHECK_FALSE(fs::exists(tmp("mid.mp4")));
+  // parts of other recordings do not join
+  const fs::path other = tmp("join-other.mp4");
+  REQUIRE(run("record healthy-walking --start 12 --duration 2 --fps 10 --size 320x180 --particles 5000 --quiet --out " + other.string()).code == 0);
+  const Result mixed = run("join " + tmp("join-a.mp4").string() + " " + other.string() + " --out " + tmp("mixed.mp4").string());
+  CHECK(mixed.code == 2);
+  CHECK_THAT(mixed.out, Catch::Contains("join-other.mp4") && Catch::Contains("not a part of the same recording"));
+  CHECK_FALSE(fs::exists(tmp("mixed.mp4")));
 }

@@ -60,8 +60,8 @@ render::FrameDesc compose_frame(const Session& session, const FrameView& view, i
   if (view.fonts) {
     // titles above the legs, the caption below, close-ups and plots beside them
     f.leg_top = overlay_top(height);
-    f.leg_bottom = overlay_bottom(height);
-    if (view.parts.closeups) f.insets = compose_insets(session, width, height);
+    f.leg_bottom = overlay_bottom(height, view.parts);
+    if (view.parts.closeups) f.insets = compose_insets(session, width, height, view.parts);
     render::Overlay overlay(&view.fonts->regular, &view.fonts->bold);
     compose_overlay(session, view.camera, width, height, f.insets, overlay, view.parts);
     f.overlay = overlay.vertices();

@@ -217,16 +217,17 @@ void story_caption(render::Overlay& o, float unit, float W, float H, const Overl
 
 }  // namespace
 
-std::vector<render::Inset> compose_insets(const Session& scene, int width, int height) {
+std::vector<render::Inset> compose_insets(const Session& scene, int width, int height, const OverlayParts& parts) {
   std::vector<render::Inset> out;
   const float H = static_cast<float>(height), unit = H / 720.0f;
   const std::string valve = inset_valve(scene);
   for (std::size_t i = 0; i < scene.size(); ++i) {
     if (scene.leg(i).model->valve_index(valve) < 0) continue;
-    const auto vp = render::leg_viewport(width, height, i, scene.size(), overlay_top(height), overlay_bottom(height));
+    const auto vp = render::leg_viewport(width, height, i, scene.size(), overlay_top(height), overlay_bottom(height, parts));
     const float vx = static_cast<float>(vp[0]), vw = static_cast<float>(vp[2]);
     const int x0 = static_cast<int>(vx + vw * 0.655f), x1 = static_cast<int>(vx + vw - 12.0f * unit);
-    const int y0 = static_cast<int>(0.735f * H), y1 = static_cast<int>(0.905f * H);
+    // above a storyboard's caption band
+    const int y0 = static_cast<int>(0.735f * H), y1 = static_cast<int>(std::min(0.905f * H, H - static_cast<float>(overlay_bottom(height, parts)) - 4.0f * unit));
     if (x1 - x0 < 32 || y1 - y0 < 32) continue;
     // the veins, their valves and the blood only: nothing in front of or behind the valve
     // small blood spheres (0.2 mm), so that the leaflets show through the stream
@@ -237,7 +238,12 @@ std::vector<render::Inset> compose_insets(const Session& scene, int width, int h
 }
 
 int overlay_top(int height) { return static_cast<int>(std::lround(0.075 * height)); }
-int overlay_bottom(int height) { return static_cast<int>(std::lround(0.075 * height)); }
+int overlay_bottom(int height, const OverlayParts& parts) {
+  if (!parts.story) return static_cast<int>(std::lround(0.075 * height));
+  // two caption lines with their gap and the band's padding, 14 px (at 720) from the bottom edge
+  const float unit = static_cast<float>(height) / 720.0f, size = (parts.large_caption ? 32.0f : 24.0f) * unit;
+  return static_cast<int>(std::lround(14.0f * unit + 2.0f * size + 0.22f * size + 2.0f * 0.7f * 0.45f * size + 4.0f * unit));
+}
 
 std::vector<std::string> wrap_caption(const render::Overlay& o, const std::string& text, float size, float width) {
   std::vector<std::string> lines;
@@ -284,7 +290,7 @@ void compose_overlay(const Session& scene, const render::Camera& camera, int wid
   const std::string valve = inset_valve(scene);
   for (std::size_t i = 0; i < n; ++i) {
     const LegRun& leg = scene.leg(i);
-    const auto vp = render::leg_viewport(width, height, i, n, overlay_top(height), overlay_bottom(height));
+    const auto vp = render::leg_viewport(width, height, i, n, overlay_top(height), overlay_bottom(height, parts));
     const float vx = static_cast<float>(vp[0]), vw = static_cast<float>(vp[2]);
     // title, shrunk to fit its half but never below the smallest text size
     const std::string& title = leg.scenario.title.empty() ? leg.scenario.name : leg.scenario.title;
@@ -336,10 +342,10 @@ void compose_overlay(const Session& scene, const render::Camera& camera, int wid
 
   // legend: between the legs when there are two (the second leg's label column), else bottom left
   if (parts.plots) {
-    const auto vp = render::leg_viewport(width, height, n - 1, n, overlay_top(height), overlay_bottom(height));
+    const auto vp = render::leg_viewport(width, height, n - 1, n, overlay_top(height), overlay_bottom(height, parts));
     const float x = (n >= 2 ? static_cast<float>(vp[0]) : 0.0f) + 12.0f * unit, size = 19.5f * unit, row = 28.0f * unit;
     const float sw = 26.0f * unit, bar = 150.0f * unit;
-    float y = n >= 2 ? 0.655f * H : 0.70f * H;
+    float y = (n >= 2 ? 0.655f : 0.70f) * H - (parts.story && parts.large_caption ? 0.045f * H : 0.0f);  // above a large caption
     o.text(x, y, size, "Blood colour", kInk, Align::Left, true);
     y += row;
     o.rect_gradient_h(x, y + 2.0f * unit, x + bar, y + size - 4.0f * unit, rgba(242, 31, 26), rgba(97, 10, 56));
@@ -363,7 +369,7 @@ void compose_overlay(const Session& scene, const render::Camera& camera, int wid
     o.line(x1, y0, x1, y1, 1.5f * unit, edge);
     o.line(x1, y1, x0, y1, 1.5f * unit, edge);
     o.line(x0, y1, x0, y0, 1.5f * unit, edge);
-    const auto main_vp = render::leg_viewport(width, height, inset.slot, n, overlay_top(height), overlay_bottom(height));
+    const auto main_vp = render::leg_viewport(width, height, inset.slot, n, overlay_top(height), overlay_bottom(height, parts));
     const float zoom = pixel_size(camera, main_vp[3]) / pixel_size(inset.camera, v[3]);
     const std::string what = fmt::format("Ringed valve, {:.0f}x", zoom);
     const float size = 19.5f * unit;
@@ -388,7 +394,7 @@ void compose_overlay(const Session& scene, const render::Camera& camera, int wid
     automatic_caption(o, scene, unit, W, H);
   }
   // the clock, bottom left, under the legend's column
-  if (parts.plots) o.text(12.0f * unit, 0.885f * H, 19.5f * unit, fmt::format("t = {:.1f} s", now), kMuted);
+  if (parts.plots && !parts.story) o.text(12.0f * unit, 0.885f * H, 19.5f * unit, fmt::format("t = {:.1f} s", now), kMuted);
   if (parts.fade > 0) o.rect(0, 0, W, H, rgba(244, 244, 246, static_cast<int>(std::lround(std::clamp(parts.fade, 0.0f, 1.0f) * 255))));
 }
 

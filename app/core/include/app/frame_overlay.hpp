@@ -39,10 +39,11 @@ render::Camera valve_closeup_camera(const LegRun& leg, const std::string& valve)
 
 /// The frame's bands above and below the legs (pixels) for titles and the caption.
 int overlay_top(int height);
-int overlay_bottom(int height);
+/// A storyboard's frame keeps room below the legs for two lines of its caption.
+int overlay_bottom(int height, const OverlayParts& parts = {});
 
 /// The close-ups a frame shows: per leg, one of a great saphenous valve, in the plot column.
-std::vector<render::Inset> compose_insets(const Session& scene, int width, int height);
+std::vector<render::Inset> compose_insets(const Session& scene, int width, int height, const OverlayParts& parts = {});
 
 /// Fills `out` (cleared first) with the overlay of a frame of `scene` seen through `camera`, the
 /// legs drawn between overlay_top() and overlay_bottom(), with frames and markers for `insets`
