@@ -11,7 +11,7 @@ packages=(
   libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers glslc libstb-dev fonts-dejavu-core
   libmeshoptimizer-dev libglm-dev
   libglfw3-dev xvfb xauth x11-apps libimgui-dev
-  libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
+  libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libavfilter-dev
   clang libclang-rt-14-dev clang-format clang-tidy
 )
 

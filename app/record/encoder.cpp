@@ -1,15 +1,20 @@
 // FFmpeg's libraries behind Encoder: RGBA -> yuv420p (libswscale), H.264 (libx264) or VP9
-// (libvpx), muxed into MP4 (fast start) or WebM; or numbered PNG frames.
+// (libvpx), muxed into MP4 (fast start) or WebM; a GIF through libavfilter's palette filters; or
+// numbered PNG frames.
 
 #include "encoder.hpp"
 
 #include <algorithm>
+#include <fstream>
 #include <system_error>
+#include <vector>
 
 #include <fmt/format.h>
 
 extern "C" {
 #include <libavcodec/avcodec.h>
+#include <libavfilter/buffersink.h>
+#include <libavfilter/buffersrc.h>
 #include <libavformat/avformat.h>
 #include <libavutil/imgutils.h>
 #include <libavutil/opt.h>
@@ -32,7 +37,152 @@ void check(int err, const char* what) {
   if (err < 0) throw EncodeError(fmt::format("{}: {}", what, av_message(err)));
 }
 
+
+// A filter graph with named buffer sources and one sink, freed on every way out.
+struct Graph {
+  AVFilterGraph* graph = avfilter_graph_alloc();
+  std::vector<AVFilterContext*> sources;
+  AVFilterContext* sink = nullptr;
+  ~Graph() { avfilter_graph_free(&graph); }
+  void source(const char* name, const std::string& args) {
+    AVFilterContext* c = nullptr;
+    check(avfilter_graph_create_filter(&c, avfilter_get_by_name("buffer"), name, args.c_str(), nullptr, graph), "a GIF filter's input");
+    sources.push_back(c);
+  }
+  // `chain` reads the sources as [in0], [in1], ... and writes [out]
+  void build(const std::string& chain) {
+    check(avfilter_graph_create_filter(&sink, avfilter_get_by_name("buffersink"), "out", nullptr, nullptr, graph), "a GIF filter's output");
+    AVFilterInOut* outputs = nullptr;
+    for (std::size_t i = sources.size(); i-- > 0;) {
+      AVFilterInOut* o = avfilter_inout_alloc();
+      o->name = av_strdup(fmt::format("in{}", i).c_str());
+      o->filter_ctx = sources[i];
+      o->pad_idx = 0;
+      o->next = outputs;
+      outputs = o;
+    }
+    AVFilterInOut* inputs = avfilter_inout_alloc();
+    inputs->name = av_strdup("out");
+    inputs->filter_ctx = sink;
+    inputs->pad_idx = 0;
+    inputs->next = nullptr;
+    const int err = avfilter_graph_parse_ptr(graph, chain.c_str(), &inputs, &outputs, nullptr);
+    avfilter_inout_free(&inputs);
+    avfilter_inout_free(&outputs);
+    check(err, "the GIF filters");
+    check(avfilter_graph_config(graph, nullptr), "the GIF filters");
+  }
+};
+
+struct Frame {
+  AVFrame* f = av_frame_alloc();
+  ~Frame() { av_frame_free(&f); }
+};
+
+// An RGBA frame for a filter's buffer source.
+void push_rgba(AVFilterContext* source, const std::vector<std::uint8_t>& rgba, const EncodeOptions& o, std::int64_t pts) {
+  Frame fr;
+  fr.f->format = AV_PIX_FMT_RGBA;
+  fr.f->width = o.width;
+  fr.f->height = o.height;
+  fr.f->pts = pts;
+  check(av_frame_get_buffer(fr.f, 0), "a frame buffer");
+  for (int y = 0; y < o.height; ++y)
+    std::copy_n(rgba.data() + static_cast<std::size_t>(y) * 4 * static_cast<std::size_t>(o.width), 4 * o.width, fr.f->data[0] + y * fr.f->linesize[0]);
+  check(av_buffersrc_add_frame(source, fr.f), "filtering a GIF frame");
+}
+
 }  // namespace
+
+// The palette from every frame of the clip (libavfilter's palettegen, the colours weighted by how
+// much of the clip shows them), then each frame mapped to it with error diffusion (paletteuse,
+// only the rectangle that changed from the frame before re-dithered, so that still parts stay
+// still and the file small), encoded as GIF frames that loop forever.
+void write_gif(const fs::path& file, const std::vector<std::vector<std::uint8_t>>& frames, const EncodeOptions& o) {
+  av_log_set_level(AV_LOG_ERROR);
+  if (frames.empty()) throw EncodeError(fmt::format("{}: a GIF without frames", file.string()));
+  const std::string args = fmt::format("video_size={}x{}:pix_fmt={}:time_base=1/{}:pixel_aspect=1/1", o.width, o.height,
+                                       static_cast<int>(AV_PIX_FMT_RGBA), o.fps);
+  Frame palette;
+  {
+    Graph g;
+    g.source("in0", args);
+    g.build("[in0] palettegen=max_colors=256:stats_mode=full:reserve_transparent=0 [out]");
+    for (std::size_t i = 0; i < frames.size(); ++i) push_rgba(g.sources[0], frames[i], o, static_cast<std::int64_t>(i));
+    check(av_buffersrc_add_frame(g.sources[0], nullptr), "the GIF's palette");
+    check(av_buffersink_get_frame(g.sink, palette.f), "the GIF's palette");
+  }
+  Graph g;
+  g.source("in0", args);
+  g.source("in1", fmt::format("video_size={}x{}:pix_fmt={}:time_base=1/{}:pixel_aspect=1/1", palette.f->width, palette.f->height,
+                              palette.f->format, o.fps));
+  g.build("[in0][in1] paletteuse=dither=sierra2_4a:diff_mode=rectangle [out]");
+  check(av_buffersrc_add_frame(g.sources[1], palette.f), "the GIF's palette");
+  check(av_buffersrc_add_frame(g.sources[1], nullptr), "the GIF's palette");
+
+  AVFormatContext* format = nullptr;
+  check(avformat_alloc_output_context2(&format, nullptr, "gif", file.string().c_str()), "the GIF container");
+  struct Close {
+    AVFormatContext* f;
+    AVCodecContext* c = nullptr;
+    AVPacket* p = av_packet_alloc();
+    ~Close() {
+      av_packet_free(&p);
+      avcodec_free_context(&c);
+      if (f->pb) avio_closep(&f->pb);
+      avformat_free_context(f);
+    }
+  } close{format};
+  const AVCodec* gif = avcodec_find_encoder(AV_CODEC_ID_GIF);
+  if (!gif) throw EncodeError("this FFmpeg has no GIF encoder");
+  close.c = avcodec_alloc_context3(gif);
+  close.c->width = o.width;
+  close.c->height = o.height;
+  close.c->pix_fmt = AV_PIX_FMT_PAL8;
+  close.c->time_base = AVRational{1, o.fps};
+  check(avcodec_open2(close.c, gif, nullptr), "opening the GIF encoder");
+  AVStream* stream = avformat_new_stream(format, nullptr);
+  stream->time_base = close.c->time_base;
+  check(avcodec_parameters_from_context(stream->codecpar, close.c), "the GIF's parameters");
+  check(avio_open(&format->pb, file.string().c_str(), AVIO_FLAG_WRITE), fmt::format("{}: cannot write", file.string()).c_str());
+  AVDictionary* opts = nullptr;
+  av_dict_set(&opts, "loop", "0", 0);  // forever
+  const int err = avformat_write_header(format, &opts);
+  av_dict_free(&opts);
+  check(err, "the GIF's header");
+  auto write_packets = [&] {
+    for (;;) {
+      const int r = avcodec_receive_packet(close.c, close.p);
+      if (r == AVERROR(EAGAIN) || r == AVERROR_EOF) return;
+      check(r, "encoding a GIF frame");
+      close.p->duration = 1;
+      av_packet_rescale_ts(close.p, close.c->time_base, stream->time_base);
+      close.p->stream_index = 0;
+      check(av_interleaved_write_frame(format, close.p), fmt::format("{}: writing (disk full?)", file.string()).c_str());
+    }
+  };
+  Frame mapped;
+  auto pull = [&](bool all) {
+    for (;;) {
+      const int r = av_buffersink_get_frame(g.sink, mapped.f);
+      if (r == AVERROR(EAGAIN) || r == AVERROR_EOF) return;
+      check(r, "mapping a GIF frame to its palette");
+      check(avcodec_send_frame(close.c, mapped.f), "encoding a GIF frame");
+      av_frame_unref(mapped.f);
+      write_packets();
+      if (!all) return;
+    }
+  };
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    push_rgba(g.sources[0], frames[i], o, static_cast<std::int64_t>(i) + o.first_frame);
+    pull(true);
+  }
+  check(av_buffersrc_add_frame(g.sources[0], nullptr), "the GIF's last frame");
+  pull(true);
+  check(avcodec_send_frame(close.c, nullptr), "encoding a GIF frame");
+  write_packets();
+  check(av_write_trailer(format), fmt::format("{}: finishing the file (disk full?)", file.string()).c_str());
+}
 
 int gop_frames(int fps) { return 2 * fps; }
 
@@ -40,8 +190,9 @@ OutputKind output_kind(const fs::path& path) {
   const std::string ext = path.extension().string();
   if (ext == ".mp4") return OutputKind::Mp4;
   if (ext == ".webm") return OutputKind::WebM;
+  if (ext == ".gif") return OutputKind::Gif;
   if (ext.empty()) return OutputKind::PngFrames;
-  throw EncodeError(fmt::format("{}: '{}' is not a format this recorder writes; use .mp4 (H.264), .webm (VP9) or a folder for PNG frames",
+  throw EncodeError(fmt::format("{}: '{}' is not a format this recorder writes; use .mp4 (H.264), .webm (VP9), .gif or a folder for PNG frames",
                                 path.string(), ext));
 }
 
@@ -57,6 +208,7 @@ struct Encoder::Impl {
   AVFrame* frame = nullptr;
   AVPacket* packet = nullptr;
   SwsContext* sws = nullptr;
+  std::vector<std::vector<std::uint8_t>> gif_frames;  ///< a GIF's frames, kept for its palette
 
   ~Impl() {
     if (sws) sws_freeContext(sws);
@@ -172,6 +324,14 @@ Encoder::Encoder(const fs::path& path, const EncodeOptions& options) : impl_(std
     if (!fs::create_directory(d.partial, ec) || ec) throw EncodeError(fmt::format("{}: cannot create the folder", d.partial.string()));
     return;
   }
+  if (d.kind == OutputKind::Gif) {
+    // a GIF is for a short clip on a web page: its palette comes from all of its frames, kept
+    // until the end (at most 1280 pixels wide and 1500 frames: under 5.6 GB in memory)
+    if (options.width > 1280) throw EncodeError(fmt::format("{}: a GIF is at most 1280 pixels wide ({}); use .mp4 or .webm", path.string(), options.width));
+    std::ofstream probe(d.partial, std::ios::binary);
+    if (!probe) throw EncodeError(fmt::format("{}: cannot write", d.partial.string()));
+    return;
+  }
   d.open();
 }
 
@@ -186,6 +346,12 @@ void Encoder::add(const render::Image& image) {
   const std::int64_t index = d.o.first_frame + d.count;
   if (d.kind == OutputKind::PngFrames) {
     render::write_png(image, d.partial / fmt::format("frame-{:06}.png", index));
+    ++d.count;
+    return;
+  }
+  if (d.kind == OutputKind::Gif) {
+    if (d.gif_frames.size() >= 1500) throw EncodeError(fmt::format("{}: a GIF holds at most 1500 frames; use .mp4 or .webm", d.path.string()));
+    d.gif_frames.push_back(image.rgba);
     ++d.count;
     return;
   }
@@ -206,7 +372,9 @@ void Encoder::add(const render::Image& image) {
 
 void Encoder::finish() {
   Impl& d = *impl_;
-  if (d.kind != OutputKind::PngFrames) {
+  if (d.kind == OutputKind::Gif) {
+    write_gif(d.partial, d.gif_frames, d.o);
+  } else if (d.kind != OutputKind::PngFrames) {
     d.drain(true);
     check(av_write_trailer(d.format), fmt::format("{}: finishing the file (disk full?)", d.partial.string()).c_str());
     check(avio_closep(&d.format->pb), fmt::format("{}: closing the file (disk full?)", d.partial.string()).c_str());
@@ -245,7 +413,7 @@ bool same_parameters(const AVCodecParameters* a, const AVCodecParameters* b) {
 std::int64_t join_videos(const std::vector<fs::path>& parts, const fs::path& out) {
   av_log_set_level(AV_LOG_ERROR);
   const OutputKind kind = output_kind(out);
-  if (kind == OutputKind::PngFrames) throw EncodeError(fmt::format("{}: join writes a video (.mp4 or .webm)", out.string()));
+  if (kind != OutputKind::Mp4 && kind != OutputKind::WebM) throw EncodeError(fmt::format("{}: join writes a video (.mp4 or .webm)", out.string()));
   if (parts.empty()) throw EncodeError("join: no parts given");
   for (const fs::path& p : parts) {
     if (output_kind(p) != kind) throw EncodeError(fmt::format("{}: the parts and the output are of one format ({})", p.string(), out.extension().string()));

@@ -1,8 +1,8 @@
 #pragma once
 // Video files through FFmpeg's libraries (Debian's libavcodec, libavformat, libswscale): frames of
 // RGBA pixels in, a file out. The format comes from the file's extension: .mp4 (H.264, yuv420p,
-// fast start: plays in every browser), .webm (VP9); a path without an extension is a folder of
-// numbered PNG frames. The file is written as FILE.partial and renamed when finished, so that a
+// fast start: plays in every browser), .webm (VP9), .gif (a palette made for the clip); a path
+// without an extension is a folder of numbered PNG frames. The file is written as FILE.partial and renamed when finished, so that a
 // failure leaves nothing broken behind. libav's headers stay out of this header.
 
 #include <cstdint>
@@ -39,7 +39,7 @@ struct EncodeOptions {
 int gop_frames(int fps);
 
 /// The kinds of output, by the path's extension; EncodeError names the path otherwise.
-enum class OutputKind { Mp4, WebM, PngFrames };
+enum class OutputKind { Mp4, WebM, Gif, PngFrames };
 OutputKind output_kind(const std::filesystem::path& path);
 
 /// Joins parts of one recording (each from `record --frames`, in order, each starting where the

@@ -116,7 +116,8 @@ namespace {
 // A part of a video starts on a key frame, so that it holds the whole's packets for its frames
 // and parts join without re-encoding (PNG frames start anywhere).
 void check_part_start(const RecordOptions& o, std::int64_t first) {
-  if (output_kind(o.out) == OutputKind::PngFrames || first % gop_frames(o.fps) == 0) return;
+  const OutputKind kind = output_kind(o.out);
+  if ((kind != OutputKind::Mp4 && kind != OutputKind::WebM) || first % gop_frames(o.fps) == 0) return;
   throw anatomy::ConfigError("--frames", 0, 0, "",
                              fmt::format("a part of a video starts on a key frame, every {} frames at {} fps (2 s): {} is not a multiple of {}",
                                          gop_frames(o.fps), o.fps, first, gop_frames(o.fps)));
@@ -276,7 +277,9 @@ int cmd_record(const RecordOptions& o) {
       const auto [w, h] = video_size(o.size);
       if (o.out.empty()) throw anatomy::ConfigError("--out", 0, 0, "", "where to write the recording");
       try {
-        output_kind(o.out);  // a known format, before any work
+        // a known format, before any work
+        if (output_kind(o.out) == OutputKind::Gif && w > 1280)
+          throw EncodeError(fmt::format("{}: a GIF is at most 1280 pixels wide ({}); use .mp4 or .webm", o.out, w));
       } catch (const EncodeError& e) { throw anatomy::ConfigError("--out", 0, 0, "", e.what()); }
       if (!(o.time_scale > 0 && o.time_scale <= 10))
         throw anatomy::ConfigError("--time-scale", 0, 0, "", "the time scale is above 0 and at most 10");

@@ -342,3 +342,28 @@ TEST_CASE("parts rendered with --frames join without re-encoding into the whole'
   CHECK_THAT(mixed.out, Catch::Contains("join-other.mp4") && Catch::Contains("not a part of the same recording"));
   CHECK_FALSE(fs::exists(tmp("mixed.mp4")));
 }
+
+TEST_CASE("record writes a looping GIF with a palette made for the clip", "[cli][gpu][record][gif]") {
+  const fs::path gif = tmp("clip.gif");
+  fs::remove(gif);
+  const Result r = run("record" + kClip + " --fps 10 --out " + gif.string());
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  const Probe p = probe(gif);
+  CHECK(p.codec == "gif");
+  CHECK(p.width == 160);
+  CHECK(p.height == 90);
+  CHECK(p.frames == 10);
+  const std::string d = bytes(gif);
+  REQUIRE(d.size() > 13);
+  CHECK(d.substr(0, 6) == "GIF89a");
+  CHECK(d.find("NETSCAPE2.0") != std::string::npos);  // the loop extension: plays again and again
+  // the global colour table has the full 256 colours from palettegen
+  CHECK((static_cast<unsigned char>(d[10]) & 0x87) == 0x87);
+  CHECK_FALSE(fs::exists(gif.string() + ".partial"));
+  // too wide for a GIF: refused before any work, nothing written
+  const Result wide = run("record healthy-walking --start 12 --duration 1 --size 1920x1080 --quiet --out " + tmp("wide.gif").string());
+  CHECK(wide.code == 2);
+  CHECK_THAT(wide.out, Catch::Contains("1280"));
+  CHECK_FALSE(fs::exists(tmp("wide.gif")));
+}
