@@ -133,6 +133,7 @@ int main(int argc, char** argv) {
   record->add_option("--device", reco.device, "Use the Vulkan device whose name contains this");
   record->add_option("--antialiasing", reco.antialiasing, kAntialiasingHelp)->check(CLI::IsMember(kAntialiasingModes));
   record->add_flag("--quiet", reco.quiet, "No progress");
+  record->add_flag("--loop", reco.loop, "Loop without a jump: a scenario trimmed to whole gait or raise cycles; a storyboard made to loop");
   std::vector<std::string> join_parts;
   std::string join_out;
   auto* join = app.add_subcommand("join", "Parts of one recording (record --frames, each starting on a key frame) into one video, without re-encoding");

@@ -113,6 +113,33 @@ std::filesystem::path vtt_path(const std::string& out, const std::string& lang) 
 
 namespace {
 
+// --loop for a scenario: the video's length cut down to whole contraction cycles, all of them
+// within the activity, so that the frame after the last shows the legs as the first does (the
+// walk in its steady rhythm; the blood's particles are placed at random and do not repeat)
+double loop_length(const Session& session, const RecordOptions& o, double video_s) {
+  for (std::size_t i = 0; i < session.size(); ++i) {
+    const anatomy::Scenario& sc = session.leg(i).scenario;
+    if (sc.activity.kind == anatomy::ActivityKind::Still)
+      throw anatomy::ConfigError("--loop", 0, 0, "", fmt::format("{} stands still: there is no cycle to loop", sc.name));
+    if (o.start_s + 1e-9 < sc.activity_start_s)
+      throw anatomy::ConfigError("--loop", 0, 0, "",
+                                 fmt::format("the recording starts at {} s, before {}'s activity (from {} s): give --start {} or later", o.start_s,
+                                             sc.name, sc.activity_start_s, sc.activity_start_s));
+    if (i > 0 && std::abs(sc.activity.cycle_s() - session.leg(0).scenario.activity.cycle_s()) > 1e-9)
+      throw anatomy::ConfigError("--loop", 0, 0, "", "the two legs move in different rhythms: no length loops both");
+  }
+  const anatomy::Scenario& sc = session.leg(0).scenario;
+  double end = sc.duration_s;
+  if (sc.activity_count > 0) end = std::min(end, sc.activity_start_s + sc.activity_count * sc.activity.cycle_s());
+  const double cycle = sc.activity.cycle_s();
+  const double span = std::min(video_s * o.time_scale, end - o.start_s);
+  const double cycles = std::floor(span / cycle + 1e-9);
+  if (cycles < 1)
+    throw anatomy::ConfigError("--loop", 0, 0, "",
+                               fmt::format("{:.2f} s of the activity from {} s hold no whole cycle ({:.2f} s)", span, o.start_s, cycle));
+  return cycles * cycle / o.time_scale;
+}
+
 // A part of a video starts on a key frame, so that it holds the whole's packets for its frames
 // and parts join without re-encoding (PNG frames start anywhere).
 void check_part_start(const RecordOptions& o, std::int64_t first) {
@@ -181,6 +208,11 @@ void print_result(const RecordOptions& o, const Encoder& encoder, int w, int h, 
   if (!o.poster.empty()) fmt::print("{} (poster)\n", o.poster);
 }
 
+bool is_looping_storyboard(const std::string& name) {
+  const anatomy::LegDescription leg = anatomy::load_leg_description(anatomy::default_leg_file());
+  return load_storyboard(resolve_storyboard(name), leg).loop;
+}
+
 // a storyboard: its timeline at the frame rate, its captions burned in and written as WebVTT
 int record_storyboard(const RecordOptions& o, int w, int h) {
   const RecordOptions defaults;
@@ -188,6 +220,8 @@ int record_storyboard(const RecordOptions& o, int w, int h) {
   if (o.start_s != defaults.start_s) throw anatomy::ConfigError("--start", 0, 0, "", "a storyboard's shots set their model times");
   if (o.time_scale != defaults.time_scale) throw anatomy::ConfigError("--time-scale", 0, 0, "", "a storyboard's shots set their time scales");
   if (o.view != defaults.view) throw anatomy::ConfigError("--view", 0, 0, "", "a storyboard's shots set their cameras");
+  if (o.loop && !is_looping_storyboard(o.scenario))
+    throw anatomy::ConfigError("--loop", 0, 0, "", "this storyboard is not made to loop ([storyboard] loop = true)");
   const anatomy::LegDescription leg = anatomy::load_leg_description(anatomy::default_leg_file());
   const Storyboard board = load_storyboard(resolve_storyboard(o.scenario), leg);
   if (std::find(board.languages.begin(), board.languages.end(), o.lang) == board.languages.end()) {
@@ -291,12 +325,13 @@ int cmd_record(const RecordOptions& o) {
         throw anatomy::ConfigError("--start", 0, 0, "",
                                    fmt::format("{} s is not within the scenario's {} s", o.start_s, session.duration()));
       const FramePump pump(o.fps, o.time_scale, o.start_s);
-      const double video_s = o.duration_s > 0 ? o.duration_s : (session.duration() - o.start_s) / o.time_scale;
+      double video_s = o.duration_s > 0 ? o.duration_s : (session.duration() - o.start_s) / o.time_scale;
       if (o.start_s + video_s * o.time_scale > session.duration() + 1e-9)
         throw anatomy::ConfigError(
             "--duration", 0, 0, "",
             fmt::format("{} s of video from {} s runs past the end of the scenario ({} s)", video_s, o.start_s, session.duration()));
-      const auto count = static_cast<std::int64_t>(std::floor(video_s * o.fps + 1e-9));
+      if (o.loop) video_s = loop_length(session, o, video_s);
+      const auto count = static_cast<std::int64_t>(o.loop ? std::round(video_s * o.fps) : std::floor(video_s * o.fps + 1e-9));
       if (count < 1) throw anatomy::ConfigError("--duration", 0, 0, "", "the recording would have no frame");
       const auto [first, last] = frame_range(o.frames, count);
       check_part_start(o, first);

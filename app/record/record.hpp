@@ -30,6 +30,9 @@ struct RecordOptions {
   std::string device;
   std::string antialiasing = "auto";
   bool quiet = false;
+  /// Loops without a jump: a scenario's recording trimmed to whole contraction cycles (gait or
+  /// raise) within its activity; a storyboard must be made to loop.
+  bool loop = false;
 };
 
 int cmd_record(const RecordOptions& o);

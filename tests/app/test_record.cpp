@@ -6,7 +6,9 @@
 
 #include <sys/wait.h>
 
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -179,6 +181,17 @@ TEST_CASE("record refuses bad input and leaves nothing behind, also when interru
   CHECK_THAT(e.out, Catch::Contains("interrupted"));
   CHECK_FALSE(fs::exists(stopped));
   CHECK_FALSE(fs::exists(stopped.string() + ".partial"));
+  // a full disk, as a file size limit: writing fails part way (EFBIG, SIGXFSZ ignored), exit code
+  // 1, the message says so, and no file is left
+  const fs::path full = tmp("full.mp4");
+  fs::remove(full);
+  const Result f = run("record healthy-walking --start 12 --duration 3 --size 320x180 --particles 5000 --quiet --out " + full.string(),
+                       "ulimit -f 40; trap '' XFSZ;");
+  INFO(f.out);
+  CHECK(f.code == 1);
+  CHECK_THAT(f.out, Catch::Contains("disk full"));
+  CHECK_FALSE(fs::exists(full));
+  CHECK_FALSE(fs::exists(full.string() + ".partial"));
 }
 
 namespace {
@@ -366,4 +379,68 @@ TEST_CASE("record writes a looping GIF with a palette made for the clip", "[cli]
   CHECK(wide.code == 2);
   CHECK_THAT(wide.out, Catch::Contains("1280"));
   CHECK_FALSE(fs::exists(tmp("wide.gif")));
+}
+
+namespace {
+
+// a PNG's pixels as libavcodec decodes them (packed RGB or RGBA rows)
+std::string png_pixels(const fs::path& file) {
+  AVFormatContext* f = nullptr;
+  REQUIRE(avformat_open_input(&f, file.string().c_str(), nullptr, nullptr) == 0);
+  REQUIRE(avformat_find_stream_info(f, nullptr) >= 0);
+  const AVCodec* codec = avcodec_find_decoder(f->streams[0]->codecpar->codec_id);
+  AVCodecContext* c = avcodec_alloc_context3(codec);
+  REQUIRE(avcodec_parameters_to_context(c, f->streams[0]->codecpar) >= 0);
+  REQUIRE(avcodec_open2(c, codec, nullptr) == 0);
+  AVPacket* pkt = av_packet_alloc();
+  AVFrame* frame = av_frame_alloc();
+  REQUIRE(av_read_frame(f, pkt) >= 0);
+  REQUIRE(avcodec_send_packet(c, pkt) >= 0);
+  REQUIRE(avcodec_receive_frame(c, frame) == 0);
+  const int bytes_per_pixel = av_get_bits_per_pixel(av_pix_fmt_desc_get(static_cast<AVPixelFormat>(frame->format))) / 8;
+  std::string out;
+  for (int y = 0; y < frame->height; ++y)
+    out.append(reinterpret_cast<const char*>(frame->data[0] + y * frame->linesize[0]), static_cast<std::size_t>(frame->width * bytes_per_pixel));
+  av_frame_free(&frame);
+  av_packet_free(&pkt);
+  avcodec_free_context(&c);
+  avformat_close_input(&f);
+  return out;
+}
+
+double mean_difference(const std::string& a, const std::string& b) {
+  REQUIRE(a.size() == b.size());
+  double sum = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) sum += std::abs(static_cast<int>(static_cast<unsigned char>(a[i])) - static_cast<unsigned char>(b[i]));
+  return sum / static_cast<double>(a.size());
+}
+
+}  // namespace
+
+TEST_CASE("a looping scenario clip is whole gait cycles: the frame after its last is its first", "[cli][gpu][record][loop]") {
+  // walking at 100 steps per minute: a cycle of the right calf is 1.2 s, so 3 s hold two (24
+  // frames at 10 fps); the legs alone (the plots' ten-second window does not repeat), no particles
+  // (they are placed at random)
+  const std::string clip = " healthy-walking --start 20 --duration 3 --fps 10 --size 320x180 --particles 0 --plain --quiet";
+  const fs::path looped = tmp("loop"), longer = tmp("loop-next");
+  fs::remove_all(looped);
+  fs::remove_all(longer);
+  REQUIRE(run("record" + clip + " --loop --out " + looped.string()).code == 0);
+  int frames = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(looped)) ++frames;
+  CHECK(frames == 24);
+  REQUIRE(run("record" + clip + " --frames 24-24 --out " + longer.string()).code == 0);
+  const std::string first = png_pixels(looped / "frame-000000.png");
+  const double at_loop = mean_difference(first, png_pixels(longer / "frame-000024.png"));
+  const double half_cycle = mean_difference(first, png_pixels(looped / "frame-000006.png"));
+  INFO("mean difference at the loop point " << at_loop << ", half a cycle on " << half_cycle);
+  CHECK(at_loop < 0.02);  // a few pixels a level apart: the walk has settled into its rhythm
+  CHECK(half_cycle > 50 * at_loop);
+  // no whole cycle before the activity, nothing to loop when still
+  const Result early = run("record healthy-walking --start 5 --duration 3 --loop --quiet --out " + tmp("early.mp4").string());
+  CHECK(early.code == 2);
+  CHECK_THAT(early.out, Catch::Contains("--start 10"));
+  const Result still = run("record healthy-standing --duration 3 --loop --quiet --out " + tmp("still.mp4").string());
+  CHECK(still.code == 2);
+  CHECK_THAT(still.out, Catch::Contains("no cycle"));
 }
