@@ -9,6 +9,7 @@ packages=(
   catch2
   libvtk9-dev libassimp-dev
   libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers glslc libstb-dev fonts-dejavu-core
+  libharfbuzz-dev libfribidi-dev
   libmeshoptimizer-dev libglm-dev
   libglfw3-dev xvfb xauth x11-apps libimgui-dev
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libavfilter-dev

@@ -1,13 +1,12 @@
 // Signed-distance font atlases baked with stb_truetype (its implementation comes from Debian's
-// libstb) and the overlay's triangle list.
+// libstb) and the overlay's triangle list; shaped text's glyphs come from shaping.cpp.
 
 #include "render/overlay.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
+#include <set>
 #include <stdexcept>
 #include <string>
 
@@ -20,6 +19,8 @@
 #include <stb/stb_truetype.h>
 #pragma GCC diagnostic pop
 
+#include "utf8.hpp"
+
 namespace calfpump::render {
 
 namespace {
@@ -31,7 +32,6 @@ constexpr int kPadding = 6;
 constexpr unsigned char kOnEdge = 128;
 constexpr float kDistScale = 128.0f / static_cast<float>(kPadding);
 constexpr int kAtlasWidth = 1024;
-constexpr char32_t kReplacement = 0xFFFD;
 
 std::vector<char32_t> baked_codepoints() {
   std::vector<char32_t> cps;
@@ -70,55 +70,8 @@ bool plausible_font(const std::vector<unsigned char>& d) {
   return true;
 }
 
-std::vector<unsigned char> read_font_file(const std::filesystem::path& ttf) {
-  std::error_code ec;
-  if (!std::filesystem::exists(ttf, ec)) throw std::runtime_error(ttf.string() + ": no such font file");
-  if (!std::filesystem::is_regular_file(ttf, ec)) throw std::runtime_error(ttf.string() + ": not a regular file");
-  std::ifstream in(ttf, std::ios::binary);
-  if (!in) throw std::runtime_error(ttf.string() + ": cannot open the font file");
-  std::vector<unsigned char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw std::runtime_error(ttf.string() + ": cannot read the font file");
-  return data;
-}
-
-// One code point at s[i], advancing i. Malformed input gives U+FFFD and consumes the maximal
-// invalid subpart (Unicode's recommended practice), so a stray byte costs one '?' and never
-// swallows the valid text after it.
-char32_t next_codepoint(std::string_view s, std::size_t& i) {
-  const auto b0 = static_cast<unsigned char>(s[i++]);
-  if (b0 < 0x80) return b0;
-  int more = 0;
-  char32_t cp = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // the second byte's range excludes overlongs and surrogates
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    more = 1;
-    cp = b0 & 0x1Fu;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    more = 2;
-    cp = b0 & 0x0Fu;
-    if (b0 == 0xE0) lo = 0xA0;
-    if (b0 == 0xED) hi = 0x9F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    more = 3;
-    cp = b0 & 0x07u;
-    if (b0 == 0xF0) lo = 0x90;
-    if (b0 == 0xF4) hi = 0x8F;
-  } else {
-    return kReplacement;
-  }
-  for (int k = 0; k < more; ++k) {
-    if (i >= s.size()) return kReplacement;
-    const auto b = static_cast<unsigned char>(s[i]);
-    if (b < lo || b > hi) return kReplacement;
-    lo = 0x80;
-    hi = 0xBF;
-    cp = cp << 6 | (b & 0x3Fu);
-    ++i;
-  }
-  return cp;
-}
-
-bool is_control(char32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp < 0xA0); }
+using detail::is_control;
+using detail::next_codepoint;
 
 std::uint64_t pair_key(char32_t first, char32_t second) {
   return static_cast<std::uint64_t>(first) << 32 | static_cast<std::uint64_t>(second);
@@ -163,10 +116,15 @@ float FontAtlas::kern(char32_t first, char32_t second) const {
   return it != kerning.end() && it->pair == key ? it->adjust : 0.0f;
 }
 
-FontAtlas load_font(const std::filesystem::path& ttf, float bake_size) {
+const Glyph* FontAtlas::find_glyph(std::uint32_t index) const {
+  const auto it = std::lower_bound(shaped.begin(), shaped.end(), index, [](const Glyph& g, std::uint32_t i) { return g.codepoint < i; });
+  return it != shaped.end() && it->codepoint == index ? &*it : nullptr;
+}
+
+FontAtlas load_font(const std::filesystem::path& ttf, float bake_size, std::span<const std::string> shaped_texts) {
   if (!(bake_size >= 4.0f && bake_size <= 256.0f))
     throw std::runtime_error(ttf.string() + ": bake size " + std::to_string(bake_size) + " is outside 4..256 px");
-  const std::vector<unsigned char> data = read_font_file(ttf);
+  const std::vector<unsigned char> data = detail::read_font_file(ttf);
   stbtt_fontinfo info{};
   if (!plausible_font(data) || !stbtt_InitFont(&info, data.data(), stbtt_GetFontOffsetForIndex(data.data(), 0)))
     throw std::runtime_error(ttf.string() + ": not a TrueType/OpenType font");
@@ -188,13 +146,10 @@ FontAtlas load_font(const std::filesystem::path& ttf, float bake_size) {
     int w = 0, h = 0;
     std::vector<std::uint8_t> sdf;
   };
-  std::vector<Baked> baked;
-  for (char32_t cp : baked_codepoints()) {
-    const int index = stbtt_FindGlyphIndex(&info, static_cast<int>(cp));
-    if (index == 0) continue;  // absent: drawn as '?'
+  auto bake = [&](int index, char32_t key) {
     Baked b;
     b.index = index;
-    b.glyph.codepoint = cp;
+    b.glyph.codepoint = key;
     int advance = 0, bearing = 0;
     stbtt_GetGlyphHMetrics(&info, index, &advance, &bearing);
     b.glyph.advance = static_cast<float>(advance) * scale;
@@ -211,33 +166,66 @@ FontAtlas load_font(const std::filesystem::path& ttf, float bake_size) {
     } else {
       b.w = b.h = 0;  // no outline (space)
     }
-    baked.push_back(std::move(b));
+    return b;
+  };
+  std::vector<Baked> baked;
+  for (char32_t cp : baked_codepoints()) {
+    const int index = stbtt_FindGlyphIndex(&info, static_cast<int>(cp));
+    if (index == 0) continue;  // absent: drawn as '?'
+    baked.push_back(bake(index, cp));
   }
   if (baked.empty()) throw std::runtime_error(ttf.string() + ": the font has none of the characters the overlay needs");
+  const std::size_t by_codepoint = baked.size();
+
+  // Shaped text's glyphs: the texts given are shaped now (which also leaves them in the shaper's
+  // cache) and each glyph index they use that no baked code point already brought is baked by
+  // index. Index 0 is the font's .notdef box, which shaped_text draws as '?' instead.
+  atlas.shaper = std::make_shared<const Shaper>(data, bake_size, ttf.string());
+  std::set<int> have;
+  for (std::size_t i = 0; i < by_codepoint; ++i) have.insert(baked[i].index);
+  std::set<int> wanted;
+  for (const std::string& text : shaped_texts)
+    for (const ShapedGlyph& g : atlas.shaper->shape_cached(text)->glyphs)
+      if (g.index != 0 && static_cast<int>(g.index) < info.numGlyphs && !have.count(static_cast<int>(g.index)))
+        wanted.insert(static_cast<int>(g.index));
+  for (int index : wanted) baked.push_back(bake(index, static_cast<char32_t>(index)));
 
   // Shelf packing, tallest first, with a one-texel gutter so bilinear filtering at a box's edge
-  // reads empty space (the far outside of the field) rather than a neighbouring glyph.
+  // reads empty space (the far outside of the field) rather than a neighbouring glyph. Many
+  // shaped glyphs make the atlas taller; it widens while it would be taller than wide, since a
+  // texture's every dimension is limited (4096 is what every Vulkan device supports).
   std::vector<std::size_t> order(baked.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return baked[a].h > baked[b].h; });
   int widest = 0;
   for (const Baked& b : baked) widest = std::max(widest, b.w);
-  atlas.width = std::max(kAtlasWidth, widest + 2);
   std::vector<std::array<int, 2>> place(baked.size(), {0, 0});
-  int x = 1, y = 1, row = 0;
-  for (std::size_t i : order) {
-    const Baked& b = baked[i];
-    if (b.w == 0) continue;
-    if (x + b.w + 1 > atlas.width) {
-      x = 1;
-      y += row + 1;
-      row = 0;
+  auto pack = [&](int width) {
+    int x = 1, y = 1, row = 0;
+    for (std::size_t i : order) {
+      const Baked& b = baked[i];
+      if (b.w == 0) continue;
+      if (x + b.w + 1 > width) {
+        x = 1;
+        y += row + 1;
+        row = 0;
+      }
+      place[i] = {x, y};
+      x += b.w + 1;
+      row = std::max(row, b.h);
     }
-    place[i] = {x, y};
-    x += b.w + 1;
-    row = std::max(row, b.h);
+    return y + row + 1;
+  };
+  constexpr int kMaxAtlas = 4096;
+  atlas.width = std::max(kAtlasWidth, widest + 2);
+  atlas.height = pack(atlas.width);
+  while (atlas.height > atlas.width && atlas.width < kMaxAtlas) {
+    atlas.width = std::min(2 * atlas.width, kMaxAtlas);
+    atlas.height = pack(atlas.width);
   }
-  atlas.height = y + row + 1;
+  if (atlas.width > kMaxAtlas || atlas.height > kMaxAtlas)
+    throw std::runtime_error(ttf.string() + ": " + std::to_string(baked.size()) + " glyphs at " + std::to_string(bake_size) +
+                             " px do not fit a " + std::to_string(kMaxAtlas) + " pixel atlas");
   atlas.pixels.assign(static_cast<std::size_t>(atlas.width) * static_cast<std::size_t>(atlas.height), 0);
   const auto fw = static_cast<float>(atlas.width), fh = static_cast<float>(atlas.height);
   for (std::size_t i = 0; i < baked.size(); ++i) {
@@ -254,15 +242,28 @@ FontAtlas load_font(const std::filesystem::path& ttf, float bake_size) {
   }
 
   // Kerning is resolved now so the atlas alone lays text out, without the font file at hand.
-  for (const Baked& a : baked)
-    for (const Baked& b : baked)
-      if (const int k = stbtt_GetGlyphKernAdvance(&info, a.index, b.index); k != 0)
-        atlas.kerning.push_back({pair_key(a.glyph.codepoint, b.glyph.codepoint), static_cast<float>(k) * scale});
+  // Only the code points' glyphs: shaped text takes its kerning from the font's GPOS table.
+  for (std::size_t i = 0; i < by_codepoint; ++i)
+    for (std::size_t j = 0; j < by_codepoint; ++j)
+      if (const int k = stbtt_GetGlyphKernAdvance(&info, baked[i].index, baked[j].index); k != 0)
+        atlas.kerning.push_back({pair_key(baked[i].glyph.codepoint, baked[j].glyph.codepoint), static_cast<float>(k) * scale});
   std::sort(atlas.kerning.begin(), atlas.kerning.end(),
             [](const KernPair& p, const KernPair& q) { return p.pair < q.pair; });
 
-  atlas.glyphs.reserve(baked.size());
-  for (Baked& b : baked) atlas.glyphs.push_back(b.glyph);  // baked is in code point order
+  atlas.glyphs.reserve(by_codepoint);
+  for (std::size_t i = 0; i < by_codepoint; ++i) atlas.glyphs.push_back(baked[i].glyph);  // in code point order
+  // by index: every baked glyph once, the code points' under their index (two code points with one
+  // glyph share it)
+  atlas.shaped.reserve(baked.size());
+  for (const Baked& b : baked) {
+    Glyph g = b.glyph;
+    g.codepoint = static_cast<char32_t>(b.index);
+    atlas.shaped.push_back(g);
+  }
+  std::stable_sort(atlas.shaped.begin(), atlas.shaped.end(), [](const Glyph& p, const Glyph& q) { return p.codepoint < q.codepoint; });
+  atlas.shaped.erase(
+      std::unique(atlas.shaped.begin(), atlas.shaped.end(), [](const Glyph& p, const Glyph& q) { return p.codepoint == q.codepoint; }),
+      atlas.shaped.end());
   return atlas;
 }
 
@@ -306,6 +307,43 @@ float Overlay::text(float x, float y, float size, std::string_view utf8, std::ui
     vertices_.push_back({x0, y1, u0, g.v1, color});
   });
   return width;
+}
+
+float Overlay::shaped_text_width(std::string_view utf8, float size, bool bold) const {
+  const FontAtlas& a = atlas(bold);
+  if (!a.shaper) return text_width(utf8, size, bold);
+  return a.shaper->shape_cached(utf8)->width * (size / a.bake_size);
+}
+
+float Overlay::shaped_text(float x, float y, float size, std::string_view utf8, std::uint32_t color, Align align, bool bold) {
+  const FontAtlas& a = atlas(bold);
+  if (!a.shaper) return text(x, y, size, utf8, color, align, bold);
+  const std::shared_ptr<const ShapedLine> line = a.shaper->shape_cached(utf8);
+  const float s = size / a.bake_size;
+  const float width = line->width * s;
+  const float left = align == Align::Left ? x : align == Align::Center ? x - 0.5f * width : x - width;
+  const float baseline = y + a.ascent * s;
+  const float u_shift = bold && bold_ ? 2.0f : 0.0f;
+  const Glyph* fallback = a.find(U'?');
+  for (const ShapedGlyph& sg : line->glyphs) {
+    const Glyph* g = sg.index != 0 ? a.find_glyph(sg.index) : nullptr;
+    if (!g) g = fallback;
+    if (g) glyph_quad(*g, left + sg.x * s, baseline + sg.y * s, s, u_shift, color);
+  }
+  return width;
+}
+
+void Overlay::glyph_quad(const Glyph& g, float x, float y, float s, float u_shift, std::uint32_t color) {
+  if (!g.visible()) return;
+  const float x0 = x + g.x0 * s, x1 = x + g.x1 * s;
+  const float y0 = y + g.y0 * s, y1 = y + g.y1 * s;
+  const float u0 = g.u0 + u_shift, u1 = g.u1 + u_shift;
+  vertices_.push_back({x0, y0, u0, g.v0, color});
+  vertices_.push_back({x1, y0, u1, g.v0, color});
+  vertices_.push_back({x1, y1, u1, g.v1, color});
+  vertices_.push_back({x0, y0, u0, g.v0, color});
+  vertices_.push_back({x1, y1, u1, g.v1, color});
+  vertices_.push_back({x0, y1, u0, g.v1, color});
 }
 
 void Overlay::triangle(float ax, float ay, float bx, float by, float cx, float cy, std::uint32_t color) {

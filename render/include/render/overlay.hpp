@@ -23,11 +23,14 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "render/frame.hpp"
+#include "render/shaping.hpp"
 
 namespace calfpump::render {
 
@@ -35,10 +38,11 @@ namespace calfpump::render {
 // above for the regular/bold/solid encoding); rgba straight (non-premultiplied) 8-bit per channel,
 // packed R | G<<8 | B<<16 | A<<24, i.e. the bytes R, G, B, A in memory (VK_FORMAT_R8G8B8A8_UNORM).
 
-/// One baked glyph. Positions are in bake pixels relative to the pen on the baseline, y down; the
-/// box includes the SDF padding. A glyph without outline (space) has an empty box and only advances.
+/// One baked glyph, by code point (FontAtlas::glyphs) or by glyph index (FontAtlas::shaped).
+/// Positions are in bake pixels relative to the pen on the baseline, y down; the box includes the
+/// SDF padding. A glyph without outline (space) has an empty box and only advances.
 struct Glyph {
-  char32_t codepoint = 0;
+  char32_t codepoint = 0;  ///< the code point; in FontAtlas::shaped the font's glyph index
   float advance = 0;
   float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
   float u0 = 0, v0 = 0, u1 = 0, v1 = 0;  ///< normalized atlas coordinates of the box
@@ -62,18 +66,32 @@ struct FontAtlas {
   float line_gap = 0;   ///< bake pixels
   std::vector<Glyph> glyphs;      ///< sorted by code point
   std::vector<KernPair> kerning;  ///< nonzero pairs among the baked glyphs, sorted by pair
+  /// Glyphs by glyph index (Glyph::codepoint holds the index), for shaped text, sorted by index:
+  /// those of the baked code points (sharing their boxes) and those the texts given to load_font
+  /// shaped into, in the same image at the same size, padding and px_range.
+  std::vector<Glyph> shaped;
+  /// Shapes text with the atlas' font at bake_size (null for an atlas not made by load_font).
+  std::shared_ptr<const Shaper> shaper;
 
   /// The glyph of a code point, or null when it was not baked.
   const Glyph* find(char32_t codepoint) const;
   /// Kerning between consecutive code points, bake pixels.
   float kern(char32_t first, char32_t second) const;
+  /// The glyph of a glyph index (shaped text), or null when it was not baked.
+  const Glyph* find_glyph(std::uint32_t index) const;
 };
 
 /// Loads a TrueType file and bakes an SDF atlas for ASCII 32-126, Latin-1 160-255 and U+2013
 /// U+2014 U+2018 U+2019 U+201C U+201D U+2022 U+2026 U+2190-U+2193 U+2212 U+00B7 U+2264 U+2265
 /// U+03B1-U+03C9 (Greek small); code points the font lacks are left out (they draw as '?').
+/// shaped_texts: lines that will be drawn with Overlay::shaped_text (captions in Arabic, say);
+/// each is shaped and every glyph it uses is baked by index too, so that shaped_text draws them
+/// (any other glyph outside the code points above draws as '?'). They are shaped once here, so
+/// drawing them later costs no shaping. The atlas grows to hold them: 1024 pixels wide (or the
+/// widest glyph), as tall as needed, widened by powers of two while it would be taller than wide,
+/// up to 4096 x 4096 (Vulkan's guaranteed image size; more throws).
 /// Throws std::runtime_error naming the file on a missing/unreadable/invalid font.
-FontAtlas load_font(const std::filesystem::path& ttf, float bake_size = 40.0f);
+FontAtlas load_font(const std::filesystem::path& ttf, float bake_size = 40.0f, std::span<const std::string> shaped_texts = {});
 
 /// The default font: environment variable CALFPUMP_FONT if set, else
 /// /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf (Debian fonts-dejavu-core). Bold:
@@ -100,6 +118,16 @@ class Overlay {
              bool bold = false);
   float text_width(std::string_view utf8, float size, bool bold = false) const;
 
+  /// One line of UTF-8 shaped with the atlas' font (shaping.hpp): any script and direction,
+  /// Arabic with its joining forms and right-to-left order included. Arguments and the return as
+  /// text(); one quad per visible glyph, from FontAtlas::shaped. A glyph that was not baked (its
+  /// text was not given to load_font) and a character the font lacks draw as '?' at its place,
+  /// keeping the shaped advance. Shaping results are cached in the atlas' Shaper, so a line drawn
+  /// every frame is shaped once. No line breaking: wrap by measuring with shaped_text_width.
+  /// An atlas without a shaper (not made by load_font) draws through text().
+  float shaped_text(float x, float y, float size, std::string_view utf8, std::uint32_t rgba, Align align = Align::Left, bool bold = false);
+  float shaped_text_width(std::string_view utf8, float size, bool bold = false) const;
+
   void rect(float x0, float y0, float x1, float y1, std::uint32_t rgba);  ///< filled
   void rect_gradient_h(float x0, float y0, float x1, float y1, std::uint32_t left, std::uint32_t right);
   /// A quad of the given width centred on the segment, its long sides anti-aliased (it reaches half
@@ -117,6 +145,8 @@ class Overlay {
  private:
   const FontAtlas& atlas(bool bold) const { return bold && bold_ ? *bold_ : *regular_; }
   void triangle(float ax, float ay, float bx, float by, float cx, float cy, std::uint32_t rgba);
+  // a glyph's quad with its origin at (x, y) pixels, s screen pixels per bake pixel
+  void glyph_quad(const Glyph& g, float x, float y, float s, float u_shift, std::uint32_t rgba);
 
   const FontAtlas* regular_;
   const FontAtlas* bold_;
