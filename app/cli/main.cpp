@@ -50,8 +50,8 @@ int main(int argc, char** argv) {
   BenchOptions bench;
   BenchRenderOptions bench_render;
   std::string bench_what;
-  auto* benchc = app.add_subcommand("bench", "Measure speed: sim (the network) or render (a frame)");
-  benchc->add_option("what", bench_what, "sim or render")->required()->check(CLI::IsMember({"sim", "render"}));
+  auto* benchc = app.add_subcommand("bench", "Measure speed: sim (the network), render (a frame) or record (frames to H.264)");
+  benchc->add_option("what", bench_what, "sim, render or record")->required()->check(CLI::IsMember({"sim", "render", "record"}));
   benchc->add_option("--scenario", bench.scenario, "Scenario to run (sim)");
   benchc->add_option("--duration", bench.duration_s, "Simulated seconds (sim)")->check(CLI::Range(1.0, 3600.0));
   benchc->add_option("--size", bench_render.size, "Image size WxH (render)");
@@ -175,6 +175,12 @@ int main(int argc, char** argv) {
   if (*protocol && (proto.protocol == "walk" || tourniquet)) return cmd_protocol_extra(proto, tourniquet);
   if (*protocol) return cmd_protocol(proto);
   if (*benchc) {
+    if (bench_what == "record") {
+      bench_render.json = bench.json;
+      if (benchc->count("--size") == 0) bench_render.size = "1920x1080";
+      if (benchc->count("--frames") == 0) bench_render.frames = 60;
+      return cmd_bench_record(bench_render);
+    }
     if (bench_what == "render") {
       bench_render.json = bench.json;
       return cmd_bench_render(bench_render);

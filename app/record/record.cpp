@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "anatomy/error.hpp"
 #include "anatomy/geometry_io.hpp"
@@ -245,7 +246,7 @@ int record_storyboard(const RecordOptions& o, int w, int h) {
 
   FrameView view;
   std::unique_ptr<Fonts> fonts;
-  if (!o.plain) fonts = load_fonts();
+  if (!o.plain) fonts = load_fonts(caption_texts(board, o.lang));
   view.fonts = fonts.get();
   const anatomy::LegGeometry rest = anatomy::read_leg_glb(anatomy::default_leg_mesh());
   render::Renderer renderer(render_options(o));
@@ -281,6 +282,85 @@ int record_storyboard(const RecordOptions& o, int w, int h) {
 }
 
 }  // namespace
+
+int cmd_bench_record(const BenchRenderOptions& o) {
+  return guarded([&] {
+    const auto [w, h] = video_size(o.size);
+    // the main job's frame, as bench render: healthy and great-saphenous-reflux legs walking side by side
+    Session session({"healthy-walking", "gsv-reflux-walking"});
+    const anatomy::LegGeometry rest = anatomy::read_leg_glb(anatomy::default_leg_mesh());
+    const std::unique_ptr<Fonts> fonts = load_fonts();
+    RecordOptions ro;
+    ro.device = o.device;
+    ro.antialiasing = o.antialiasing;
+    render::Renderer renderer(render_options(ro));
+    attach(renderer, session, rest);
+    renderer.set_fonts(fonts->regular, fonts->bold);
+    start_at(session, renderer, 20.0, o.particles);
+    render::OffscreenTarget target(renderer, w, h);
+    const FramePump pump(30.0, o.time_scale, session.time());
+    FrameView view;
+    view.fonts = fonts.get();
+    view.particle_dt = pump.step();
+    std::uint64_t next = 1;
+    auto compose = [&](std::int64_t) {
+      session.run_until(pump.time(next++));
+      return compose_frame(session, view, w, h);
+    };
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / fmt::format("calfpump-bench-record-{}", getpid());
+    std::filesystem::create_directories(dir);
+    struct Remove {
+      std::filesystem::path d;
+      ~Remove() {
+        std::error_code ec;
+        std::filesystem::remove_all(d, ec);
+      }
+    } remove{dir};
+    using clock = std::chrono::steady_clock;
+    // one pass: draw and read back `frames` frames, two in flight, encoded as H.264 or not at all
+    auto pass = [&](bool encode) {
+      RecordOptions eo;
+      eo.fps = 30;
+      eo.quiet = true;
+      eo.out = (dir / (encode ? "bench.mp4" : "frames-unused")).string();
+      const auto start = clock::now();
+      if (encode) {
+        std::unique_ptr<Encoder> encoder = open_encoder(eo, w, h, 0);
+        draw_frames(eo, renderer, target, *encoder, 0, o.frames - 1, compose);
+      } else {
+        render::Image image;
+        std::uint64_t pending = 0;
+        for (int i = 0; i < o.frames; ++i) {
+          const render::FrameStatus st = renderer.render(compose(i), target);
+          if (!st) throw FrameFailed{st.message};
+          if (pending && !target.read(pending, image)) throw FrameFailed{"read-back"};
+          pending = st.frame;
+        }
+        if (!target.read(pending, image)) throw FrameFailed{"read-back"};
+      }
+      return static_cast<double>(o.frames) / std::chrono::duration<double>(clock::now() - start).count();
+    };
+    (void)pass(false);  // warm-up: first-use costs
+    // alternating, twice each, so that neither gets the machine's better moments
+    std::vector<double> render_fps, record_fps;
+    for (int k = 0; k < 2; ++k) {
+      render_fps.push_back(pass(false));
+      record_fps.push_back(pass(true));
+    }
+    const double r = (render_fps[0] + render_fps[1]) / 2, e = (record_fps[0] + record_fps[1]) / 2;
+    if (o.json) {
+      fmt::print("{}\n", nlohmann::json{{"device", renderer.device_name()}, {"width", w}, {"height", h}, {"fps", 30}, {"codec", "h264"},
+                                         {"particles_per_leg", o.particles}, {"frames", o.frames}, {"render_fps", r}, {"record_fps", e},
+                                         {"record_share_of_render", e / r}, {"render_fps_runs", render_fps}, {"record_fps_runs", record_fps}}
+                              .dump(2));
+    } else {
+      fmt::print("bench record: {} at {}x{}, 2 legs with {} particles each, {} frames a pass, alternating\n", renderer.device_name(), w, h,
+                 o.particles, o.frames);
+      fmt::print("  render only {:.2f} fps, recording to H.264 {:.2f} fps: {:.0f}% of the render rate\n", r, e, 100 * e / r);
+    }
+    return 0;
+  });
+}
 
 int cmd_join(const std::vector<std::string>& parts, const std::string& out) {
   return guarded([&]() -> int {

@@ -37,6 +37,11 @@ struct RecordOptions {
 
 int cmd_record(const RecordOptions& o);
 
+struct BenchRenderOptions;
+/// `calfpump bench record`: frames per second recording the main job's frame to H.264 at 30 fps
+/// against drawing it alone, in the same run, alternating.
+int cmd_bench_record(const BenchRenderOptions& o);
+
 /// `calfpump join PART... --out FILE`: parts of one recording (record --frames) into one video
 /// without re-encoding; a part that does not fit is bad input (exit code 2).
 int cmd_join(const std::vector<std::string>& parts, const std::string& out);

@@ -444,3 +444,11 @@ TEST_CASE("a looping scenario clip is whole gait cycles: the frame after its las
   CHECK(still.code == 2);
   CHECK_THAT(still.out, Catch::Contains("no cycle"));
 }
+
+TEST_CASE("bench record prints the recording and the render-only rates of one run", "[cli][gpu][record][bench]") {
+  const Result r = run("bench record --frames 3 --size 320x180 --particles 5000 --json");
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  for (const char* key : {"\"render_fps\"", "\"record_fps\"", "\"record_share_of_render\"", "\"codec\": \"h264\"", "\"width\": 320"})
+    CHECK_THAT(r.out, Catch::Contains(key));
+}

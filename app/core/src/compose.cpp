@@ -13,10 +13,10 @@
 
 namespace calfpump::app {
 
-std::unique_ptr<Fonts> load_fonts() {
+std::unique_ptr<Fonts> load_fonts(std::span<const std::string> shaped_texts) {
   try {
     auto f = std::make_unique<Fonts>();
-    f->regular = render::load_font(render::default_font_path(false));
+    f->regular = render::load_font(render::default_font_path(false), 40.0f, shaped_texts);
     f->bold = render::load_font(render::default_font_path(true));
     return f;
   } catch (const std::runtime_error& e) {

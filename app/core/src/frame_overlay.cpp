@@ -205,12 +205,12 @@ void story_caption(render::Overlay& o, float unit, float W, float H, const Overl
   const float block = static_cast<float>(lines.size()) * size + static_cast<float>(lines.size() - 1) * gap;
   const float bottom = H - 14.0f * unit, top = bottom - block;
   float widest = 0;
-  for (const std::string& l : lines) widest = std::max(widest, o.text_width(l, size));
+  for (const std::string& l : lines) widest = std::max(widest, o.shaped_text_width(l, size));
   const float pad = 0.45f * size;
   o.rect(W / 2 - widest / 2 - pad, top - pad * 0.7f, W / 2 + widest / 2 + pad, bottom + pad * 0.7f, rgba(255, 255, 255, 228));
   float y = top;
   for (const std::string& l : lines) {
-    o.text(W / 2, y, size, l, kInk, Align::Center);
+    o.shaped_text(W / 2, y, size, l, kInk, Align::Center);  // shaped: joined Arabic letters, right to left
     y += size + gap;
   }
 }
@@ -258,7 +258,7 @@ std::vector<std::string> wrap_caption(const render::Overlay& o, const std::strin
       if (next == std::string::npos) next = paragraph.size();
       const std::string word = paragraph.substr(at, next - at);
       const std::string longer = line.empty() ? word : line + " " + word;
-      if (!line.empty() && o.text_width(longer, size) > width) {
+      if (!line.empty() && o.shaped_text_width(longer, size) > width) {
         lines.push_back(line);
         line = word;
       } else {

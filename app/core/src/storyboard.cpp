@@ -426,6 +426,13 @@ std::string webvtt(const Storyboard& board, const Timeline& timeline, const std:
   return out;
 }
 
+std::vector<std::string> caption_texts(const Storyboard& board, const std::string& lang) {
+  std::vector<std::string> out;
+  for (const Shot& s : board.shots)
+    for (const Caption& c : s.captions) out.push_back(caption_text(c, lang));
+  return out;
+}
+
 std::vector<std::string> missing_translations(const Storyboard& board, const std::string& lang) {
   std::vector<std::string> missing;
   for (const Shot& s : board.shots)

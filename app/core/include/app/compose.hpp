@@ -5,6 +5,7 @@
 // testable without a GPU.
 
 #include <memory>
+#include <span>
 #include <string>
 
 #include "app/frame_overlay.hpp"
@@ -18,7 +19,9 @@ namespace calfpump::app {
 struct Fonts {
   render::FontAtlas regular, bold;
 };
-std::unique_ptr<Fonts> load_fonts();
+/// `shaped_texts`: lines drawn shaped (a storyboard's captions: Arabic joins its letters and
+/// runs right to left), whose glyphs are baked into the regular atlas as well.
+std::unique_ptr<Fonts> load_fonts(std::span<const std::string> shaped_texts = {});
 
 /// What a frame shows besides the legs' states.
 struct FrameView {

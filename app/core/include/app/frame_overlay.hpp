@@ -51,7 +51,8 @@ std::vector<render::Inset> compose_insets(const Session& scene, int width, int h
 void compose_overlay(const Session& scene, const render::Camera& camera, int width, int height, std::span<const render::Inset> insets,
                      render::Overlay& out, const OverlayParts& parts = {});
 
-/// Splits a caption into lines no wider than `width` pixels at `size`, at spaces (and at '\n').
+/// Splits a caption into lines no wider than `width` pixels at `size` (measured shaped), at spaces
+/// (and at '\n'); each line is shaped on its own.
 std::vector<std::string> wrap_caption(const render::Overlay& o, const std::string& text, float size, float width);
 
 }  // namespace calfpump::app

@@ -131,6 +131,9 @@ float fade_at(const Storyboard& board, const Timeline& timeline, std::uint64_t i
 /// The storyboard's captions in `lang` as a WebVTT file's text, timed as the timeline shows them.
 std::string webvtt(const Storyboard& board, const Timeline& timeline, const std::string& lang);
 
+/// Every caption's text in `lang` (English where it has none): what the fonts bake shaped.
+std::vector<std::string> caption_texts(const Storyboard& board, const std::string& lang);
+
 /// The captions (as file:line) that have no text in `lang`: they show in English.
 std::vector<std::string> missing_translations(const Storyboard& board, const std::string& lang);
 
