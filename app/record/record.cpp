@@ -245,9 +245,14 @@ int record_storyboard(const RecordOptions& o, int w, int h) {
   check_part_start(o, first);
 
   FrameView view;
+  // the words in the picture in the captions' language, and every text drawn shaped baked
+  const OverlayText words = OverlayText::load(o.lang);
+  std::vector<std::string> shaped = caption_texts(board, o.lang);
+  for (const std::string& t : words.texts()) shaped.push_back(t);
   std::unique_ptr<Fonts> fonts;
-  if (!o.plain) fonts = load_fonts(caption_texts(board, o.lang));
+  if (!o.plain) fonts = load_fonts(shaped);
   view.fonts = fonts.get();
+  if (o.lang != "en") view.parts.text = &words;
   const anatomy::LegGeometry rest = anatomy::read_leg_glb(anatomy::default_leg_mesh());
   render::Renderer renderer(render_options(o));
   if (fonts) renderer.set_fonts(fonts->regular, fonts->bold);

@@ -255,3 +255,35 @@ TEST_CASE("every shipped caption fits its band in two lines at 640x360 and at 19
     }
   }
 }
+
+TEST_CASE("the words in the picture come in each storyboard language and fit where the English ones stand", "[storyboard][captions]") {
+  const OverlayText es = OverlayText::load("es"), ar = OverlayText::load("ar"), en = OverlayText::load("en");
+  CHECK(en("Ankle vein pressure") == "Ankle vein pressure");
+  CHECK(es("Ankle vein pressure") == "Presión en el tobillo");
+  CHECK(es("no such text") == "no such text");
+  REQUIRE(es.texts().size() == ar.texts().size());  // the same entries in both
+  std::vector<std::string> texts = es.texts();
+  for (const std::string& t : ar.texts()) texts.push_back(t);
+  const auto fonts = load_fonts(texts);
+  const render::Overlay o(&fonts->regular, &fonts->bold);
+  // at 1280x720 with two legs (the narrowest plots): a plot title within its panel, the legend's
+  // two ends within its 150-pixel bar, a title within its half
+  for (const OverlayText* t : {&es, &ar}) {
+    INFO(t->lang());
+    for (const char* title : {"Ankle vein pressure", "Blood left in calf veins"}) {
+      INFO((*t)(title));
+      CHECK(o.shaped_text_width((*t)(title), 19.5f) <= 640.0f * (1 - 0.655f) - 12.0f - 8.0f);  // from the panel's padding to its edge
+    }
+    CHECK(o.shaped_text_width((*t)("fresh"), 19.5f) + o.shaped_text_width((*t)("1 min in leg"), 19.5f) + 8.0f <= 150.0f);
+    for (const char* title : {"Great saphenous reflux (varicose veins), walking", "Great saphenous reflux with a compression stocking, walking"})
+      CHECK(o.shaped_text_width((*t)(title), 30.0f, true) <= 2.0f * (640.0f - 24.0f));  // titles shrink to fit, not below half size
+  }
+  // a frame in Spanish says other words than one in English
+  const Session session({"healthy-walking", "gsv-reflux-walking"});
+  FrameView view;
+  view.fonts = fonts.get();
+  const render::FrameDesc english = compose_frame(session, view, 1280, 720);
+  view.parts.text = &es;
+  const render::FrameDesc spanish = compose_frame(session, view, 1280, 720);
+  CHECK(english.overlay.size() != spanish.overlay.size());
+}

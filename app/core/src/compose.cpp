@@ -17,7 +17,7 @@ std::unique_ptr<Fonts> load_fonts(std::span<const std::string> shaped_texts) {
   try {
     auto f = std::make_unique<Fonts>();
     f->regular = render::load_font(render::default_font_path(false), 40.0f, shaped_texts);
-    f->bold = render::load_font(render::default_font_path(true));
+    f->bold = render::load_font(render::default_font_path(true), 40.0f, shaped_texts);
     return f;
   } catch (const std::runtime_error& e) {
     throw render::RenderError(fmt::format("{} (the overlay's font; Debian: fonts-dejavu-core, or set CALFPUMP_FONT)", e.what()));

@@ -10,7 +10,9 @@
 #include <glm/vec3.hpp>
 
 #include "anatomy/deform.hpp"
+#include "anatomy/error.hpp"
 #include "anatomy/sweep.hpp"
+#include "toml_reader.hpp"
 
 namespace calfpump::app {
 
@@ -26,6 +28,26 @@ constexpr std::uint32_t kGrid = rgba(200, 204, 212);
 constexpr std::uint32_t kPressure = rgba(196, 48, 40);
 constexpr std::uint32_t kVolume = rgba(48, 92, 196);
 
+// The overlay as the frame's language writes it: every text through the translation table, drawn
+// shaped when translated (Arabic joins its letters and runs right to left), as code points in
+// English (the stored pictures are made so).
+struct Writer {
+  render::Overlay& out;
+  const OverlayText* tr;
+  std::string word(std::string_view s) const { return tr ? (*tr)(s) : std::string(s); }
+  float text(float x, float y, float size, std::string_view s, std::uint32_t rgba, Align align = Align::Left, bool bold = false) {
+    return tr ? out.shaped_text(x, y, size, word(s), rgba, align, bold) : out.text(x, y, size, s, rgba, align, bold);
+  }
+  float text_width(std::string_view s, float size, bool bold = false) const {
+    return tr ? out.shaped_text_width(word(s), size, bold) : out.text_width(s, size, bold);
+  }
+  void rect(float x0, float y0, float x1, float y1, std::uint32_t c) { out.rect(x0, y0, x1, y1, c); }
+  void rect_gradient_h(float x0, float y0, float x1, float y1, std::uint32_t a, std::uint32_t b) { out.rect_gradient_h(x0, y0, x1, y1, a, b); }
+  void line(float x0, float y0, float x1, float y1, float width, std::uint32_t c) { out.line(x0, y0, x1, y1, width, c); }
+  void polyline(std::span<const std::array<float, 2>> points, float width, std::uint32_t c) { out.polyline(points, width, c); }
+  void circle(float x, float y, float r, std::uint32_t c) { out.circle(x, y, r, c); }
+};
+
 // a live plot: the last `window_s` seconds of one quantity, with its current value
 struct PlotSpec {
   const char* title;
@@ -37,7 +59,7 @@ struct PlotSpec {
   const char* band_label = nullptr;
 };
 
-void plot(render::Overlay& o, float unit, float x0, float y0, float x1, float y1, const PlotSpec& spec, const std::vector<Sample>& history,
+void plot(Writer& o, float unit, float x0, float y0, float x1, float y1, const PlotSpec& spec, const std::vector<Sample>& history,
           double now_s) {
   constexpr double kWindow_s = 10.0;
   const float text = 19.5f * unit, value_size = 26.0f * unit, pad = 8.0f * unit;
@@ -91,7 +113,7 @@ anatomy::Point3 body_point(const LegRun& leg, const anatomy::LegPaths& paths, co
 }
 
 // labels stacked in a column beside the leg, each joined to its point by a leader line
-void labels(render::Overlay& o, float unit, const render::Camera& camera, const std::array<int, 4>& viewport, std::vector<Anchor> anchors,
+void labels(Writer& o, float unit, const render::Camera& camera, const std::array<int, 4>& viewport, std::vector<Anchor> anchors,
             float column_x, bool column_left) {
   const float size = 21.0f * unit, gap = 31.0f * unit;
   struct Placed {
@@ -175,7 +197,7 @@ float pixel_size(const render::Camera& c, int viewport_height) {
 
 // which way the blood goes through the close-up's valve now: up (toward the heart) or down
 // (reflux), an arrow beside the valve in the main view; none while it barely moves
-void flow_arrow(render::Overlay& o, float unit, const render::Camera& camera, const std::array<int, 4>& viewport, const LegRun& leg,
+void flow_arrow(Writer& o, float unit, const render::Camera& camera, const std::array<int, 4>& viewport, const LegRun& leg,
                 const std::string& name) {
   const int k = leg.model->valve_index(name);
   if (k < 0) return;
@@ -194,7 +216,7 @@ void flow_arrow(render::Overlay& o, float unit, const render::Camera& camera, co
   o.line(x, tip, x + head, tip + back, 4.0f * unit, colour);
 }
 
-void automatic_caption(render::Overlay& o, const Session& scene, float unit, float W, float H);
+void automatic_caption(Writer& o, const Session& scene, float unit, float W, float H);
 
 // a storyboard's caption: centred at the bottom on a light band, wrapped to 86% of the width;
 // large for a waiting room (4.4% of the height a line, against 3.3%)
@@ -273,8 +295,9 @@ std::vector<std::string> wrap_caption(const render::Overlay& o, const std::strin
 }
 
 void compose_overlay(const Session& scene, const render::Camera& camera, int width, int height, std::span<const render::Inset> insets,
-                     render::Overlay& o, const OverlayParts& parts) {
-  o.clear();
+                     render::Overlay& out, const OverlayParts& parts) {
+  out.clear();
+  Writer o{out, parts.text};
   const float unit = static_cast<float>(height) / 720.0f;
   const float W = static_cast<float>(width), H = static_cast<float>(height);
   const std::size_t n = scene.size();
@@ -371,7 +394,7 @@ void compose_overlay(const Session& scene, const render::Camera& camera, int wid
     o.line(x0, y1, x0, y0, 1.5f * unit, edge);
     const auto main_vp = render::leg_viewport(width, height, inset.slot, n, overlay_top(height), overlay_bottom(height, parts));
     const float zoom = pixel_size(camera, main_vp[3]) / pixel_size(inset.camera, v[3]);
-    const std::string what = fmt::format("Ringed valve, {:.0f}x", zoom);
+    const std::string what = fmt::format(fmt::runtime(o.word("Ringed valve, {:.0f}x")), zoom);
     const float size = 19.5f * unit;
     o.rect(x0 + 2.0f * unit, y0 + 2.0f * unit, x0 + o.text_width(what, size) + 10.0f * unit, y0 + size + 6.0f * unit, rgba(255, 255, 255, 200));
     o.text(x0 + 6.0f * unit, y0 + 4.0f * unit, size, what, kInk);
@@ -389,19 +412,19 @@ void compose_overlay(const Session& scene, const render::Camera& camera, int wid
   }
 
   if (parts.story) {
-    story_caption(o, unit, W, H, parts);
+    story_caption(out, unit, W, H, parts);
   } else {
     automatic_caption(o, scene, unit, W, H);
   }
   // the clock, bottom left, under the legend's column
   if (parts.plots && !parts.story) o.text(12.0f * unit, 0.885f * H, 19.5f * unit, fmt::format("t = {:.1f} s", now), kMuted);
-  if (parts.fade > 0) o.rect(0, 0, W, H, rgba(244, 244, 246, static_cast<int>(std::lround(std::clamp(parts.fade, 0.0f, 1.0f) * 255))));
+  if (parts.fade > 0) out.rect(0, 0, W, H, rgba(244, 244, 246, static_cast<int>(std::lround(std::clamp(parts.fade, 0.0f, 1.0f) * 255))));
 }
 
 namespace {
 
 // what the first leg is doing, in plain words; with a leaky second leg, what differs
-void automatic_caption(render::Overlay& o, const Session& scene, float unit, float W, float H) {
+void automatic_caption(Writer& o, const Session& scene, float unit, float W, float H) {
   const std::size_t n = scene.size();
   const double now = scene.time();
   const float caption = 21.5f * unit;
@@ -438,5 +461,36 @@ void automatic_caption(render::Overlay& o, const Session& scene, float unit, flo
 }
 
 }  // namespace
+
+OverlayText OverlayText::load(const std::string& lang) {
+  OverlayText t;
+  t.lang_ = lang;
+  if (lang == "en") return t;
+  const std::string file = (anatomy::data_dir() / "text" / "overlay.toml").string();
+  const toml::table root = anatomy::detail::parse_toml_file(file);
+  const toml::node* node = root.get(lang);
+  if (!node) return t;  // no table: English, as for a text without an entry
+  const toml::table* table = node->as_table();
+  if (!table) throw anatomy::ConfigError(file, node->source().begin.line, node->source().begin.column, lang, "expected a table of English text = translation");
+  for (auto&& [k, v] : *table) {
+    const auto* str = v.as_string();
+    if (!str || str->get().empty())
+      throw anatomy::ConfigError(file, v.source().begin.line, v.source().begin.column, lang + "." + std::string(k.str()), "expected the text's translation (a string)");
+    t.table_.emplace_back(std::string(k.str()), str->get());
+  }
+  std::sort(t.table_.begin(), t.table_.end());
+  return t;
+}
+
+std::string OverlayText::operator()(std::string_view english) const {
+  const auto it = std::lower_bound(table_.begin(), table_.end(), english, [](const auto& e, std::string_view k) { return e.first < k; });
+  return it != table_.end() && it->first == english ? it->second : std::string(english);
+}
+
+std::vector<std::string> OverlayText::texts() const {
+  std::vector<std::string> out;
+  for (const auto& [en, t] : table_) out.push_back(t);
+  return out;
+}
 
 }  // namespace calfpump::app

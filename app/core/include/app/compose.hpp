@@ -20,7 +20,7 @@ struct Fonts {
   render::FontAtlas regular, bold;
 };
 /// `shaped_texts`: lines drawn shaped (a storyboard's captions: Arabic joins its letters and
-/// runs right to left), whose glyphs are baked into the regular atlas as well.
+/// runs right to left), whose glyphs are baked into both atlases as well.
 std::unique_ptr<Fonts> load_fonts(std::span<const std::string> shaped_texts = {});
 
 /// What a frame shows besides the legs' states.

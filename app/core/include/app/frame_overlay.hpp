@@ -5,6 +5,8 @@
 
 #include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "render/overlay.hpp"
@@ -15,6 +17,23 @@ namespace calfpump::app {
 
 /// The smallest text, as a share of the frame height (projector legibility).
 inline constexpr float kMinTextShare = 0.025f;
+
+/// The words inside the picture in one language (data/text/overlay.toml): English text -> its
+/// translation; a text without one stays English.
+class OverlayText {
+ public:
+  OverlayText() = default;  ///< English
+  /// The table for `lang` ("en": none); ConfigError naming file, line and key on a bad file.
+  static OverlayText load(const std::string& lang);
+  std::string operator()(std::string_view english) const;
+  /// Every translated text (the fonts bake them for shaped drawing).
+  std::vector<std::string> texts() const;
+  const std::string& lang() const { return lang_; }
+
+ private:
+  std::string lang_ = "en";
+  std::vector<std::pair<std::string, std::string>> table_;  ///< sorted by English text
+};
 
 /// Which parts of the overlay a frame shows, and a storyboard's caption.
 struct OverlayParts {
@@ -31,6 +50,9 @@ struct OverlayParts {
   /// A valve shown across each leg's whole view, as the close-ups show it (the veins, valves and
   /// blood alone, looking along the leaflets' line of closure); empty: none.
   std::string valve_view;
+  /// The words in the picture in another language than English, drawn shaped (the fonts must
+  /// have baked OverlayText::texts()); null: English, drawn as code points.
+  const OverlayText* text = nullptr;
 };
 
 /// The camera of a valve's close-up: 2.2 cm from the valve, across the vein, along the line where
