@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "export.hpp"
 #include "record/record.hpp"
+#include "present/present.hpp"
 #include "view/view.hpp"
 
 namespace {
@@ -140,6 +141,23 @@ int main(int argc, char** argv) {
   join->add_option("parts", join_parts, "The parts, in order")->required();
   join->add_option("--out", join_out, "The joined video (.mp4 or .webm, as the parts)")->required();
 
+  PresentOptions presento, kiosko;
+  auto* present = app.add_subcommand("present", "A storyboard full screen for a lecture: Right/Page Down/Space next shot, Left/Page Up back, "
+                                                "Home start, B blank, drag/scroll/Up/Down orbit and zoom, R the shot's camera, P pause, +/- speed, Esc leave");
+  auto* kiosk = app.add_subcommand("kiosk", "A storyboard looping full screen for a waiting room: no cursor, a language a loop, recovers by itself");
+  for (auto [cmd, opts] : {std::pair{present, &presento}, std::pair{kiosk, &kiosko}}) {
+    cmd->add_option("storyboard", opts->storyboard, "A built-in storyboard (calf-pump-explained, patient-loop) or a storyboard file")->required();
+    cmd->add_option("--lang", opts->lang, cmd == kiosk ? "Languages, one per loop: en,es,ar" : "Caption language: en, es or ar");
+    cmd->add_option("--size", opts->size, "A window of this size (WxH) instead of full screen");
+    cmd->add_option("--particles", opts->particles, "Blood particles per leg")->check(CLI::Range(0, 16000000));
+    cmd->add_option("--device", opts->device, "Use the Vulkan device whose name contains this");
+    cmd->add_option("--antialiasing", opts->antialiasing, kAntialiasingHelp)->check(CLI::IsMember(kAntialiasingModes));
+    cmd->add_option("--script", opts->script, "Timed events that drive it (tests, rehearsals): key NAME, drag DX DY, scroll N, resize W H, screenshot FILE, fault KIND, quit");
+    cmd->add_option("--frames", opts->frames, "Stop after this many frames");
+    cmd->add_flag("--json", opts->json, "Print a JSON summary at the end");
+  }
+  kiosk->add_option("--watchdog", kiosko.watchdog_s, "Seconds without a frame before the kiosk ends itself (exit 75) for its service to restart it")
+      ->check(CLI::Range(2.0, 3600.0));
   ViewOptions viewo;
   auto* view = app.add_subcommand("view", "The live window: the leg walking, the blood climbing (keys: ? in the window)");
   view->add_option("scenario", viewo.scenario, "Built-in scenario name or a scenario file (default healthy-walking)");
@@ -168,6 +186,11 @@ int main(int argc, char** argv) {
   if (*anatomy) return cmd_anatomy(anat);
   if (*screenshot) return cmd_screenshot(shot);
   if (*view) return cmd_view(viewo);
+  if (*present) return cmd_present(presento);
+  if (*kiosk) {
+    kiosko.kiosk = true;
+    return cmd_present(kiosko);
+  }
   if (*record) return cmd_record(reco);
   if (*join) return cmd_join(join_parts, join_out);
   if (*calibrate) return cmd_calibrate(calib);

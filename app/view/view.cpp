@@ -32,6 +32,7 @@
 #include "render/renderer.hpp"
 #include "render/target.hpp"
 #include "view/viewer.hpp"
+#include "view/window.hpp"
 
 namespace calfpump::app {
 
@@ -79,22 +80,6 @@ std::vector<Event> load_script(const std::string& file) {
   }
   std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.t < b.t; });
   return events;
-}
-
-std::pair<int, int> parse_window_size(const std::string& text) {
-  int w = 0, h = 0;
-  char x = 0;
-  std::istringstream size(text);
-  if (!(size >> w >> x >> h) || x != 'x' || !size.eof() || w < 160 || h < 120 || w > 8192 || h > 8192)
-    throw anatomy::ConfigError("--size", 0, 0, "", fmt::format("'{}' is not a window size; expected WxH, 160x120 to 8192x8192", text));
-  return {w, h};
-}
-
-render::Antialiasing antialiasing_named(const std::string& name) {
-  if (name == "msaa") return render::Antialiasing::Multisample;
-  if (name == "filter") return render::Antialiasing::EdgeFilter;
-  if (name == "none") return render::Antialiasing::None;
-  return render::Antialiasing::Automatic;
 }
 
 Viewer* viewer_of(GLFWwindow* w) { return static_cast<Viewer*>(glfwGetWindowUserPointer(w)); }
@@ -189,20 +174,6 @@ struct Imgui {
   }
 };
 
-// GLFW's own errors, counted and shown once each (a kiosk never shows a dialog)
-void on_glfw_error(int code, const char* text) { fmt::print(stderr, "calfpump: GLFW: {} ({})\n", text ? text : "?", code); }
-
-struct Glfw {
-  Glfw() {
-    glfwSetErrorCallback(on_glfw_error);
-    if (!glfwInit()) throw render::RenderError("no window system: GLFW could not start (is DISPLAY set? for a headless run use xvfb-run)");
-    if (!glfwVulkanSupported()) {
-      glfwTerminate();
-      throw render::RenderError("GLFW finds no Vulkan loader for windows (Debian: libvulkan1, mesa-vulkan-drivers)");
-    }
-  }
-  ~Glfw() { glfwTerminate(); }
-};
 
 }  // namespace
 

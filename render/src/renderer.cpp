@@ -376,6 +376,17 @@ void Renderer::set_fonts(const FontAtlas& regular, const FontAtlas& bold) {
 
 std::size_t Renderer::leg_count() const { return impl_->leg_count; }
 
+void Renderer::keep_legs(std::size_t count) {
+  Impl& d = *impl_;
+  if (count >= d.leg_count) return;
+  d.commands->wait_all();
+  for (std::size_t i = count; i < d.leg_count; ++i) {
+    d.release_leg(d.legs[i]);
+    d.legs[i].model = nullptr;
+  }
+  d.leg_count = count;
+}
+
 void Renderer::replace_model(const anatomy::Model& model, std::size_t slot) {
   Leg& l = impl_->leg(slot, "replace_model");
   // the leg's previous model may be gone already (a session replaces it first): the network as

@@ -196,17 +196,19 @@ TEST_CASE("record refuses bad input and leaves nothing behind, also when interru
 
 namespace {
 
-// three short shots: a cut from standing to walking with a fade, then the walk continuing slowed
+// four short shots: a cut from one leg standing to two walking with a fade, the walk continuing
+// slowed, then one leg again rising on its toes
 const std::string kBoard =
     "[storyboard]\nname = \"short\"\nlanguages = [\"en\", \"es\"]\n\n"
     "[[shot]]\nscenario = \"healthy-standing\"\nstart_s = 5\nduration_s = 1\nplots = false\n"
     "[[shot.camera]]\nt_s = 0\nyaw_deg = 0\n[[shot.camera]]\nt_s = 1\nyaw_deg = 60\nframe = \"calf\"\ndistance_m = 0.8\n"
     "[[shot.caption]]\nstart_s = 0.2\nend_s = 0.9\nen = \"Standing\"\nes = \"De pie\"\n\n"
-    "[[shot]]\nscenario = \"healthy-walking\"\nstart_s = 12\nduration_s = 1\ntransition = \"fade\"\ntransition_s = 0.4\n"
+    "[[shot]]\nscenarios = [\"healthy-walking\", \"gsv-reflux-walking\"]\nstart_s = 12\nduration_s = 1\ntransition = \"fade\"\ntransition_s = 0.4\n"
     "[[shot.camera]]\nt_s = 0\n"
     "[[shot.caption]]\nstart_s = 0.3\nend_s = 1\nen = \"Walking\"\n\n"
-    "[[shot]]\nscenario = \"healthy-walking\"\ncontinues = true\nduration_s = 0.6\ntime_scale = 0.25\nvalve_view = \"gsv-knee\"\n"
-    "[[shot.camera]]\nt_s = 0\n";
+    "[[shot]]\nscenarios = [\"healthy-walking\", \"gsv-reflux-walking\"]\ncontinues = true\nduration_s = 0.6\ntime_scale = 0.25\n"
+    "valve_view = \"gsv-knee\"\n[[shot.camera]]\nt_s = 0\n\n"
+    "[[shot]]\nscenario = \"healthy-tiptoe\"\nstart_s = 20\nduration_s = 0.5\n[[shot.camera]]\nt_s = 0\n";
 
 fs::path short_board() {
   const fs::path f = tmp("short-board.toml");
@@ -227,7 +229,7 @@ TEST_CASE("a storyboard records with its captions beside it, and its parts are t
   CHECK_THAT(r.out, Catch::Contains("1 of the captions have no 'es' text"));
   const Probe p = probe(video);
   CHECK(p.codec == "h264");
-  CHECK(p.frames == 26);
+  CHECK(p.frames == 31);
   REQUIRE(fs::exists(vtt));
   const std::string cues = bytes(vtt);
   CHECK(cues.starts_with("WEBVTT\n"));
@@ -235,21 +237,23 @@ TEST_CASE("a storyboard records with its captions beside it, and its parts are t
   CHECK_THAT(cues, Catch::Contains("00:00:01.300 --> 00:00:02.000\nWalking\n"));
   CHECK_FALSE(fs::exists(vtt.string() + ".partial"));
 
-  // PNG frames: the whole and two parts, the second starting inside the walk, crossing into the
-  // continuing slow-motion shot
+  // PNG frames: the whole and two parts, the second starting inside the two legs' walk, crossing
+  // into the continuing slow-motion shot and back to one leg
+
+
   const fs::path whole = tmp("story-whole"), first = tmp("story-part1"), second = tmp("story-part2");
   for (const fs::path& d : {whole, first, second}) fs::remove_all(d);
   REQUIRE(run("record" + args + " --out " + whole.string()).code == 0);
   REQUIRE(run("record" + args + " --frames 0-13 --out " + first.string()).code == 0);
-  REQUIRE(run("record" + args + " --frames 14-25 --out " + second.string()).code == 0);
+  REQUIRE(run("record" + args + " --frames 14-30 --out " + second.string()).code == 0);
   int same = 0;
-  for (int i = 0; i < 26; ++i) {
+  for (int i = 0; i < 31; ++i) {
     const std::string name = "frame-" + std::string(6 - std::to_string(i).size(), '0') + std::to_string(i) + ".png";
     REQUIRE(fs::exists(whole / name));
     REQUIRE(fs::exists((i < 14 ? first : second) / name));
     same += bytes(whole / name) == bytes((i < 14 ? first : second) / name);
   }
-  CHECK(same == 26);
+  CHECK(same == 31);
   // the shots differ, and the fade shows: the frame at the cut is (nearly) the background alone
   CHECK(bytes(whole / "frame-000005.png") != bytes(whole / "frame-000015.png"));
   CHECK(fs::file_size(whole / "frame-000010.png") < fs::file_size(whole / "frame-000005.png") / 2);
@@ -260,7 +264,7 @@ TEST_CASE("record refuses a bad storyboard and options that a storyboard sets it
   std::ofstream(bad) << kBoard << "[[shot.caption]]\nstart_s = 0.5\nend_s = 0.2\nen = \"x\"\n";
   const Result a = run("record " + bad.string() + " --size 160x90 --quiet --out " + out.string());
   CHECK(a.code == 2);
-  CHECK_THAT(a.out, Catch::Contains("bad-board.toml:") && Catch::Contains("shot[2].caption.end_s"));
+  CHECK_THAT(a.out, Catch::Contains("bad-board.toml:") && Catch::Contains("shot[3].caption.end_s"));
   CHECK_FALSE(fs::exists(out));
   const Result b = run("record " + short_board().string() + " --lang fr --size 160x90 --quiet --out " + out.string());
   CHECK(b.code == 2);

@@ -7,6 +7,7 @@
 namespace calfpump::app {
 
 void attach(render::Renderer& renderer, const Session& session, const anatomy::LegGeometry& rest) {
+  renderer.keep_legs(session.size());  // a session of one leg after one of two
   for (std::size_t i = 0; i < session.size(); ++i) {
     anatomy::check_leg_geometry(rest, session.leg(i).leg, anatomy::default_leg_mesh().string());
     renderer.set_leg(*session.leg(i).model, rest, i);

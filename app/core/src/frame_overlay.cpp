@@ -418,7 +418,8 @@ void compose_overlay(const Session& scene, const render::Camera& camera, int wid
   }
   // the clock, bottom left, under the legend's column
   if (parts.plots && !parts.story) o.text(12.0f * unit, 0.885f * H, 19.5f * unit, fmt::format("t = {:.1f} s", now), kMuted);
-  if (parts.fade > 0) out.rect(0, 0, W, H, rgba(244, 244, 246, static_cast<int>(std::lround(std::clamp(parts.fade, 0.0f, 1.0f) * 255))));
+  if (parts.blank) out.rect(0, 0, W, H, rgba(0, 0, 0));
+  if (parts.fade > 0 && !parts.blank) out.rect(0, 0, W, H, rgba(244, 244, 246, static_cast<int>(std::lround(std::clamp(parts.fade, 0.0f, 1.0f) * 255))));
 }
 
 namespace {

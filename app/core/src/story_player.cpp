@@ -16,7 +16,8 @@ void StoryPlayer::start_chain(const ShotTime& st) {
   through_ = st.chain_first_frame;  // the first frame shows the blood where it was carried to
 }
 
-render::FrameDesc StoryPlayer::frame(std::uint64_t index, const FrameView& base, int width, int height, const std::string& lang) {
+render::FrameDesc StoryPlayer::frame(std::uint64_t index, const FrameView& base, int width, int height, const std::string& lang,
+                                     const render::Camera* camera) {
   index = std::min(index, timeline_.frame_count() - 1);
   const ShotTime st = timeline_.at(index);
   if (!session_ || st.chain != chain_ || index < through_) start_chain(st);
@@ -35,7 +36,7 @@ render::FrameDesc StoryPlayer::frame(std::uint64_t index, const FrameView& base,
   const Shot& shot = board_->shots[st.shot];
   view.particle_dt = index > through_ ? st.model_s - model_time(index - 1) : 0.0;
   through_ = index;
-  view.camera = shot_camera(shot, st.local_s, *session_);
+  view.camera = camera ? *camera : shot_camera(shot, st.local_s, *session_);
   view.layers = shot_layers(shot, st.local_s);
   view.parts.story = true;
   view.parts.plots = base.parts.plots && shot.plots;

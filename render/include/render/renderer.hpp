@@ -119,6 +119,9 @@ class Renderer {
   void set_fonts(const FontAtlas& regular, const FontAtlas& bold);
   /// Legs held (filled slots).
   std::size_t leg_count() const;
+  /// Keeps the first `count` legs and lets the others go (their GPU memory freed once the frames
+  /// in flight are done): a story going from two legs side by side to one.
+  void keep_legs(std::size_t count);
 
   /// Records and submits one frame into `target`: particle transport (when frame.particle_dt >
   /// 0), deformation, drawing, overlay, and the target's copy. Returns at once when a frame slot

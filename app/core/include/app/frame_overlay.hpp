@@ -47,6 +47,7 @@ struct OverlayParts {
   bool story = false;          ///< a storyboard frame: its caption (possibly none) replaces the automatic one
   bool large_caption = false;  ///< for a waiting room: larger text
   float fade = 0;              ///< 0..1: how far the whole frame fades to the background (transitions)
+  bool blank = false;          ///< the whole frame black (a presenter's B key)
   /// A valve shown across each leg's whole view, as the close-ups show it (the veins, valves and
   /// blood alone, looking along the leaflets' line of closure); empty: none.
   std::string valve_view;

@@ -29,7 +29,9 @@ class StoryPlayer {
   /// index's run of shots when it lies in another run or before the last frame made, and the blood
   /// moved through every frame in between as if they had been drawn. The frame returned must be
   /// rendered before the next call (it moves the blood by its step).
-  render::FrameDesc frame(std::uint64_t index, const FrameView& base, int width, int height, const std::string& lang);
+  /// `camera`: the viewer's own instead of the shot's (a lecturer orbiting); null: the shot's.
+  render::FrameDesc frame(std::uint64_t index, const FrameView& base, int width, int height, const std::string& lang,
+                          const render::Camera* camera = nullptr);
 
   /// The legs now (after frame()); null before the first frame.
   const Session* session() const { return session_.get(); }
