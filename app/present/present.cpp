@@ -48,11 +48,7 @@ namespace {
 
 constexpr double kFps = 30;  // the storyboard's frames per second, and the script clock's
 
-struct Event {
-  double t = 0;
-  std::string what;
-  std::vector<std::string> args;
-};
+using Event = ScriptEvent;
 
 const std::map<std::string, int>& keys() {
   static const std::map<std::string, int> k{
@@ -64,39 +60,11 @@ const std::map<std::string, int>& keys() {
 }
 
 std::vector<Event> load_events(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw anatomy::ConfigError(file, 0, 0, "--script", "cannot read the script");
-  const std::map<std::string, std::size_t> arity{{"key", 1},    {"drag", 2},       {"scroll", 1}, {"resize", 2},
-                                                 {"screenshot", 1}, {"quit", 0}, {"fault", 1}};
-  std::vector<Event> events;
-  std::string text;
-  for (int line = 1; std::getline(in, text); ++line) {
-    if (const auto hash = text.find('#'); hash != std::string::npos) text.resize(hash);
-    std::istringstream words(text);
-    Event e;
-    if (!(words >> e.t)) {
-      if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
-      throw anatomy::ConfigError(file, line, 1, "time", "a line starts with the event's time in seconds");
-    }
-    if (!(e.t >= 0)) throw anatomy::ConfigError(file, line, 1, "time", "an event's time is 0 s or later");
-    if (!(words >> e.what) || !arity.count(e.what))
-      throw anatomy::ConfigError(file, line, 0, e.what, "expected an event: key, drag, scroll, resize, screenshot, fault or quit");
-    for (std::string w; words >> w;) e.args.push_back(w);
-    if (e.args.size() != arity.at(e.what))
-      throw anatomy::ConfigError(file, line, 0, e.what, fmt::format("'{}' takes {} value(s)", e.what, arity.at(e.what)));
-    if (e.what == "key" && !keys().count(e.args[0]))
-      throw anatomy::ConfigError(file, line, 0, "key", fmt::format("'{}' is not a key the presenter knows", e.args[0]));
+  std::vector<Event> events = load_script(file, {{"key", 1}, {"drag", 2}, {"scroll", 1}, {"resize", 2}, {"screenshot", 1}, {"quit", 0}, {"fault", 1}},
+                                          keys(), {"drag", "scroll", "resize"});
+  for (const Event& e : events)
     if (e.what == "fault" && e.args[0] != "out-of-date" && e.args[0] != "device-lost" && e.args[0] != "resize-storm")
-      throw anatomy::ConfigError(file, line, 0, "fault", fmt::format("'{}' is not a fault; expected out-of-date, device-lost or resize-storm", e.args[0]));
-    if (e.what == "drag" || e.what == "scroll" || e.what == "resize")
-      for (const std::string& a : e.args) {
-        char* end = nullptr;
-        std::strtod(a.c_str(), &end);
-        if (end == a.c_str() || *end != '\0') throw anatomy::ConfigError(file, line, 0, e.what, fmt::format("'{}' is not a number", a));
-      }
-    events.push_back(std::move(e));
-  }
-  std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.t < b.t; });
+      throw anatomy::ConfigError(file, e.line, 0, "fault", fmt::format("'{}' is not a fault; expected out-of-date, device-lost or resize-storm", e.args[0]));
   return events;
 }
 

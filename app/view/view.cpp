@@ -40,46 +40,11 @@ using namespace viewer;
 
 namespace {
 
-std::vector<Event> load_script(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw anatomy::ConfigError(file, 0, 0, "--script", "cannot read the script");
-  std::vector<Event> events;
-  std::string text;
-  int line = 0;
+std::vector<Event> load_viewer_script(const std::string& file) {
   const std::map<std::string, std::size_t> arity{
       {"key", 1},    {"drag", 2},    {"click", 2},   {"click-vein", 2}, {"double-click", 2}, {"hover", 2}, {"scroll", 1},
       {"resize", 2}, {"iconify", 0}, {"restore", 0}, {"fullscreen", 0}, {"screenshot", 1},   {"quit", 0}};
-  while (std::getline(in, text)) {
-    ++line;
-    if (const auto hash = text.find('#'); hash != std::string::npos) text.resize(hash);
-    std::istringstream words(text);
-    Event e;
-    e.line = line;
-    if (!(words >> e.t)) {
-      if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
-      throw anatomy::ConfigError(file, line, 1, "time", "a line starts with the event's time in seconds");
-    }
-    if (!(e.t >= 0)) throw anatomy::ConfigError(file, line, 1, "time", "an event's time is 0 s or later");
-    if (!(words >> e.what) || !arity.count(e.what))
-      throw anatomy::ConfigError(file, line, 0, e.what,
-                                 "expected an event: key, drag, click, click-vein, double-click, hover, scroll, resize, iconify, restore, "
-                                 "fullscreen, screenshot or quit");
-    for (std::string w; words >> w;) e.args.push_back(w);
-    if (e.args.size() != arity.at(e.what))
-      throw anatomy::ConfigError(file, line, 0, e.what, fmt::format("'{}' takes {} value(s)", e.what, arity.at(e.what)));
-    if (e.what == "key" && !key_names().count(e.args[0]))
-      throw anatomy::ConfigError(file, line, 0, "key", fmt::format("'{}' is not a key this viewer knows", e.args[0]));
-    if (e.what == "drag" || e.what == "click" || e.what == "click-vein" || e.what == "double-click" || e.what == "hover" ||
-        e.what == "scroll" || e.what == "resize")
-      for (const std::string& a : e.args) {
-        char* end = nullptr;
-        std::strtod(a.c_str(), &end);
-        if (end == a.c_str() || *end != '\0') throw anatomy::ConfigError(file, line, 0, e.what, fmt::format("'{}' is not a number", a));
-      }
-    events.push_back(std::move(e));
-  }
-  std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.t < b.t; });
-  return events;
+  return load_script(file, arity, key_names(), {"drag", "click", "click-vein", "double-click", "hover", "scroll", "resize"});
 }
 
 Viewer* viewer_of(GLFWwindow* w) { return static_cast<Viewer*>(glfwGetWindowUserPointer(w)); }
@@ -183,7 +148,7 @@ int cmd_view(const ViewOptions& o) {
     const auto [w, h] = parse_window_size(o.size);
     if (!(o.time_scale > 0 && o.time_scale <= 4))
       throw anatomy::ConfigError("--time-scale", 0, 0, "", "the time scale is above 0 and at most 4");
-    const std::vector<Event> script = o.script.empty() ? std::vector<Event>{} : load_script(o.script);
+    const std::vector<Event> script = o.script.empty() ? std::vector<Event>{} : load_viewer_script(o.script);
     const Glfw glfw;  // first made, last gone: the window system outlives the window's surface
     Viewer v(o);
     v.fonts = load_fonts();

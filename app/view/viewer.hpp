@@ -25,6 +25,7 @@
 #include "render/renderer.hpp"
 #include "render/target.hpp"
 #include "view/view.hpp"
+#include "view/window.hpp"
 
 namespace calfpump::app::viewer {
 
@@ -66,13 +67,8 @@ struct Orbit {
 // degrees of orbit per pixel dragged
 inline constexpr double kDegreesPerPixel = 0.3;
 
-// One timed event of a script: "TIME_S WHAT ARGS..." per line, # comments.
-struct Event {
-  double t = 0;
-  std::string what;
-  std::vector<std::string> args;
-  int line = 0;
-};
+// One timed event of a script (view/window.hpp).
+using Event = ScriptEvent;
 
 inline const std::map<std::string, int>& key_names() {
   static const std::map<std::string, int> k{

@@ -1,5 +1,8 @@
 #include "view/window.hpp"
 
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
 #include <sstream>
 
 #define GLFW_INCLUDE_VULKAN
@@ -35,6 +38,41 @@ std::pair<int, int> parse_window_size(const std::string& text) {
   if (!(size >> w >> x >> h) || x != 'x' || !size.eof() || w < 160 || h < 120 || w > 8192 || h > 8192)
     throw anatomy::ConfigError("--size", 0, 0, "", fmt::format("'{}' is not a window size; expected WxH, 160x120 to 8192x8192", text));
   return {w, h};
+}
+
+std::vector<ScriptEvent> load_script(const std::string& file, const std::map<std::string, std::size_t>& arity,
+                                     const std::map<std::string, int>& keys, const std::set<std::string>& numeric) {
+  std::ifstream in(file);
+  if (!in) throw anatomy::ConfigError(file, 0, 0, "--script", "cannot read the script");
+  std::string names;
+  for (const auto& [name, n] : arity) names += (names.empty() ? "" : ", ") + name;
+  std::vector<ScriptEvent> events;
+  std::string text;
+  for (int line = 1; std::getline(in, text); ++line) {
+    if (const auto hash = text.find('#'); hash != std::string::npos) text.resize(hash);
+    std::istringstream words(text);
+    ScriptEvent e;
+    e.line = line;
+    if (!(words >> e.t)) {
+      if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
+      throw anatomy::ConfigError(file, line, 1, "time", "a line starts with the event's time in seconds");
+    }
+    if (!(e.t >= 0)) throw anatomy::ConfigError(file, line, 1, "time", "an event's time is 0 s or later");
+    if (!(words >> e.what) || !arity.count(e.what)) throw anatomy::ConfigError(file, line, 0, e.what, fmt::format("expected an event: {}", names));
+    for (std::string w; words >> w;) e.args.push_back(w);
+    if (e.args.size() != arity.at(e.what))
+      throw anatomy::ConfigError(file, line, 0, e.what, fmt::format("'{}' takes {} value(s)", e.what, arity.at(e.what)));
+    if (e.what == "key" && !keys.count(e.args[0])) throw anatomy::ConfigError(file, line, 0, "key", fmt::format("'{}' is not a key known here", e.args[0]));
+    if (numeric.count(e.what))
+      for (const std::string& a : e.args) {
+        char* end = nullptr;
+        std::strtod(a.c_str(), &end);
+        if (end == a.c_str() || *end != '\0') throw anatomy::ConfigError(file, line, 0, e.what, fmt::format("'{}' is not a number", a));
+      }
+    events.push_back(std::move(e));
+  }
+  std::stable_sort(events.begin(), events.end(), [](const ScriptEvent& a, const ScriptEvent& b) { return a.t < b.t; });
+  return events;
 }
 
 render::Antialiasing antialiasing_named(const std::string& name) {

@@ -2,8 +2,11 @@
 // What the windowed front ends share (the viewer, the presenter, the kiosk): the window system's
 // lifetime, window sizes, the antialiasing names. GLFW and Vulkan stay in the .cpp.
 
+#include <map>
+#include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "render/renderer.hpp"
 
@@ -20,6 +23,20 @@ struct Glfw {
 
 /// "WxH" within 160x120 to 8192x8192; ConfigError naming --size otherwise.
 std::pair<int, int> parse_window_size(const std::string& text);
+
+/// One timed event of a script that drives a window: "TIME_S WHAT ARGS..." per line.
+struct ScriptEvent {
+  double t = 0;
+  std::string what;
+  std::vector<std::string> args;
+  int line = 0;
+};
+
+/// Reads a script: a line is a time (s, from 0), an event named in `arity` with that many values,
+/// '#' starts a comment; a `key` event names one of `keys`; the values of the events in `numeric`
+/// are numbers. ConfigError naming the file, line and what is wrong; events in time order.
+std::vector<ScriptEvent> load_script(const std::string& file, const std::map<std::string, std::size_t>& arity,
+                                     const std::map<std::string, int>& keys, const std::set<std::string>& numeric);
 
 /// auto, msaa, filter or none.
 render::Antialiasing antialiasing_named(const std::string& name);
