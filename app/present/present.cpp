@@ -178,21 +178,11 @@ int cmd_present(const PresentOptions& o) {
       player.reset();
       target.reset();
       renderer.reset();
-      render::RenderOptions ro;
-      ro.device = o.device;
-      ro.antialiasing = antialiasing_named(o.antialiasing);
-      const char* validation = std::getenv("CALFPUMP_VALIDATION");
-      ro.validation = validation && std::string(validation) == "1";
-      std::uint32_t n = 0;
-      const char** extensions = glfwGetRequiredInstanceExtensions(&n);
-      for (std::uint32_t i = 0; i < n; ++i) ro.surface_extensions.emplace_back(extensions[i]);
-      renderer = std::make_unique<render::Renderer>(ro);
-      VkSurfaceKHR surface = VK_NULL_HANDLE;
-      if (glfwCreateWindowSurface(static_cast<VkInstance>(renderer->instance_handle()), window, nullptr, &surface) != VK_SUCCESS)
-        throw render::RenderError("no Vulkan surface for the window");
+      renderer = window_renderer(o.device, o.antialiasing);
+      const std::uint64_t surface = window_surface(window, *renderer);
       int fw = 0, fh = 0;
       glfwGetFramebufferSize(window, &fw, &fh);
-      target = std::make_unique<render::SwapchainTarget>(*renderer, reinterpret_cast<std::uint64_t>(surface), std::max(fw, 1), std::max(fh, 1), true);
+      target = std::make_unique<render::SwapchainTarget>(*renderer, surface, std::max(fw, 1), std::max(fh, 1), true);
       renderer->set_fonts(fonts->regular, fonts->bold);
       player = std::make_unique<StoryPlayer>(board, kFps, *renderer, rest, o.particles);
     };

@@ -209,11 +209,6 @@ void print_result(const RecordOptions& o, const Encoder& encoder, int w, int h, 
   if (!o.poster.empty()) fmt::print("{} (poster)\n", o.poster);
 }
 
-bool is_looping_storyboard(const std::string& name) {
-  const anatomy::LegDescription leg = anatomy::load_leg_description(anatomy::default_leg_file());
-  return load_storyboard(resolve_storyboard(name), leg).loop;
-}
-
 // a storyboard: its timeline at the frame rate, its captions burned in and written as WebVTT
 int record_storyboard(const RecordOptions& o, int w, int h) {
   const RecordOptions defaults;
@@ -221,10 +216,9 @@ int record_storyboard(const RecordOptions& o, int w, int h) {
   if (o.start_s != defaults.start_s) throw anatomy::ConfigError("--start", 0, 0, "", "a storyboard's shots set their model times");
   if (o.time_scale != defaults.time_scale) throw anatomy::ConfigError("--time-scale", 0, 0, "", "a storyboard's shots set their time scales");
   if (o.view != defaults.view) throw anatomy::ConfigError("--view", 0, 0, "", "a storyboard's shots set their cameras");
-  if (o.loop && !is_looping_storyboard(o.scenario))
-    throw anatomy::ConfigError("--loop", 0, 0, "", "this storyboard is not made to loop ([storyboard] loop = true)");
   const anatomy::LegDescription leg = anatomy::load_leg_description(anatomy::default_leg_file());
   const Storyboard board = load_storyboard(resolve_storyboard(o.scenario), leg);
+  if (o.loop && !board.loop) throw anatomy::ConfigError("--loop", 0, 0, "", "this storyboard is not made to loop ([storyboard] loop = true)");
   if (std::find(board.languages.begin(), board.languages.end(), o.lang) == board.languages.end()) {
     std::string list;
     for (const auto& l : board.languages) list += (list.empty() ? "" : ", ") + l;

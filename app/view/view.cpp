@@ -164,21 +164,11 @@ int cmd_view(const ViewOptions& o) {
     glfwSetCursorPosCallback(window, on_cursor);
     glfwSetScrollCallback(window, on_scroll);
 
-    render::RenderOptions ro;
-    ro.device = o.device;
-    ro.antialiasing = antialiasing_named(o.antialiasing);
-    const char* validation = std::getenv("CALFPUMP_VALIDATION");
-    ro.validation = validation && std::string(validation) == "1";
-    std::uint32_t n = 0;
-    const char** extensions = glfwGetRequiredInstanceExtensions(&n);
-    for (std::uint32_t i = 0; i < n; ++i) ro.surface_extensions.emplace_back(extensions[i]);
-    v.renderer = std::make_unique<render::Renderer>(ro);
-    VkSurfaceKHR surface = VK_NULL_HANDLE;
-    if (glfwCreateWindowSurface(static_cast<VkInstance>(v.renderer->instance_handle()), window, nullptr, &surface) != VK_SUCCESS)
-      throw render::RenderError("no Vulkan surface for the window");
+    v.renderer = window_renderer(o.device, o.antialiasing);
+    const std::uint64_t surface = window_surface(window, *v.renderer);
     int fw = 0, fh = 0;
     glfwGetFramebufferSize(window, &fw, &fh);
-    v.target = std::make_unique<render::SwapchainTarget>(*v.renderer, reinterpret_cast<std::uint64_t>(surface), fw, fh, o.vsync);
+    v.target = std::make_unique<render::SwapchainTarget>(*v.renderer, surface, fw, fh, o.vsync);
     if (o.render_scale > 0) v.target->set_render_scale(static_cast<float>(o.render_scale));
     v.renderer->set_fonts(v.fonts->regular, v.fonts->bold);
     auto imgui = std::make_unique<Imgui>(window, v.target);

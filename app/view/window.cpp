@@ -75,6 +75,25 @@ std::vector<ScriptEvent> load_script(const std::string& file, const std::map<std
   return events;
 }
 
+std::unique_ptr<render::Renderer> window_renderer(const std::string& device, const std::string& antialiasing) {
+  render::RenderOptions ro;
+  ro.device = device;
+  ro.antialiasing = antialiasing_named(antialiasing);
+  const char* validation = std::getenv("CALFPUMP_VALIDATION");
+  ro.validation = validation && std::string(validation) == "1";
+  std::uint32_t n = 0;
+  const char** extensions = glfwGetRequiredInstanceExtensions(&n);
+  for (std::uint32_t i = 0; i < n; ++i) ro.surface_extensions.emplace_back(extensions[i]);
+  return std::make_unique<render::Renderer>(ro);
+}
+
+std::uint64_t window_surface(GLFWwindow* window, const render::Renderer& renderer) {
+  VkSurfaceKHR surface = VK_NULL_HANDLE;
+  if (glfwCreateWindowSurface(static_cast<VkInstance>(renderer.instance_handle()), window, nullptr, &surface) != VK_SUCCESS)
+    throw render::RenderError("no Vulkan surface for the window");
+  return reinterpret_cast<std::uint64_t>(surface);
+}
+
 render::Antialiasing antialiasing_named(const std::string& name) {
   if (name == "msaa") return render::Antialiasing::Multisample;
   if (name == "filter") return render::Antialiasing::EdgeFilter;

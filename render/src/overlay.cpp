@@ -294,18 +294,7 @@ float Overlay::text(float x, float y, float size, std::string_view utf8, std::ui
   const float left = align == Align::Left ? x : align == Align::Center ? x - 0.5f * width : x - width;
   const float baseline = y + a.ascent * s;
   const float u_shift = bold && bold_ ? 2.0f : 0.0f;
-  layout(a, utf8, [&](const Glyph& g, float pen) {
-    if (!g.visible()) return;
-    const float x0 = left + (pen + g.x0) * s, x1 = left + (pen + g.x1) * s;
-    const float y0 = baseline + g.y0 * s, y1 = baseline + g.y1 * s;
-    const float u0 = g.u0 + u_shift, u1 = g.u1 + u_shift;
-    vertices_.push_back({x0, y0, u0, g.v0, color});
-    vertices_.push_back({x1, y0, u1, g.v0, color});
-    vertices_.push_back({x1, y1, u1, g.v1, color});
-    vertices_.push_back({x0, y0, u0, g.v0, color});
-    vertices_.push_back({x1, y1, u1, g.v1, color});
-    vertices_.push_back({x0, y1, u0, g.v1, color});
-  });
+  layout(a, utf8, [&](const Glyph& g, float pen) { glyph_quad(g, left, pen, 0.0f, baseline, s, u_shift, color); });
   return width;
 }
 
@@ -328,15 +317,15 @@ float Overlay::shaped_text(float x, float y, float size, std::string_view utf8, 
   for (const ShapedGlyph& sg : line->glyphs) {
     const Glyph* g = sg.index != 0 ? a.find_glyph(sg.index) : nullptr;
     if (!g) g = fallback;
-    if (g) glyph_quad(*g, left + sg.x * s, baseline + sg.y * s, s, u_shift, color);
+    if (g) glyph_quad(*g, left, sg.x, sg.y, baseline, s, u_shift, color);
   }
   return width;
 }
 
-void Overlay::glyph_quad(const Glyph& g, float x, float y, float s, float u_shift, std::uint32_t color) {
+void Overlay::glyph_quad(const Glyph& g, float left, float pen, float rise, float baseline, float s, float u_shift, std::uint32_t color) {
   if (!g.visible()) return;
-  const float x0 = x + g.x0 * s, x1 = x + g.x1 * s;
-  const float y0 = y + g.y0 * s, y1 = y + g.y1 * s;
+  const float x0 = left + (pen + g.x0) * s, x1 = left + (pen + g.x1) * s;
+  const float y0 = baseline + (rise + g.y0) * s, y1 = baseline + (rise + g.y1) * s;
   const float u0 = g.u0 + u_shift, u1 = g.u1 + u_shift;
   vertices_.push_back({x0, y0, u0, g.v0, color});
   vertices_.push_back({x1, y0, u1, g.v0, color});

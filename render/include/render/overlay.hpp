@@ -145,8 +145,9 @@ class Overlay {
  private:
   const FontAtlas& atlas(bool bold) const { return bold && bold_ ? *bold_ : *regular_; }
   void triangle(float ax, float ay, float bx, float by, float cx, float cy, std::uint32_t rgba);
-  // a glyph's quad with its origin at (x, y) pixels, s screen pixels per bake pixel
-  void glyph_quad(const Glyph& g, float x, float y, float s, float u_shift, std::uint32_t rgba);
+  /// One glyph's two triangles: its box placed at `pen` along and `rise` below the baseline (bake
+  /// pixels) from `left`, scaled by `s` (both text paths, so that they place glyphs alike)
+  void glyph_quad(const Glyph& g, float left, float pen, float rise, float baseline, float s, float u_shift, std::uint32_t rgba);
 
   const FontAtlas* regular_;
   const FontAtlas* bold_;
