@@ -3,12 +3,19 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <map>
+
+#include <nlohmann/json.hpp>
 
 #include "anatomy/deform.hpp"
 #include "anatomy/error.hpp"
 #include "anatomy/geometry_io.hpp"
+#include "anatomy/gltf.hpp"
 #include "anatomy/scenario.hpp"
 #include "anatomy/simulation.hpp"
 
@@ -56,6 +63,137 @@ TEST_CASE("the leg written as glb reads back with every attribute", "[geometry][
     CHECK(h.structures[i].attributes == g.structures[i].attributes);
     CHECK(h.structures[i].indices == g.structures[i].indices);
   }
+}
+
+namespace {
+
+std::vector<std::uint8_t> bytes_of(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+// the JSON chunk of a binary glTF
+nlohmann::json json_chunk(const std::vector<std::uint8_t>& b) {
+  REQUIRE(b.size() > 20);
+  std::uint32_t magic = 0, length = 0, json_length = 0, json_type = 0;
+  std::memcpy(&magic, b.data(), 4);
+  std::memcpy(&length, b.data() + 8, 4);
+  std::memcpy(&json_length, b.data() + 12, 4);
+  std::memcpy(&json_type, b.data() + 16, 4);
+  REQUIRE(magic == 0x46546C67u);
+  REQUIRE(length == b.size());
+  REQUIRE(json_type == 0x4E4F534Au);
+  REQUIRE(json_length % 4 == 0);
+  return nlohmann::json::parse(b.begin() + 20, b.begin() + 20 + json_length);
+}
+
+}  // namespace
+
+TEST_CASE("the leg's glb follows glTF's conventions: +Y up, coloured PBR materials, see-through skin and veins", "[geometry][io][gltf]") {
+  const LegGeometry g = read_leg_glb(default_leg_mesh());
+  const fs::path p = tmp("conventions.glb");
+  write_leg_glb(g, p);
+  const auto bytes = bytes_of(p);
+  const nlohmann::json doc = json_chunk(bytes);
+  CHECK(doc["asset"]["version"] == "2.0");
+  CHECK_FALSE(doc.contains("extensionsUsed"));  // no stray extensions (Assimp wrote FB_ngon_encoding)
+  CHECK_FALSE(doc.contains("extensionsRequired"));
+  // one root that turns the leg's +Z up to glTF's +Y up
+  REQUIRE(doc["scenes"][0]["nodes"].size() == 1);
+  const auto& root = doc["nodes"][doc["scenes"][0]["nodes"][0].get<int>()];
+  CHECK(root["name"] == "leg");
+  REQUIRE(root["rotation"].size() == 4);
+  for (int i = 0; i < 4; ++i) CHECK(root["rotation"][i].get<double>() == Approx(gltf::kLegToGltf[std::size_t(i)]));
+  CHECK(root["children"].size() == g.structures.size());
+  // the rotation takes the leg's height (z) to glTF's y: the skin's top is well above the floor
+  const int skin = g.find("skin", StructureKind::Skin);
+  REQUIRE(skin >= 0);
+  const auto& skin_position = doc["accessors"][doc["meshes"][skin]["primitives"][0]["attributes"]["POSITION"].get<int>()];
+  const double top_z = skin_position["max"][2].get<double>();
+  CHECK(top_z > 0.4);
+  const double y = -std::sin(-M_PI / 2) * top_z;  // y' = y cos(a) - z sin(a), a = -90 degrees, for a point (0, 0, z)
+  CHECK(y == Approx(top_z));
+  // materials: the atlas colours, linear; skin and vein walls blended and double-sided, valves double-sided
+  std::map<std::string, nlohmann::json> mats;
+  for (const auto& m : doc["materials"]) mats[m["name"].get<std::string>()] = m;
+  REQUIRE(mats.size() == 6);
+  for (const auto& [name, m] : mats) {
+    INFO(name);
+    REQUIRE(m["pbrMetallicRoughness"]["baseColorFactor"].size() == 4);
+    CHECK(m["pbrMetallicRoughness"]["metallicFactor"].get<double>() == 0.0);
+  }
+  const auto colour = [&](const char* n, int c) { return mats[n]["pbrMetallicRoughness"]["baseColorFactor"][c].get<double>(); };
+  CHECK(colour("muscle", 0) > 2 * colour("muscle", 2));  // red
+  CHECK(colour("vein", 2) > 2 * colour("vein", 0));      // blue
+  CHECK(colour("muscle", 0) == Approx(gltf::srgb_to_linear(atlas_colour(StructureKind::Muscle).r)).margin(1e-6));
+  CHECK(mats["skin"]["alphaMode"] == "BLEND");
+  CHECK(mats["skin"]["doubleSided"] == true);
+  CHECK(colour("skin", 3) < 0.5);
+  CHECK(mats["vein"]["alphaMode"] == "BLEND");
+  CHECK(mats["valve"]["doubleSided"] == true);
+  CHECK_FALSE(mats["bone"].contains("alphaMode"));  // opaque
+  // every POSITION has its bounds, every view is 4-byte aligned
+  for (const auto& m : doc["meshes"]) CHECK(doc["accessors"][m["primitives"][0]["attributes"]["POSITION"].get<int>()].contains("min"));
+  for (const auto& v : doc["bufferViews"]) CHECK(v["byteOffset"].get<std::size_t>() % 4 == 0);
+  // the same leg, the same bytes
+  const fs::path again = tmp("conventions-again.glb");
+  write_leg_glb(g, again);
+  CHECK(bytes_of(again) == bytes);
+}
+
+TEST_CASE("deformation attributes survive the glb to within a float's rounding", "[geometry][io][gltf]") {
+  LegGeometry g;
+  StructureMesh m;
+  m.name = "soleus";
+  m.kind = StructureKind::Muscle;
+  m.positions = {0, 0, 0, 0.01f, 0, 0, 0, 0.01f, 0, 0, 0, 0.01f};
+  m.indices = {0, 2, 1, 0, 1, 3, 1, 2, 3, 2, 0, 3};
+  compute_normals(m);
+  for (int v = 0; v < 4; ++v)
+    for (int a = 0; a < kAttributeCount; ++a) m.attributes.push_back(0.0123f * float(a + 1) + 0.37f * float(v) - 0.5f);
+  g.structures.push_back(m);
+  const fs::path p = tmp("attributes.glb");
+  write_leg_glb(g, p);
+  const LegGeometry h = read_leg_glb(p);
+  REQUIRE(h.structures.size() == 1);
+  REQUIRE(h.structures[0].attributes.size() == m.attributes.size());
+  for (std::size_t i = 0; i < m.attributes.size(); ++i) CHECK(h.structures[0].attributes[i] == Approx(m.attributes[i]).margin(2e-7));
+  CHECK(h.structures[0].positions == m.positions);
+}
+
+TEST_CASE("the glTF writer refuses an inconsistent document, naming the object", "[geometry][io][gltf][errors]") {
+  auto doc_with = [](std::vector<float> normals, std::vector<std::uint32_t> idx) {
+    gltf::Document d;
+    gltf::Primitive p;
+    p.attributes.push_back({"POSITION", 3, {0, 0, 0, 1, 0, 0, 0, 1, 0}});
+    if (!normals.empty()) p.attributes.push_back({"NORMAL", 3, std::move(normals)});
+    p.indices = std::move(idx);
+    d.meshes.push_back({"tri", {p}, {}, {}});
+    d.nodes.push_back({"tri", 0, {}, {}, {}, {}});
+    d.scene = {0};
+    return d;
+  };
+  const std::vector<float> up = {0, 0, 1, 0, 0, 1, 0, 0, 1};
+  CHECK_FALSE(gltf::to_glb(doc_with(up, {0, 1, 2})).empty());
+  auto message = [](const gltf::Document& d) {
+    try {
+      gltf::to_glb(d);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK_THAT(message(doc_with(up, {0, 1, 3})), Catch::Contains("mesh 'tri'") && Catch::Contains("index 3"));
+  CHECK_THAT(message(doc_with(up, {0, 1})), Catch::Contains("whole triangles"));
+  CHECK_THAT(message(doc_with({0, 0, 2, 0, 0, 1, 0, 0, 1}, {0, 1, 2})), Catch::Contains("normal 0 has length 2"));
+  CHECK_THAT(message(doc_with({0, 0, 1, 0, 0, 1}, {0, 1, 2})), Catch::Contains("NORMAL holds 6 values for 3 vertices"));
+  CHECK_THAT(message(doc_with({0, 0, NAN, 0, 0, 1, 0, 0, 1}, {0, 1, 2})), Catch::Contains("normal 0"));
+  gltf::Document bad_child = doc_with(up, {0, 1, 2});
+  bad_child.nodes[0].children = {4};
+  CHECK_THAT(message(bad_child), Catch::Contains("child 4"));
+  gltf::Document bad_keys = doc_with(up, {0, 1, 2});
+  bad_keys.animations.push_back({"a", {{{0.0f, 0.0f}, {1, 0, 0, 1, 0, 0}, 3, false}}, {{0, 0, "translation"}}});
+  CHECK_THAT(message(bad_keys), Catch::Contains("key times do not increase"));
 }
 
 TEST_CASE("bad mesh files are refused with a message", "[geometry][io][errors]") {

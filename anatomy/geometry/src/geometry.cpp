@@ -26,6 +26,18 @@ const char* structure_kind_name(StructureKind k) {
   return "?";
 }
 
+TissueColour atlas_colour(StructureKind k) {
+  switch (k) {
+    case StructureKind::Bone: return {0.91f, 0.87f, 0.77f};
+    case StructureKind::Muscle: return {0.76f, 0.38f, 0.34f};  // lighter than the blood, which must stand out on it
+    case StructureKind::Tendon: return {0.88f, 0.84f, 0.74f};
+    case StructureKind::Skin: return {0.93f, 0.76f, 0.66f};
+    case StructureKind::Vein: return {0.35f, 0.50f, 0.95f};  // blue, as atlases draw veins
+    case StructureKind::Valve: return {0.86f, 0.88f, 0.97f};
+  }
+  return {1, 1, 1};
+}
+
 int LegGeometry::find(const std::string& name, StructureKind kind) const {
   for (std::size_t i = 0; i < structures.size(); ++i)
     if (structures[i].name == name && structures[i].kind == kind) return static_cast<int>(i);

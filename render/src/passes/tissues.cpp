@@ -20,17 +20,9 @@ struct Push {
 }  // namespace
 
 TissueStyle default_style(anatomy::StructureKind kind) {
-  using K = anatomy::StructureKind;
   const float alpha = default_layers()[static_cast<std::size_t>(kind)];
-  switch (kind) {
-    case K::Bone: return {{0.91f, 0.87f, 0.77f, alpha}};
-    case K::Muscle: return {{0.76f, 0.38f, 0.34f, alpha}};  // lighter than the blood, which must stand out on it
-    case K::Tendon: return {{0.88f, 0.84f, 0.74f, alpha}};
-    case K::Skin: return {{0.93f, 0.76f, 0.66f, alpha}};
-    case K::Vein: return {{0.35f, 0.50f, 0.95f, alpha}};  // see-through, so the blood shows
-    case K::Valve: return {{0.86f, 0.88f, 0.97f, alpha}};
-  }
-  return {{1, 1, 1, 1}};
+  const anatomy::TissueColour c = anatomy::atlas_colour(kind);  // vein walls see-through (alpha), so the blood shows
+  return {{c.r, c.g, c.b, alpha}};
 }
 
 void Renderer::Impl::create_tissue_pipelines() {

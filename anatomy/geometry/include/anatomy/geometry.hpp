@@ -34,6 +34,13 @@ enum class StructureKind { Bone, Muscle, Tendon, Skin, Vein, Valve };
 /// The spelling used in files and node names ("muscle", ...), which is also the material name.
 const char* structure_kind_name(StructureKind k);
 
+/// A kind's colour as anatomy atlases paint it: display (sRGB-encoded) RGB in [0, 1]. The one
+/// table that the renderer and the glTF files both use.
+struct TissueColour {
+  float r, g, b;
+};
+TissueColour atlas_colour(StructureKind k);
+
 /// One named structure's mesh.
 struct StructureMesh {
   std::string name;   ///< the description's name: "soleus", "gsv", "ptv-1", "skin"

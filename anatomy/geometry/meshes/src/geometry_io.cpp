@@ -33,6 +33,7 @@
 #include "anatomy/deform.hpp"
 #include "anatomy/error.hpp"
 #include "anatomy/geometry_vtk.hpp"
+#include "anatomy/gltf.hpp"
 #include "anatomy/sweep.hpp"
 #include "toml_reader.hpp"
 
@@ -170,59 +171,96 @@ vtkSmartPointer<vtkPolyData> to_polydata(const StructureMesh& m) {
   return pd;
 }
 
+// How a kind looks in a glTF viewer (PBR metallic-roughness, linear colour): the atlas colours;
+// skin and vein walls blended and double-sided, so that the muscles, the veins and the blood show
+// through them as in CalfPump's own pictures. The alphas are higher than the renderer's layer
+// opacities (skin 0.16, veins 0.30) because a web viewer draws the see-through surfaces without
+// sorting them by depth within a mesh, and lower values left the leg's outline unreadable.
+// Valve leaflets are open sheets and are seen from both sides. Roughness: wet tissue is glossier
+// than bone or skin.
+gltf::Material leg_material(StructureKind k) {
+  const TissueColour c = atlas_colour(k);
+  gltf::Material m;
+  m.name = structure_kind_name(k);
+  m.base_colour = {gltf::srgb_to_linear(c.r), gltf::srgb_to_linear(c.g), gltf::srgb_to_linear(c.b), 1.0f};
+  switch (k) {
+    case StructureKind::Bone: m.roughness = 0.55f; break;
+    case StructureKind::Muscle: m.roughness = 0.5f; break;
+    case StructureKind::Tendon: m.roughness = 0.4f; break;
+    case StructureKind::Skin:
+      m.roughness = 0.65f;
+      m.base_colour[3] = 0.28f;
+      m.blend = m.double_sided = true;
+      break;
+    case StructureKind::Vein:
+      m.roughness = 0.35f;
+      m.base_colour[3] = 0.45f;
+      m.blend = m.double_sided = true;
+      break;
+    case StructureKind::Valve:
+      m.roughness = 0.4f;
+      m.double_sided = true;
+      break;
+  }
+  return m;
+}
+
 void write_leg_glb(const LegGeometry& g, const fs::path& file) {
-  auto scene = std::make_unique<aiScene>();
-  scene->mRootNode = new aiNode("leg");
-  scene->mNumMaterials = std::size(kKinds);
-  scene->mMaterials = new aiMaterial*[scene->mNumMaterials];
-  for (unsigned i = 0; i < scene->mNumMaterials; ++i) {
-    scene->mMaterials[i] = new aiMaterial();
-    aiString name(structure_kind_name(kKinds[i]));
-    scene->mMaterials[i]->AddProperty(&name, AI_MATKEY_NAME);
-  }
-  scene->mNumMeshes = static_cast<unsigned>(g.structures.size());
-  scene->mMeshes = new aiMesh*[scene->mNumMeshes];
-  std::vector<aiNode*> nodes;
-  for (unsigned si = 0; si < scene->mNumMeshes; ++si) {
+  gltf::Document doc;
+  doc.generator = "CalfPump";
+  // one material per kind present, in kind order
+  std::array<int, std::size(kKinds)> material{};
+  material.fill(-1);
+  for (const StructureMesh& s : g.structures) material[std::size_t(s.kind)] = 0;
+  for (StructureKind k : kKinds)
+    if (material[std::size_t(k)] == 0) {
+      material[std::size_t(k)] = int(doc.materials.size());
+      doc.materials.push_back(leg_material(k));
+    }
+  gltf::Node root;
+  root.name = "leg";
+  root.rotation = gltf::kLegToGltf;  // the leg's +Z up is glTF's +Y up; metres in both
+  for (std::size_t si = 0; si < g.structures.size(); ++si) {
     const StructureMesh& s = g.structures[si];
-    const std::string node_name = fmt::format("{}:{}", structure_kind_name(s.kind), s.name);
-    auto* m = new aiMesh();
-    scene->mMeshes[si] = m;
-    m->mName = node_name;
-    m->mMaterialIndex = static_cast<unsigned>(s.kind);
-    m->mPrimitiveTypes = aiPrimitiveType_TRIANGLE;
-    const auto nv = static_cast<unsigned>(s.vertex_count());
-    m->mNumVertices = nv;
-    m->mVertices = new aiVector3D[nv];
-    m->mNormals = new aiVector3D[nv];
-    for (unsigned c = 0; c < kChannels; ++c) {
-      m->mTextureCoords[c] = new aiVector3D[nv];
-      m->mNumUVComponents[c] = 2;
-    }
-    for (unsigned v = 0; v < nv; ++v) {
-      m->mVertices[v] = aiVector3D(s.positions[3 * v], s.positions[3 * v + 1], s.positions[3 * v + 2]);
-      m->mNormals[v] = aiVector3D(s.normals[3 * v], s.normals[3 * v + 1], s.normals[3 * v + 2]);
-      for (unsigned c = 0; c < kChannels; ++c)
-        m->mTextureCoords[c][v] = aiVector3D(s.attributes[v * kAttributeCount + 2 * c], s.attributes[v * kAttributeCount + 2 * c + 1], 0);
-    }
-    const auto nf = static_cast<unsigned>(s.triangle_count());
-    m->mNumFaces = nf;
-    m->mFaces = new aiFace[nf];
-    for (unsigned f = 0; f < nf; ++f) {
-      m->mFaces[f].mNumIndices = 3;
-      m->mFaces[f].mIndices = new unsigned[3]{s.indices[3 * f], s.indices[3 * f + 1], s.indices[3 * f + 2]};
-    }
-    auto* node = new aiNode(node_name);
-    node->mNumMeshes = 1;
-    node->mMeshes = new unsigned[1]{si};
-    node->mParent = scene->mRootNode;
-    nodes.push_back(node);
+    gltf::Primitive p;
+    p.attributes.push_back({"POSITION", 3, s.positions});
+    if (s.normals.size() == s.positions.size()) p.attributes.push_back({"NORMAL", 3, s.normals});
+    // the deformation attributes, as TEXCOORD_0..3 pairs (no material samples a texture with them)
+    if (s.attributes.size() == s.vertex_count() * kAttributeCount)
+      for (unsigned c = 0; c < kChannels; ++c) {
+        gltf::Attribute a{fmt::format("TEXCOORD_{}", c), 2, {}};
+        a.values.reserve(2 * s.vertex_count());
+        for (std::size_t v = 0; v < s.vertex_count(); ++v) {
+          a.values.push_back(s.attributes[v * kAttributeCount + 2 * c]);
+          // Assimp's glTF reader flips texture coordinates (v -> 1 - v) for its own convention;
+          // written flipped here, it reads the attribute back as it was
+          a.values.push_back(1.0f - s.attributes[v * kAttributeCount + 2 * c + 1]);
+        }
+        p.attributes.push_back(std::move(a));
+      }
+    p.indices = s.indices;
+    p.material = material[std::size_t(s.kind)];
+    const std::string name = fmt::format("{}:{}", structure_kind_name(s.kind), s.name);
+    doc.meshes.push_back({name, {std::move(p)}, {}, {}});
+    gltf::Node n;
+    n.name = name;
+    n.mesh = int(si);
+    root.children.push_back(int(doc.nodes.size()));
+    doc.nodes.push_back(std::move(n));
   }
-  scene->mRootNode->addChildren(static_cast<unsigned>(nodes.size()), nodes.data());
+  doc.scene = {int(doc.nodes.size())};
+  doc.nodes.push_back(std::move(root));
+  std::vector<std::uint8_t> bytes;
+  try {
+    bytes = gltf::to_glb(doc);
+  } catch (const std::invalid_argument& e) {
+    refuse(file, "", e.what());
+  }
   atomically(file, [&](const fs::path& tmp) {
-    Assimp::Exporter exporter;
-    if (exporter.Export(scene.get(), "glb2", tmp.string()) != AI_SUCCESS)
-      refuse(file, "", fmt::format("cannot write glTF: {}", exporter.GetErrorString()));
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+    out.close();
+    if (!out) refuse(file, "", "writing failed (disk full or no permission?)");
   });
 }
 
@@ -232,8 +270,17 @@ LegGeometry read_leg_glb(const fs::path& file, const MeshLimits& limits) {
   const aiScene* scene = import_checked(importer, file, limits, 0, kLeg);
   LegGeometry g;
   std::size_t total = 0;
-  for (unsigned ni = 0; ni < scene->mRootNode->mNumChildren; ++ni) {
-    const aiNode* node = scene->mRootNode->mChildren[ni];
+  // the structures' nodes, wherever they sit in the tree (under the root that turns the leg to
+  // glTF's +Y up; older files had them at the top); their transforms are not applied: the
+  // vertices are in leg coordinates
+  std::vector<const aiNode*> found;
+  for (std::vector<const aiNode*> todo{scene->mRootNode}; !todo.empty();) {
+    const aiNode* node = todo.back();
+    todo.pop_back();
+    found.push_back(node);
+    for (unsigned c = node->mNumChildren; c-- > 0;) todo.push_back(node->mChildren[c]);
+  }
+  for (const aiNode* node : found) {
     const std::string name = node->mName.C_Str();
     const auto colon = name.find(':');
     if (colon == std::string::npos || node->mNumMeshes != 1) continue;

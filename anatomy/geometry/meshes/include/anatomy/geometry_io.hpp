@@ -1,6 +1,7 @@
 #pragma once
-// Reading and writing the leg's meshes: glTF 2.0 binary through Assimp (one node per structure,
-// named "<kind>:<name>", one material per tissue kind, deformation attributes in TEXCOORD_0..3),
+// Reading and writing the leg's meshes: glTF 2.0 binary, written by gltf.hpp and read through
+// Assimp (one node per structure, named "<kind>:<name>", under a root node that turns the leg's
+// +Z up to glTF's +Y up; one material per tissue kind; deformation attributes in TEXCOORD_0..3),
 // and OBJ, STL and VTK .vtp exports through VTK for Blender and ParaView. Loading checks what it
 // reads and refuses unreadable, empty, oversized or non-finite meshes with a ConfigError.
 

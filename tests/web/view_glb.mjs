@@ -1,0 +1,89 @@
+// Shows a glb in <model-viewer> (three.js) in Debian's headless Chromium, as a web page would, and
+// checks what a viewer sees: the model is drawn (not blank), stands upright (taller than wide,
+// the foot at the bottom), and is coloured (tissue colours, not a white blob). Writes the picture.
+//   node view_glb.mjs FILE.glb OUT.png [--orbit "90deg 90deg auto"] [--no-foot]
+// Exit 0 when every check holds, 1 when one fails (each printed), 2 for bad usage or no browser.
+import { createServer } from 'node:http';
+import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { checkLeg, decodePng } from './picture.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const orbitAt = args.indexOf('--orbit');
+const orbit = orbitAt >= 0 ? args.splice(orbitAt, 2)[1] : '90deg 90deg auto';
+// seen from behind or in front the foot is no wider than the knee: the foot check is for side views
+const noFootAt = args.indexOf('--no-foot');
+const footCheck = noFootAt < 0;
+if (!footCheck) args.splice(noFootAt, 1);
+const [glb, out] = args;
+if (!glb || !out) {
+  console.error('usage: node view_glb.mjs FILE.glb OUT.png [--orbit "THETA PHI RADIUS"]');
+  process.exit(2);
+}
+const browserPath = process.env.CALFPUMP_CHROMIUM || '/usr/bin/chromium';
+if (!existsSync(browserPath)) {
+  console.error(`no browser at ${browserPath} (Debian's chromium package; scripts/install-deps.sh installs it)`);
+  process.exit(2);
+}
+
+const page_html = `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">
+<script type="module" src="/model-viewer.min.js"></script>
+<style>html,body{margin:0;background:#ffffff} model-viewer{width:480px;height:720px;background:#ffffff;--poster-color:#ffffff}</style>
+</head><body><model-viewer id="mv" src="/model.glb" camera-orbit="${orbit}" environment-image="neutral"
+ shadow-intensity="0" interaction-prompt="none" disable-zoom><div slot="progress-bar"></div></model-viewer></body></html>`;
+const files = {
+  '/': ['text/html', Buffer.from(page_html)],
+  '/model-viewer.min.js': ['text/javascript', await readFile(path.join(here, 'node_modules/@google/model-viewer/dist/model-viewer.min.js'))],
+  '/model.glb': ['model/gltf-binary', await readFile(glb)],
+};
+const server = createServer((req, res) => {
+  const f = files[req.url.split('?')[0]];
+  if (!f) { res.writeHead(404); res.end(); return; }
+  res.writeHead(200, { 'content-type': f[0], 'content-length': f[1].length });
+  res.end(f[1]);
+});
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const url = `http://127.0.0.1:${server.address().port}/`;
+
+const browser = await chromium.launch({
+  executablePath: browserPath,
+  headless: true,
+  args: ['--no-sandbox', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
+         '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+});
+const problems = [];
+try {
+  const page = await browser.newPage({ viewport: { width: 480, height: 720 } });
+  const console_errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') console_errors.push(m.text()); });
+  page.on('pageerror', (e) => console_errors.push(String(e)));
+  await page.goto(url);
+  const loaded = await page.evaluate(() => new Promise((ok) => {
+    const mv = document.getElementById('mv');
+    const done = (what) => ok(what);
+    if (mv.loaded) done('load');
+    mv.addEventListener('load', () => done('load'));
+    mv.addEventListener('error', (e) => done('error: ' + JSON.stringify(e.detail?.type ?? e.detail)));
+    setTimeout(() => done('timeout'), 60000);
+  }));
+  if (loaded !== 'load') problems.push(`model-viewer did not load the file (${loaded})`);
+  // a few frames for the first draw
+  await page.evaluate(() => new Promise((ok) => { let n = 0; const f = () => (++n > 10 ? ok() : requestAnimationFrame(f)); f(); }));
+  const png = await page.locator('#mv').screenshot();
+  await writeFile(out, png);
+  const c = checkLeg(decodePng(png), { footCheck, name: `${glb} in model-viewer -> ${out}` });
+  problems.push(...c.problems);
+  // see-through skin: the muscles and the veins under it show
+  if (c.red < 0.05 * c.drawn) problems.push("no muscle shows: under 5% of the leg's pixels are red");
+  if (c.blue < 0.002 * c.drawn) problems.push('no vein shows: no blue pixels');
+  for (const e of console_errors) problems.push(`console error: ${e}`);
+} finally {
+  await browser.close();
+  server.close();
+}
+for (const p of problems) console.log(`  FAILED: ${p}`);
+process.exit(problems.length ? 1 : 0);

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The web tests run by ctest: CalfPump's glTF judged from outside, by the Khronos glTF-Validator
+# and by <model-viewer> in Debian's headless Chromium (node modules pinned in package-lock.json,
+# installed by scripts/install-deps.sh).
+#   web_test.sh validate|view|f3d|control CALFPUMP_EXE TMPDIR
+set -euo pipefail
+what=$1 exe=$2 tmp=$3
+here=$(cd "$(dirname "$0")" && pwd)
+if [ ! -d "$here/node_modules/gltf-validator" ] || [ ! -d "$here/node_modules/playwright-core" ]; then
+  echo "the web tests' node modules are missing: run scripts/install-deps.sh (npm ci in tests/web)" >&2
+  exit 1
+fi
+mkdir -p "$tmp"
+case "$what" in
+  validate)  # every glTF the project writes: the leg export
+    rm -f "$tmp/leg.glb"
+    "$exe" anatomy --export "$tmp/leg.glb"
+    node "$here/validate_gltf.mjs" "$tmp/leg.glb"
+    ;;
+  view)  # seen from the side, and from the front
+    rm -f "$tmp/leg-view.glb"
+    "$exe" anatomy --export "$tmp/leg-view.glb"
+    node "$here/view_glb.mjs" "$tmp/leg-view.glb" "$tmp/leg-side.png" --orbit "90deg 90deg auto"
+    node "$here/view_glb.mjs" "$tmp/leg-view.glb" "$tmp/leg-back.png" --orbit "0deg 90deg auto" --no-foot
+    ;;
+  f3d)  # another standard viewer, from Debian's packages: f3d (VTK's glTF importer), under Xvfb
+    rm -f "$tmp/leg-f3d.glb" "$tmp/leg-f3d.png"
+    "$exe" anatomy --export "$tmp/leg-f3d.glb"
+    # f3d's defaults: +Y up, the scene framed; the camera turned to look at the leg's side
+    xvfb-run -a -s "-screen 0 1024x768x24" f3d "$tmp/leg-f3d.glb" --output="$tmp/leg-f3d.png" --resolution=480,720 \
+      --camera-azimuth-angle=90 --depth-peeling
+    node "$here/check_picture.mjs" "$tmp/leg-f3d.png"
+    ;;
+  control)  # the same checks fail a file that ignores the conventions
+    rm -f "$tmp/leg-control.glb" "$tmp/leg-stripped.glb"
+    "$exe" anatomy --export "$tmp/leg-control.glb"
+    node "$here/strip_conventions.mjs" "$tmp/leg-control.glb" "$tmp/leg-stripped.glb"
+    set +e
+    out=$(node "$here/view_glb.mjs" "$tmp/leg-stripped.glb" "$tmp/leg-stripped.png" 2>&1)
+    rc=$?
+    set -e
+    echo "$out"
+    [ "$rc" -eq 1 ] || { echo "expected the check to fail with exit code 1, got $rc" >&2; exit 1; }
+    grep -q "does not stand upright" <<<"$out" || { echo "the check did not find the leg lying down" >&2; exit 1; }
+    grep -q "not coloured" <<<"$out" || { echo "the check did not find the leg uncoloured" >&2; exit 1; }
+    echo "the conventions-free file fails the viewer check, as it should"
+    ;;
+  *) echo "usage: web_test.sh validate|view|f3d|control CALFPUMP_EXE TMPDIR" >&2; exit 2 ;;
+esac
