@@ -1,13 +1,17 @@
 // calfpump: command line entry point. Parses the command line and dispatches to commands.cpp.
 
+#include <optional>
+
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "calibrate.hpp"
 #include "commands.hpp"
 #include "export.hpp"
-#include "record/record.hpp"
 #include "present/present.hpp"
+#include "record/record.hpp"
 #include "view/view.hpp"
+#include "web/gltf_export.hpp"
 
 namespace {
 const std::vector<std::string> kAntialiasingModes{"auto", "msaa", "filter", "none"};
@@ -74,11 +78,19 @@ int main(int argc, char** argv) {
   calibrate->add_option("--reference-csv", calib.reference_csv, "Write every built-in scenario's protocol figures (the regression references) to this CSV");
 
   ExportOptions exp;
-  auto* exportc = app.add_subcommand("export", "Write a scenario as a ParaView time series (.pvd of .vtp frames) and the network's CSV");
+  GltfExportOptions gexp;
+  std::optional<double> export_fps, export_duration;
+  auto* exportc = app.add_subcommand("export", "Write a scenario as an animated glTF for the web (--gltf), or as a ParaView time series (.pvd of .vtp frames) and the network's CSV (--vtk)");
   exportc->add_option("scenario", exp.scenario, "Built-in scenario name or a scenario file")->required();
-  exportc->add_option("--vtk", exp.vtk_dir, "Folder to write (must not exist, or be empty)")->required();
-  exportc->add_option("--fps", exp.fps, "Frames per second of model time")->check(CLI::Range(0.1, 240.0));
-  exportc->add_option("--duration", exp.duration_s, "Model seconds to export (default: the scenario's)")->check(CLI::Range(0.0, 3600.0));
+  auto* vtk_option = exportc->add_option("--vtk", exp.vtk_dir, "Folder to write (must not exist, or be empty)");
+  auto* gltf_option = exportc->add_option("--gltf", gexp.out, "Animated binary glTF to write (.glb): the leg's motion as morph targets, the blood as beads");
+  vtk_option->excludes(gltf_option);
+  exportc->add_option("--compare", gexp.compare, "glTF: a second scenario, its leg beside the first");
+  exportc->add_option("--start", gexp.start_s, "glTF: model time of the first frame (default: 20 s into the activity)")->check(CLI::Range(0.0, 3600.0));
+  exportc->add_flag("--loop", gexp.loop, "glTF: whole contraction cycles, ending on the first frame");
+  exportc->add_option("--beads", gexp.beads, "glTF: blood beads per leg (default 600)")->check(CLI::Range(0, 5000));
+  exportc->add_option("--fps", export_fps, "Frames per second of model time (default 10)")->check(CLI::Range(0.1, 240.0));
+  exportc->add_option("--duration", export_duration, "Model seconds to export (default: the scenario's; glTF: 4 s)")->check(CLI::Range(0.0, 3600.0));
 
   AnatomyOptions anat;
   auto* anatomy = app.add_subcommand("anatomy", "List the leg's structures, or export the leg's meshes");
@@ -194,7 +206,26 @@ int main(int argc, char** argv) {
   if (*record) return cmd_record(reco);
   if (*join) return cmd_join(join_parts, join_out);
   if (*calibrate) return cmd_calibrate(calib);
-  if (*exportc) return cmd_export(exp);
+  if (*exportc) {
+    if (gltf_option->count() > 0) {
+      gexp.scenario = exp.scenario;
+      gexp.fps = export_fps;
+      gexp.duration_s = export_duration;
+      return cmd_export_gltf(gexp);
+    }
+    if (vtk_option->count() == 0) {
+      fmt::print(stderr, "calfpump export: give --gltf FILE.glb or --vtk FOLDER\n");
+      return 2;
+    }
+    for (const char* only : {"--compare", "--start", "--loop", "--beads"})
+      if (exportc->count(only) > 0) {
+        fmt::print(stderr, "calfpump export: {} is for --gltf\n", only);
+        return 2;
+      }
+    if (export_fps) exp.fps = *export_fps;
+    exp.duration_s = export_duration;
+    return cmd_export(exp);
+  }
   if (*protocol && (proto.protocol == "walk" || tourniquet)) return cmd_protocol_extra(proto, tourniquet);
   if (*protocol) return cmd_protocol(proto);
   if (*benchc) {

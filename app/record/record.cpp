@@ -25,6 +25,7 @@
 #include "app/attach.hpp"
 #include "app/compose.hpp"
 #include "app/frame_pump.hpp"
+#include "app/loop.hpp"
 #include "app/session.hpp"
 #include "app/story_player.hpp"
 #include "app/storyboard.hpp"
@@ -115,30 +116,11 @@ std::filesystem::path vtt_path(const std::string& out, const std::string& lang) 
 namespace {
 
 // --loop for a scenario: the video's length cut down to whole contraction cycles, all of them
-// within the activity, so that the frame after the last shows the legs as the first does (the
-// walk in its steady rhythm; the blood's particles are placed at random and do not repeat)
+// within the activity (app/loop.hpp; the blood's particles are placed at random and do not repeat)
 double loop_length(const Session& session, const RecordOptions& o, double video_s) {
-  for (std::size_t i = 0; i < session.size(); ++i) {
-    const anatomy::Scenario& sc = session.leg(i).scenario;
-    if (sc.activity.kind == anatomy::ActivityKind::Still)
-      throw anatomy::ConfigError("--loop", 0, 0, "", fmt::format("{} stands still: there is no cycle to loop", sc.name));
-    if (o.start_s + 1e-9 < sc.activity_start_s)
-      throw anatomy::ConfigError("--loop", 0, 0, "",
-                                 fmt::format("the recording starts at {} s, before {}'s activity (from {} s): give --start {} or later", o.start_s,
-                                             sc.name, sc.activity_start_s, sc.activity_start_s));
-    if (i > 0 && std::abs(sc.activity.cycle_s() - session.leg(0).scenario.activity.cycle_s()) > 1e-9)
-      throw anatomy::ConfigError("--loop", 0, 0, "", "the two legs move in different rhythms: no length loops both");
-  }
-  const anatomy::Scenario& sc = session.leg(0).scenario;
-  double end = sc.duration_s;
-  if (sc.activity_count > 0) end = std::min(end, sc.activity_start_s + sc.activity_count * sc.activity.cycle_s());
-  const double cycle = sc.activity.cycle_s();
-  const double span = std::min(video_s * o.time_scale, end - o.start_s);
-  const double cycles = std::floor(span / cycle + 1e-9);
-  if (cycles < 1)
-    throw anatomy::ConfigError("--loop", 0, 0, "",
-                               fmt::format("{:.2f} s of the activity from {} s hold no whole cycle ({:.2f} s)", span, o.start_s, cycle));
-  return cycles * cycle / o.time_scale;
+  std::vector<const anatomy::Scenario*> scenarios;
+  for (std::size_t i = 0; i < session.size(); ++i) scenarios.push_back(&session.leg(i).scenario);
+  return whole_cycles(scenarios, o.start_s, video_s * o.time_scale, "--loop") / o.time_scale;
 }
 
 // A part of a video starts on a key frame, so that it holds the whole's packets for its frames

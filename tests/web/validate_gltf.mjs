@@ -24,12 +24,15 @@ for (const file of files) {
   const severity = ['error', 'warning', 'info', 'hint'];
   // errors and warnings in full; information and hints counted by code, with the first place
   const counted = new Map();
+  let shown = 0;
   for (const m of n.messages) {
+    if (m.severity <= 1 && ++shown > 40) continue;  // the first 40 errors and warnings in full
     if (m.severity <= 1) { console.log(`  ${severity[m.severity]} ${m.code} at ${m.pointer ?? m.offset ?? ''}: ${m.message}`); continue; }
     const key = `${severity[m.severity]} ${m.code}`;
     if (!counted.has(key)) counted.set(key, { count: 0, first: `${m.pointer ?? m.offset ?? ''}: ${m.message}` });
     ++counted.get(key).count;
   }
+  if (shown > 40) console.log(`  ... and ${shown - 40} more errors and warnings`);
   for (const [key, c] of counted) console.log(`  ${key} x${c.count}, first at ${c.first}`);
   if (n.numErrors > 0 || n.numWarnings > 0) failed = true;
 }

@@ -2,6 +2,7 @@
 // checks what a viewer sees: the model is drawn (not blank), stands upright (taller than wide,
 // the foot at the bottom), and is coloured (tissue colours, not a white blob). Writes the picture.
 //   node view_glb.mjs FILE.glb OUT.png [--orbit "90deg 90deg auto"] [--no-foot]
+//   node view_glb.mjs FILE.glb OUT.png --plays [--times 0,0.5,1]
 // Exit 0 when every check holds, 1 when one fails (each printed), 2 for bad usage or no browser.
 import { createServer } from 'node:http';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -19,6 +20,13 @@ const orbit = orbitAt >= 0 ? args.splice(orbitAt, 2)[1] : '90deg 90deg auto';
 const noFootAt = args.indexOf('--no-foot');
 const footCheck = noFootAt < 0;
 if (!footCheck) args.splice(noFootAt, 1);
+// --plays: the file's animation plays (two pictures a second apart differ); --times T,T,...: the
+// animation paused at those times (s), one picture each (OUT with -T before .png)
+const playsAt = args.indexOf('--plays');
+const plays = playsAt >= 0;
+if (plays) args.splice(playsAt, 1);
+const timesAt = args.indexOf('--times');
+const times = timesAt >= 0 ? args.splice(timesAt, 2)[1].split(',').map(Number) : [];
 const [glb, out] = args;
 if (!glb || !out) {
   console.error('usage: node view_glb.mjs FILE.glb OUT.png [--orbit "THETA PHI RADIUS"]');
@@ -34,7 +42,7 @@ const page_html = `<!doctype html><html><head><meta charset="utf-8"><link rel="i
 <script type="module" src="/model-viewer.min.js"></script>
 <style>html,body{margin:0;background:#ffffff} model-viewer{width:480px;height:720px;background:#ffffff;--poster-color:#ffffff}</style>
 </head><body><model-viewer id="mv" src="/model.glb" camera-orbit="${orbit}" environment-image="neutral"
- shadow-intensity="0" interaction-prompt="none" disable-zoom><div slot="progress-bar"></div></model-viewer></body></html>`;
+ shadow-intensity="0" interaction-prompt="none" disable-zoom ${plays || times.length ? 'autoplay' : ''}><div slot="progress-bar"></div></model-viewer></body></html>`;
 const files = {
   '/': ['text/html', Buffer.from(page_html)],
   '/model-viewer.min.js': ['text/javascript', await readFile(path.join(here, 'node_modules/@google/model-viewer/dist/model-viewer.min.js'))],
@@ -73,7 +81,33 @@ try {
   if (loaded !== 'load') problems.push(`model-viewer did not load the file (${loaded})`);
   // a few frames for the first draw
   await page.evaluate(() => new Promise((ok) => { let n = 0; const f = () => (++n > 10 ? ok() : requestAnimationFrame(f)); f(); }));
-  const png = await page.locator('#mv').screenshot();
+  const shoot = async () => page.locator('#mv').screenshot();
+  const frames = async (n) => page.evaluate((k) => new Promise((ok) => { let i = 0; const f = () => (++i > k ? ok() : requestAnimationFrame(f)); f(); }), n);
+  if (plays || times.length) {
+    const info = await page.evaluate(() => { const mv = document.getElementById('mv'); return { names: mv.availableAnimations, duration: mv.duration }; });
+    console.log(`${glb}: animations ${JSON.stringify(info.names)}, ${info.duration.toFixed(2)} s`);
+    if (!info.names.length) problems.push('the file holds no animation');
+  }
+  if (plays) {
+    // the animation plays by itself: pictures a second apart differ in the leg
+    const a = decodePng(await shoot());
+    await page.waitForTimeout(1000);
+    await frames(2);
+    const b = decodePng(await shoot());
+    let changed = 0;
+    for (let i = 0; i < a.rgba.length; i += 4)
+      if (Math.abs(a.rgba[i] - b.rgba[i]) + Math.abs(a.rgba[i + 1] - b.rgba[i + 1]) + Math.abs(a.rgba[i + 2] - b.rgba[i + 2]) > 24) ++changed;
+    console.log(`${glb}: ${changed} pixels changed over a second of playing`);
+    if (changed < 50) problems.push(`the animation does not play: ${changed} pixels changed in a second`);
+  }
+  for (const t of times) {
+    await page.evaluate((at) => { const mv = document.getElementById('mv'); mv.pause(); mv.currentTime = at; }, t);
+    await frames(4);
+    await writeFile(out.replace(/\.png$/, `-${t}.png`), await shoot());
+  }
+  if (times.length) await page.evaluate(() => { const mv = document.getElementById('mv'); mv.pause(); mv.currentTime = 0; });
+  await frames(4);
+  const png = await shoot();
   await writeFile(out, png);
   const c = checkLeg(decodePng(png), { footCheck, name: `${glb} in model-viewer -> ${out}` });
   problems.push(...c.problems);

@@ -158,6 +158,20 @@ Deformer::Deformer(const Model& model, const LegGeometry& rest)
     vessel_segments_[static_cast<std::size_t>(model.segments[i].vessel)].push_back(static_cast<int>(i));
 }
 
+std::optional<Point3> Deformer::particle_place(const State& st, const Particle& p) const {
+  if (p.segment < 0 || static_cast<std::size_t>(p.segment) >= model_.segments.size()) return std::nullopt;
+  const Segment& s = model_.segments[static_cast<std::size_t>(p.segment)];
+  const double t = s.s0 + (s.s1 - s.s0) * static_cast<double>(p.f);
+  const PathFrame f = paths_.vessels[static_cast<std::size_t>(s.vessel)].at(t);
+  const int count = std::max(s.count, 1);
+  const Point3 c = tube_center(f, count, static_cast<int>(p.id % static_cast<std::uint32_t>(count)));
+  const auto area = vessel_area(st, s.vessel, t);
+  const double theta = 2 * kPi * particle_hash(p.id, 7u);
+  const double rho = 0.75 * std::sqrt(static_cast<double>(particle_hash(p.id, 11u)));
+  const auto off = vein_section(theta, area[0] / count, area[1] / count, kVeinRing);
+  return add(c, add(mul(f.n, rho * off[0]), mul(f.b, rho * off[1])));
+}
+
 std::array<double, 2> Deformer::vessel_area(const State& st, int vi, double t) const {
   const auto& segs = vessel_segments_[static_cast<std::size_t>(vi)];
   auto center = [&](int k) {

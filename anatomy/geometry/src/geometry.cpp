@@ -7,6 +7,7 @@
 
 #include <glm/geometric.hpp>
 #include <glm/vec3.hpp>
+#include <meshoptimizer.h>
 
 #ifndef CALFPUMP_LEG_MESH
 #error "CALFPUMP_LEG_MESH must be defined by the build"
@@ -36,6 +37,17 @@ TissueColour atlas_colour(StructureKind k) {
     case StructureKind::Valve: return {0.86f, 0.88f, 0.97f};
   }
   return {1, 1, 1};
+}
+
+std::vector<std::uint32_t> simplified_indices(const StructureMesh& s, float error_m, std::size_t reduction) {
+  if (s.indices.size() < 3 * 200 || reduction <= 1) return s.indices;
+  std::vector<std::uint32_t> out(s.indices.size());
+  const float scale = meshopt_simplifyScale(s.positions.data(), s.vertex_count(), 3 * sizeof(float));
+  float error = 0;
+  const std::size_t n = meshopt_simplify(out.data(), s.indices.data(), s.indices.size(), s.positions.data(), s.vertex_count(),
+                                         3 * sizeof(float), s.indices.size() / reduction, error_m / scale, meshopt_SimplifyLockBorder, &error);
+  out.resize(n);
+  return n >= 3 ? out : s.indices;
 }
 
 int LegGeometry::find(const std::string& name, StructureKind kind) const {

@@ -7,7 +7,6 @@
 #include <cstring>
 
 #include <fmt/format.h>
-#include <meshoptimizer.h>
 
 #include "renderer_impl.hpp"
 
@@ -15,22 +14,9 @@ namespace calfpump::render {
 
 namespace {
 
-// A structure's surface with fewer triangles, for views where a millimetre is under a pixel:
-// meshoptimizer's edge collapses, each within kLodErrorM of the surface, borders kept (the vein
-// ends, the leaflets' attached and free edges). Valve leaflets too: at a whole-leg view a valve
-// is a few pixels, and its 200-400 triangles were as many as all other simplified surfaces
-// together (a CPU device sets up every triangle on one thread); close-ups draw them in full. The
-// simplified surface uses a subset of the structure's vertices, so the same deformation moves it.
-std::vector<std::uint32_t> simplified(const anatomy::StructureMesh& s) {
-  if (s.indices.size() < 3 * 200) return s.indices;
-  std::vector<std::uint32_t> out(s.indices.size());
-  const float scale = meshopt_simplifyScale(s.positions.data(), s.vertex_count(), 3 * sizeof(float));
-  float error = 0;
-  const std::size_t n = meshopt_simplify(out.data(), s.indices.data(), s.indices.size(), s.positions.data(), s.vertex_count(), 3 * sizeof(float),
-                                         s.indices.size() / 50, kLodErrorM / scale, meshopt_SimplifyLockBorder, &error);
-  out.resize(n);
-  return n >= 3 ? out : s.indices;
-}
+// A structure's surface with fewer triangles, for views where a millimetre is under a pixel
+// (anatomy::simplified_indices: edge collapses within kLodErrorM, borders kept)
+std::vector<std::uint32_t> simplified(const anatomy::StructureMesh& s) { return anatomy::simplified_indices(s, kLodErrorM, 50); }
 
 }  // namespace
 

@@ -15,11 +15,13 @@
 // The GPU deformation must agree with this within 0.5 mm. No VTK or Vulkan here.
 
 #include <array>
+#include <optional>
 #include <vector>
 
 #include "anatomy/description.hpp"
 #include "anatomy/geometry.hpp"
 #include "anatomy/model.hpp"
+#include "anatomy/particles.hpp"
 #include "anatomy/state.hpp"
 #include "anatomy/sweep.hpp"
 
@@ -78,6 +80,12 @@ class Deformer {
   std::array<double, 2> vessel_area(const State& state, int vi, double t) const;
 
   const LegPaths& paths() const { return paths_; }
+
+  /// Where a particle is drawn (leg coordinates, m), by shaders/particles.comp's rule: on its
+  /// vessel's centerline at its fraction, in its own one of the parallel veins (id mod count),
+  /// spread over the vein's section there (angle and radius from particle_hash of its id). A
+  /// waiting particle (segment -1) has no place: the result is empty.
+  std::optional<Point3> particle_place(const State& state, const Particle& p) const;
 
  private:
   const Model& model_;

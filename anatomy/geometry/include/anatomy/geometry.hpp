@@ -78,6 +78,13 @@ struct MeshReport {
 /// Checks a mesh: degenerate triangles, open or non-manifold edges, orientation, finite values.
 MeshReport check_mesh(const StructureMesh& mesh);
 
+/// A structure's surface with fewer triangles (indices into the same vertices, so the same
+/// deformation moves it), for views where a millimetre is under a pixel and for files a web page
+/// carries: meshoptimizer's edge collapses, each within error_m of the surface, borders kept (the
+/// vein ends, the leaflets' attached and free edges), down to at most 1/reduction of the
+/// triangles. Meshes under 200 triangles are kept whole.
+std::vector<std::uint32_t> simplified_indices(const StructureMesh& mesh, float error_m, std::size_t reduction);
+
 /// Recomputes smooth vertex normals from the triangles (area-weighted).
 void compute_normals(StructureMesh& mesh);
 

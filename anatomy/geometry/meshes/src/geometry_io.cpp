@@ -11,7 +11,6 @@
 #include <sstream>
 
 #include <assimp/BaseImporter.h>
-#include <assimp/Exporter.hpp>
 #include <assimp/Importer.hpp>
 #include <assimp/importerdesc.h>
 #include <assimp/postprocess.h>
@@ -171,40 +170,6 @@ vtkSmartPointer<vtkPolyData> to_polydata(const StructureMesh& m) {
   return pd;
 }
 
-// How a kind looks in a glTF viewer (PBR metallic-roughness, linear colour): the atlas colours;
-// skin and vein walls blended and double-sided, so that the muscles, the veins and the blood show
-// through them as in CalfPump's own pictures. The alphas are higher than the renderer's layer
-// opacities (skin 0.16, veins 0.30) because a web viewer draws the see-through surfaces without
-// sorting them by depth within a mesh, and lower values left the leg's outline unreadable.
-// Valve leaflets are open sheets and are seen from both sides. Roughness: wet tissue is glossier
-// than bone or skin.
-gltf::Material leg_material(StructureKind k) {
-  const TissueColour c = atlas_colour(k);
-  gltf::Material m;
-  m.name = structure_kind_name(k);
-  m.base_colour = {gltf::srgb_to_linear(c.r), gltf::srgb_to_linear(c.g), gltf::srgb_to_linear(c.b), 1.0f};
-  switch (k) {
-    case StructureKind::Bone: m.roughness = 0.55f; break;
-    case StructureKind::Muscle: m.roughness = 0.5f; break;
-    case StructureKind::Tendon: m.roughness = 0.4f; break;
-    case StructureKind::Skin:
-      m.roughness = 0.65f;
-      m.base_colour[3] = 0.28f;
-      m.blend = m.double_sided = true;
-      break;
-    case StructureKind::Vein:
-      m.roughness = 0.35f;
-      m.base_colour[3] = 0.45f;
-      m.blend = m.double_sided = true;
-      break;
-    case StructureKind::Valve:
-      m.roughness = 0.4f;
-      m.double_sided = true;
-      break;
-  }
-  return m;
-}
-
 void write_leg_glb(const LegGeometry& g, const fs::path& file) {
   gltf::Document doc;
   doc.generator = "CalfPump";
@@ -215,7 +180,7 @@ void write_leg_glb(const LegGeometry& g, const fs::path& file) {
   for (StructureKind k : kKinds)
     if (material[std::size_t(k)] == 0) {
       material[std::size_t(k)] = int(doc.materials.size());
-      doc.materials.push_back(leg_material(k));
+      doc.materials.push_back(gltf::tissue_material(k));
     }
   gltf::Node root;
   root.name = "leg";

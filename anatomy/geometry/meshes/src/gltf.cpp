@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <map>
+#include <utility>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -15,7 +17,7 @@ namespace {
 
 using Json = nlohmann::ordered_json;  // keys in insertion order: the same document, the same bytes
 
-constexpr int kFloat = 5126, kUnsignedShort = 5123, kUnsignedInt = 5125;
+constexpr int kFloat = 5126, kByte = 5120, kShort = 5122, kUnsignedShort = 5123, kUnsignedInt = 5125;
 constexpr int kArrayBuffer = 34962, kElementArrayBuffer = 34963;
 
 [[noreturn]] void invalid(const std::string& what) { throw std::invalid_argument("glTF document: " + what); }
@@ -84,6 +86,64 @@ class Writer {
     return int(accessors.size()) - 1;
   }
 
+  // morph displacements as normalized signed integers (KHR_mesh_quantization): every element
+  // padded to 4 bytes, as vertex data must be
+  int quantized(const std::vector<float>& values, int components, Storage storage, bool bounds, const std::string& what) {
+    if (values.empty() || values.size() % std::size_t(components))
+      invalid(fmt::format("{}: {} values do not make whole {}-component elements", what, values.size(), components));
+    const bool wide = storage == Storage::Normalized16;
+    const int top = wide ? 32767 : 127;
+    const std::size_t size = wide ? 2 : 1, count = values.size() / std::size_t(components);
+    const std::size_t stride = (std::size_t(components) * size + 3) / 4 * 4;
+    std::vector<std::uint8_t> data(count * stride, 0);
+    std::vector<int> lo(std::size_t(components), top), hi(std::size_t(components), -top);
+    for (std::size_t i = 0; i < count; ++i)
+      for (std::size_t c = 0; c < std::size_t(components); ++c) {
+        const float v = values[i * std::size_t(components) + c];
+        if (!std::isfinite(v) || std::abs(v) > 1.0f) invalid(fmt::format("{}: value {} ({}) is outside [-1, 1]", what, i, v));
+        const int q = int(std::lround(double(v) * top));
+        lo[c] = std::min(lo[c], q);
+        hi[c] = std::max(hi[c], q);
+        if (wide) {
+          const auto w = std::int16_t(q);
+          std::memcpy(&data[i * stride + 2 * c], &w, 2);
+        } else {
+          data[i * stride + c] = std::uint8_t(std::int8_t(q));
+        }
+      }
+    quantization = true;
+    Json a;
+    a["bufferView"] = view(data.data(), data.size(), kArrayBuffer);
+    views.back()["byteStride"] = stride;
+    a["componentType"] = wide ? kShort : kByte;
+    a["normalized"] = true;
+    a["count"] = count;
+    a["type"] = type_of(components);
+    if (bounds) {  // a normalized integer accessor's bounds are its stored integers
+      Json mn = Json::array(), mx = Json::array();
+      for (std::size_t c = 0; c < lo.size(); ++c) {
+        mn.push_back(lo[c]);
+        mx.push_back(hi[c]);
+      }
+      a["min"] = std::move(mn);
+      a["max"] = std::move(mx);
+    }
+    accessors.push_back(std::move(a));
+    return int(accessors.size()) - 1;
+  }
+
+  // an animation's keys or values, written once however many samplers share them
+  int shared_floats(const std::vector<float>& values, int components, bool bounds, const std::string& what) {
+    const auto key = std::make_pair(values, components * 2 + (bounds ? 1 : 0));
+    if (auto it = shared.find(key); it != shared.end()) return it->second;
+    const int a = floats(values, components, 0, bounds, what);
+    shared.emplace(key, a);
+    return a;
+  }
+
+  bool quantization = false;
+  std::map<std::pair<std::vector<float>, int>, int> shared;
+
   int indices(const std::vector<std::uint32_t>& idx, std::size_t vertex_count, const std::string& what) {
     if (idx.empty() || idx.size() % 3) invalid(fmt::format("{}: {} indices do not make whole triangles", what, idx.size()));
     const std::uint32_t top = *std::max_element(idx.begin(), idx.end());
@@ -118,6 +178,40 @@ std::vector<float> unit_normals(const Attribute& a, const std::string& what) {
 }
 
 }  // namespace
+
+// How a kind looks in a glTF viewer (PBR metallic-roughness, linear colour): the atlas colours;
+// skin and vein walls blended and double-sided, so that the muscles, the veins and the blood show
+// through them as in CalfPump's own pictures. The alphas are higher than the renderer's layer
+// opacities (skin 0.16, veins 0.30) because a web viewer draws the see-through surfaces without
+// sorting them by depth within a mesh, and lower values left the leg's outline unreadable.
+// Valve leaflets are open sheets and are seen from both sides. Roughness: wet tissue is glossier
+// than bone or skin.
+Material tissue_material(StructureKind k) {
+  const TissueColour c = atlas_colour(k);
+  Material m;
+  m.name = structure_kind_name(k);
+  m.base_colour = {srgb_to_linear(c.r), srgb_to_linear(c.g), srgb_to_linear(c.b), 1.0f};
+  switch (k) {
+    case StructureKind::Bone: m.roughness = 0.55f; break;
+    case StructureKind::Muscle: m.roughness = 0.5f; break;
+    case StructureKind::Tendon: m.roughness = 0.4f; break;
+    case StructureKind::Skin:
+      m.roughness = 0.65f;
+      m.base_colour[3] = 0.28f;
+      m.blend = m.double_sided = true;
+      break;
+    case StructureKind::Vein:
+      m.roughness = 0.35f;
+      m.base_colour[3] = 0.45f;
+      m.blend = m.double_sided = true;
+      break;
+    case StructureKind::Valve:
+      m.roughness = 0.4f;
+      m.double_sided = true;
+      break;
+  }
+  return m;
+}
 
 float srgb_to_linear(float c) {
   return c <= 0.04045f ? c / 12.92f : std::pow((c + 0.055f) / 1.055f, 2.4f);
@@ -161,6 +255,7 @@ std::vector<std::uint8_t> to_glb(const Document& doc) {
       for (const Attribute& a : p.attributes) {
         if (a.values.size() != vertices * std::size_t(a.components))
           invalid(fmt::format("{}: {} holds {} values for {} vertices", what, a.name, a.values.size(), vertices));
+        if (a.storage != Storage::Float) invalid(fmt::format("{}: {} is quantized; only morph displacements are", what, a.name));
         const bool normal = a.name == "NORMAL";
         attrs[a.name] = w.floats(normal ? unit_normals(a, what) : a.values, a.components, kArrayBuffer, a.name == "POSITION",
                                  what + " " + a.name);
@@ -180,7 +275,9 @@ std::vector<std::uint8_t> to_glb(const Document& doc) {
           for (const Attribute& a : t.attributes) {
             if (a.values.size() != vertices * std::size_t(a.components))
               invalid(fmt::format("{}: morph {} holds {} values for {} vertices", what, a.name, a.values.size(), vertices));
-            jt[a.name] = w.floats(a.values, a.components, kArrayBuffer, a.name == "POSITION", what + " morph " + a.name);
+            jt[a.name] = a.storage == Storage::Float
+                             ? w.floats(a.values, a.components, kArrayBuffer, a.name == "POSITION", what + " morph " + a.name)
+                             : w.quantized(a.values, a.components, a.storage, a.name == "POSITION", what + " morph " + a.name);
           }
           targets.push_back(std::move(jt));
         }
@@ -235,9 +332,9 @@ std::vector<std::uint8_t> to_glb(const Document& doc) {
         if (s.values.size() != s.times.size() * std::size_t(s.components))
           invalid(fmt::format("{}: {} values for {} keys of {} components", what, s.values.size(), s.times.size(), s.components));
         Json js;
-        js["input"] = w.floats(s.times, 1, 0, true, what + " input");
+        js["input"] = w.shared_floats(s.times, 1, true, what + " input");
         js["interpolation"] = s.step ? "STEP" : "LINEAR";
-        js["output"] = w.floats(s.values, weights[si] ? 1 : s.components, 0, false, what + " output");
+        js["output"] = w.shared_floats(s.values, weights[si] ? 1 : s.components, false, what + " output");
         samplers.push_back(std::move(js));
       }
       for (const Channel& c : a.channels) {
@@ -256,6 +353,10 @@ std::vector<std::uint8_t> to_glb(const Document& doc) {
     root["animations"] = std::move(anims);
   }
 
+  if (w.quantization) {
+    root["extensionsUsed"] = Json::array({"KHR_mesh_quantization"});
+    root["extensionsRequired"] = Json::array({"KHR_mesh_quantization"});
+  }
   while (w.bin.size() % 4) w.bin.push_back(0);
   if (!w.bin.empty()) {
     root["buffers"] = Json::array({Json{{"byteLength", w.bin.size()}}});

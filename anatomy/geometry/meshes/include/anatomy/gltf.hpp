@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "anatomy/geometry.hpp"
+
 namespace calfpump::anatomy::gltf {
 
 /// A rotation (x, y, z, w) of -90 degrees about +X: the leg's +Z up becomes glTF's +Y up, and the
@@ -30,12 +32,22 @@ struct Material {
   bool double_sided = false;  ///< open surfaces, and see-through ones whose inside shows
 };
 
+/// How an attribute's values are stored.
+enum class Storage {
+  Float,        ///< 32-bit floats
+  Normalized16, ///< signed 16-bit integers for values in [-1, 1] (KHR_mesh_quantization): morph
+                ///< displacements in metres with a resolution of 1/32767 m (0.03 mm)
+  Normalized8,  ///< signed 8-bit integers for values in [-1, 1] (KHR_mesh_quantization): normal
+                ///< displacements, resolution 1/127
+};
+
 /// A vertex attribute: "POSITION", "NORMAL", "TEXCOORD_n", "COLOR_0", or an application-specific
 /// name that starts with '_'. `components` floats per vertex.
 struct Attribute {
   std::string name;
   int components = 3;
   std::vector<float> values;
+  Storage storage = Storage::Float;  ///< quantized storage is for morph targets' displacements
 };
 
 /// A morph target: displacements of POSITION (and optionally NORMAL) from the base.
@@ -97,10 +109,15 @@ struct Document {
   std::vector<Animation> animations;
 };
 
-/// The document as a binary glTF (JSON chunk and one BIN chunk). Throws std::invalid_argument
+/// The document as a binary glTF (JSON chunk and one BIN chunk). Identical sampler inputs and
+/// outputs are written once and shared. Quantized attributes declare KHR_mesh_quantization. Throws std::invalid_argument
 /// naming the object when the document is inconsistent: an attribute whose length does not
 /// match, an index or node out of range, a non-finite value, a normal that is not unit length.
 std::vector<std::uint8_t> to_glb(const Document& doc);
+
+/// How a tissue looks in a glTF viewer: the atlas colour (linear), see-through skin and vein
+/// walls, double-sided valve leaflets (gltf.cpp gives the reasons).
+Material tissue_material(StructureKind kind);
 
 /// The linear value of an sRGB-encoded display colour component (IEC 61966-2-1).
 float srgb_to_linear(float c);

@@ -1,0 +1,43 @@
+#pragma once
+// `calfpump export <scenario> --gltf FILE.glb`: a clip of the simulated leg baked into an animated
+// glTF that plays in any viewer, without CalfPump's engine.
+//   - The leg's surfaces, simplified for a web page: bones, muscles, tendon and skin by
+//     meshoptimizer's edge collapses (within 1 mm); veins by keeping every fourth ring of their
+//     tubes (so a ring is still the simulated cross-section); valve leaflets by keeping every
+//     other column of their grid (the rows, wall to free edge, whole).
+//   - Motion as morph targets, one per frame, and a weights animation that blends from one frame's
+//     target to the next's: muscle bulge, vein collapse and refilling, and valve leaflets opening
+//     and closing, each exactly as the CPU reference of the deformation (anatomy/deform.hpp)
+//     places it at that frame's model time. Displacements are 16-bit (KHR_mesh_quantization,
+//     0.03 mm steps); the muscles', tendon's and skin's normals follow with 8-bit displacements
+//     (the bulge is seen by its shading).
+//   - The blood as beads: the particle transport's rules (anatomy/particles.hpp) on the CPU for a
+//     few hundred particles, each a node whose translation follows its particle (up the veins,
+//     and down through a leaky valve); a bead is hidden (scale 0) while it is above the leg or
+//     waits at the heart, and shown again where the inflow brings it back.
+//   - --compare puts a second leg beside the first (the first on the left, seen from behind).
+//   - --loop cuts the clip to whole contraction cycles and ends it on its first frame.
+// The file appears only when complete, and the same command writes the same bytes.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+namespace calfpump::app {
+
+/// Options of `export --gltf`.
+struct GltfExportOptions {
+  std::string scenario;
+  std::string compare;               ///< a second leg beside the first
+  std::string out;                   ///< FILE.glb
+  std::optional<double> fps;         ///< key frames per second of model time (default 10)
+  std::optional<double> duration_s;  ///< default 4 s
+  std::optional<double> start_s;     ///< default: 20 s into the activity (the pump in its steady rhythm), or 0 when still
+  bool loop = false;
+  std::size_t beads = 600;           ///< per leg (shown while in the leg's veins)
+  bool quiet = false;
+};
+
+int cmd_export_gltf(const GltfExportOptions& o);
+
+}  // namespace calfpump::app
