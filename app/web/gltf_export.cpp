@@ -224,9 +224,10 @@ int cmd_export_gltf(const GltfExportOptions& o) {
       if (start + duration > l->scenario.duration_s + 1e-9)
         throw ConfigError("--duration", 0, 0, "",
                           fmt::format("{} s from {} s runs past the end of '{}' ({} s)", duration, start, l->scenario.name, l->scenario.duration_s));
-    // frames: k / fps for k = 0 .. count - 1; a loop's last key is its first frame again, at the
-    // clip's length
-    const auto count = static_cast<std::size_t>(o.loop ? std::round(duration * fps) : std::floor(duration * fps + 1e-9) + 1);
+    // frames: k / fps for k = 0 .. count - 1; a loop's frames lie before its length (whole
+    // cycles, which need not be whole frames), and its last key is its first frame again, at the
+    // length exactly
+    const auto count = static_cast<std::size_t>(o.loop ? std::floor(duration * fps - 1e-9) + 1 : std::floor(duration * fps + 1e-9) + 1);
     if (count < 2) throw ConfigError("--duration", 0, 0, "", "the clip holds fewer than two frames; give a longer --duration or more --fps");
     if (count > 600) throw ConfigError("--duration", 0, 0, "", fmt::format("{} frames; at most 600 (a web page carries that many morph targets)", count));
 
@@ -301,7 +302,7 @@ int cmd_export_gltf(const GltfExportOptions& o) {
     // key times: the frames, and for a loop the first frame again at the clip's end
     std::vector<float> times;
     for (std::size_t k = 0; k < count; ++k) times.push_back(float(double(k) / fps));
-    const float end_time = float(o.loop ? double(count) / fps : double(count - 1) / fps);
+    const float end_time = float(o.loop ? duration : double(count - 1) / fps);
     if (o.loop) times.push_back(end_time);
     const std::size_t keys = times.size();
     // the weights: frame k's target alone at key k

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "run_calfpump.hpp"
+
 #include <sys/wait.h>
 
 #include <stb/stb_image.h>
@@ -23,27 +25,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out;  // stdout and stderr together
-};
+using calfpump::test::Result;
 
 Result run(const std::string& args, const std::string& environment = "") {
-  Result r;
   // Commands that draw load the Vulkan driver, which the loader unloads before LeakSanitizer
   // reports, so the driver's own leftovers show as leaks from an unknown module: leak detection is
   // off for those runs only (address and undefined-behaviour checks stay on), as for test_render.
   const bool draws = args.rfind("screenshot", 0) == 0 || (args.rfind("report", 0) == 0 && args.find("--no-image") == std::string::npos) ||
                      args.rfind("bench render", 0) == 0 || args.rfind("view", 0) == 0;
-  const std::string env = environment + (draws ? " ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 " : " ");
-  const std::string cmd = env + std::string(CALFPUMP_EXE) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) r.out.append(buf, n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return calfpump::test::run_calfpump(args, environment + (draws ? " ASAN_OPTIONS=detect_leaks=0:abort_on_error=1" : ""));
 }
 
 fs::path tmp(const std::string& name) {

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "run_calfpump.hpp"
+
 #include <sys/wait.h>
 
 #include <cmath>
@@ -25,21 +27,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out;
-};
+using calfpump::test::Result;
 
 Result run(const std::string& args, const std::string& prefix = "") {
-  Result r;
-  const std::string cmd = prefix + " ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 " + std::string(CALFPUMP_EXE) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) r.out.append(buf, n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return calfpump::test::run_calfpump(args, prefix + " ASAN_OPTIONS=detect_leaks=0:abort_on_error=1");
 }
 
 fs::path tmp(const std::string& name) {

@@ -2,7 +2,7 @@
 # The web tests run by ctest: CalfPump's glTF judged from outside, by the Khronos glTF-Validator
 # and by <model-viewer> in Debian's headless Chromium (node modules pinned in package-lock.json,
 # installed by scripts/install-deps.sh).
-#   web_test.sh validate|view|f3d|control CALFPUMP_EXE TMPDIR
+#   web_test.sh validate|view|animated|f3d|control CALFPUMP_EXE TMPDIR
 set -euo pipefail
 what=$1 exe=$2 tmp=$3
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,6 +22,17 @@ case "$what" in
     "$exe" anatomy --export "$tmp/leg-view.glb"
     node "$here/view_glb.mjs" "$tmp/leg-view.glb" "$tmp/leg-side.png" --orbit "90deg 90deg auto"
     node "$here/view_glb.mjs" "$tmp/leg-view.glb" "$tmp/leg-back.png" --orbit "0deg 90deg auto" --no-foot
+    ;;
+  animated)  # the walking leg baked into an animated glTF: valid, under 10 MB, and it plays
+    rm -f "$tmp/walk.glb" "$tmp/compare.glb"
+    "$exe" export healthy-walking --gltf "$tmp/walk.glb" --duration 4 --fps 10
+    "$exe" export healthy-walking --compare deep-reflux-walking --loop --gltf "$tmp/compare.glb" --duration 4
+    node "$here/validate_gltf.mjs" "$tmp/walk.glb" "$tmp/compare.glb"
+    bytes=$(stat -c %s "$tmp/walk.glb")
+    echo "a 4-second walking clip of one leg: $bytes bytes"
+    [ "$bytes" -lt 10000000 ] || { echo "the 4-second clip is $bytes bytes; a web page carries under 10 MB" >&2; exit 1; }
+    node "$here/view_glb.mjs" "$tmp/walk.glb" "$tmp/walk.png" --orbit "0deg 90deg auto" --no-foot --plays
+    node "$here/view_glb.mjs" "$tmp/compare.glb" "$tmp/compare.png" --orbit "0deg 90deg auto" --no-foot --plays
     ;;
   f3d)  # another standard viewer, from Debian's packages: f3d (VTK's glTF importer), under Xvfb
     rm -f "$tmp/leg-f3d.glb" "$tmp/leg-f3d.png"
@@ -44,6 +55,14 @@ case "$what" in
     grep -q "does not stand upright" <<<"$out" || { echo "the check did not find the leg lying down" >&2; exit 1; }
     grep -q "not coloured" <<<"$out" || { echo "the check did not find the leg uncoloured" >&2; exit 1; }
     echo "the conventions-free file fails the viewer check, as it should"
+    # and a still leg does not pass for a playing one
+    set +e
+    out=$(node "$here/view_glb.mjs" "$tmp/leg-control.glb" "$tmp/leg-still.png" --plays 2>&1)
+    rc=$?
+    set -e
+    echo "$out"
+    [ "$rc" -eq 1 ] && grep -q "does not play" <<<"$out" || { echo "the play check passed a still leg" >&2; exit 1; }
+    echo "the still leg fails the play check, as it should"
     ;;
-  *) echo "usage: web_test.sh validate|view|f3d|control CALFPUMP_EXE TMPDIR" >&2; exit 2 ;;
+  *) echo "usage: web_test.sh validate|view|animated|f3d|control CALFPUMP_EXE TMPDIR" >&2; exit 2 ;;
 esac
