@@ -359,9 +359,6 @@ int cmd_bench_render(const BenchRenderOptions& o) {
   });
 }
 
-namespace {
-
-// renders a still of one or two legs at a time to a PNG; returns the session for its figures
 std::unique_ptr<Session> render_still(const ScreenshotOptions& o, std::string& device_name) {
   const auto [w, h] = parse_size(o.size);
   FrameView view;
@@ -402,7 +399,6 @@ std::unique_ptr<Session> render_still(const ScreenshotOptions& o, std::string& d
   return session;
 }
 
-}  // namespace
 
 int cmd_screenshot(const ScreenshotOptions& o) {
   return guarded([&] {

@@ -4,10 +4,13 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
 namespace calfpump::app {
+
+class Session;
 
 /// Runs a command's body, turning errors into a message on stderr and the exit code: 2 bad input
 /// (ConfigError: file, line, key; RenderError: no device, no font), 3 a simulation that diverged,
@@ -67,6 +70,9 @@ struct ScreenshotOptions {
 };
 
 int cmd_screenshot(const ScreenshotOptions& o);
+/// Renders a still of one or two legs at a time to the PNG o.out; returns the session (its legs'
+/// figures); device_name gets the GPU's name.
+std::unique_ptr<Session> render_still(const ScreenshotOptions& o, std::string& device_name);
 int cmd_scenarios(bool json);
 int cmd_anatomy(const AnatomyOptions& o);
 int cmd_simulate(const SimulateOptions& o);

@@ -81,13 +81,19 @@ int main(int argc, char** argv) {
   GltfExportOptions gexp;
   std::optional<double> export_fps, export_duration;
   auto* exportc = app.add_subcommand("export", "Write a scenario as an animated glTF for the web (--gltf), or as a ParaView time series (.pvd of .vtp frames) and the network's CSV (--vtk)");
-  exportc->add_option("scenario", exp.scenario, "Built-in scenario name or a scenario file")->required();
+  exportc->add_option("scenario", exp.scenario, "Built-in scenario name or a scenario file (glTF: or a storyboard, with --shot)")->required();
   auto* vtk_option = exportc->add_option("--vtk", exp.vtk_dir, "Folder to write (must not exist, or be empty)");
   auto* gltf_option = exportc->add_option("--gltf", gexp.out, "Animated binary glTF to write (.glb): the leg's motion as morph targets, the blood as beads");
   vtk_option->excludes(gltf_option);
   exportc->add_option("--compare", gexp.compare, "glTF: a second scenario, its leg beside the first");
   exportc->add_option("--start", gexp.start_s, "glTF: model time of the first frame (default: 20 s into the activity)")->check(CLI::Range(0.0, 3600.0));
   exportc->add_flag("--loop", gexp.loop, "glTF: whole contraction cycles, ending on the first frame");
+  exportc->add_option("--shot", gexp.shot, "glTF: the storyboard's shot to bake (its number from 1, or its name)");
+  auto* html_option = exportc->add_option("--html", gexp.html_dir, "A folder for a web page that plays the clip (index.html, clip.glb, poster.png)");
+  html_option->excludes(vtk_option);
+  html_option->excludes(gltf_option);
+  exportc->add_option("--lang", gexp.languages, "--html: the page's languages, first shown first (default: the storyboard's, or en,es,ar)");
+  exportc->add_option("--model-viewer", gexp.model_viewer_js, "--html: a local model-viewer.min.js to put beside the page instead of the pinned CDN copy");
   exportc->add_option("--beads", gexp.beads, "glTF: blood beads per leg (default 600)")->check(CLI::Range(0, 5000));
   exportc->add_option("--fps", export_fps, "Frames per second of model time (default 10)")->check(CLI::Range(0.1, 240.0));
   exportc->add_option("--duration", export_duration, "Model seconds to export (default: the scenario's; glTF: 4 s)")->check(CLI::Range(0.0, 3600.0));
@@ -207,17 +213,17 @@ int main(int argc, char** argv) {
   if (*join) return cmd_join(join_parts, join_out);
   if (*calibrate) return cmd_calibrate(calib);
   if (*exportc) {
-    if (gltf_option->count() > 0) {
+    if (gltf_option->count() > 0 || html_option->count() > 0) {
       gexp.scenario = exp.scenario;
       gexp.fps = export_fps;
       gexp.duration_s = export_duration;
       return cmd_export_gltf(gexp);
     }
     if (vtk_option->count() == 0) {
-      fmt::print(stderr, "calfpump export: give --gltf FILE.glb or --vtk FOLDER\n");
+      fmt::print(stderr, "calfpump export: give --gltf FILE.glb, --html FOLDER or --vtk FOLDER\n");
       return 2;
     }
-    for (const char* only : {"--compare", "--start", "--loop", "--beads"})
+    for (const char* only : {"--compare", "--start", "--loop", "--beads", "--shot", "--lang", "--model-viewer"})
       if (exportc->count(only) > 0) {
         fmt::print(stderr, "calfpump export: {} is for --gltf\n", only);
         return 2;

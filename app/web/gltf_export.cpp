@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -20,8 +21,11 @@
 #include "anatomy/particles.hpp"
 #include "anatomy/scenario.hpp"
 #include "anatomy/simulation.hpp"
+#include "app/frame_overlay.hpp"
 #include "app/loop.hpp"
+#include "app/storyboard.hpp"
 #include "commands.hpp"
+#include "web/page.hpp"
 
 namespace calfpump::app {
 
@@ -170,7 +174,7 @@ gltf::Primitive bead_primitive(int material) {
 
 // One leg's run: its scenario, model, simulation, deformation and blood, at stable addresses
 // (the simulation and the deformer hold references to the model and the rest geometry).
-struct LegRun {
+struct ClipLeg {
   Scenario scenario;
   Model model;
   LegGeometry rest, now;
@@ -188,42 +192,189 @@ double default_start(const Scenario& sc) {
   return std::min(sc.activity_start_s + 20.0, std::max(0.0, sc.duration_s - 4.0));
 }
 
+// writes bytes to a file; ConfigError naming `shown` when it cannot
+void write_file(const fs::path& file, const std::vector<std::uint8_t>& bytes, const std::string& shown) {
+  std::ofstream f(file, std::ios::binary | std::ios::trunc);
+  f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+  f.close();
+  if (!f) {
+    std::error_code ec;
+    fs::remove(file, ec);
+    throw ConfigError(shown, 0, 0, "", "writing failed (disk full or no permission?)");
+  }
+}
+
+// a language's name in itself, and whether it is written right to left
+std::pair<std::string, bool> language_name(const std::string& lang) {
+  if (lang == "en") return {"English", false};
+  if (lang == "es") return {"Español", false};
+  if (lang == "fr") return {"Français", false};
+  if (lang == "de") return {"Deutsch", false};
+  if (lang == "ar") return {"العربية", true};
+  if (lang == "he") return {"עברית", true};
+  if (lang == "fa") return {"فارسی", true};
+  if (lang == "ur") return {"اردو", true};
+  return {lang, false};
+}
+
+// the page, the clip and its poster, written to DIR.partial and moved to DIR when complete
+void write_page(const GltfExportOptions& o, const std::vector<std::uint8_t>& clip, const std::vector<std::string>& scenarios,
+                const std::vector<std::string>& titles, double start_s, const std::vector<Caption>& captions,
+                const std::vector<std::string>& languages) {
+  const fs::path dir = o.html_dir, tmp = o.html_dir + ".partial";
+  std::error_code ec;
+  fs::remove_all(tmp, ec);
+  fs::create_directories(tmp, ec);
+  if (ec) throw ConfigError(o.html_dir, 0, 0, "--html", fmt::format("cannot make the folder: {}", ec.message()));
+  try {
+    PageSpec page;
+    for (const std::string& lang : languages) {
+      const OverlayText words = OverlayText::load(lang, "page"), overlay = OverlayText::load(lang);
+      PageWords w;
+      w.lang = lang;
+      std::tie(w.name, w.rtl) = language_name(lang);
+      w.heading = words("The calf muscle pump");
+      for (std::size_t i = 0; i < titles.size(); ++i) w.title += (i ? " | " : "") + overlay(titles[i]);
+      if (titles.size() > 1) {
+        w.leg_names.clear();
+        for (const std::string& t : titles) w.leg_names.push_back(overlay(t));
+      }
+      w.about = words("A 3D leg whose calf muscles squeeze the veins and push the blood (red beads) up toward the heart.");
+      w.hint = words("Drag to turn the leg.");
+      w.play = words("Play");
+      w.pause = words("Pause");
+      w.language = words("Language");
+      page.languages.push_back(std::move(w));
+    }
+    for (const Caption& c : captions) {
+      PageCaption pc{c.start_s, c.end_s, {}};
+      for (const std::string& lang : languages) pc.text.emplace_back(lang, caption_text(c, lang));
+      page.captions.push_back(std::move(pc));
+    }
+    if (o.model_viewer_js.empty()) {
+      page.script_src = kModelViewerUrl;
+      page.script_integrity = kModelViewerIntegrity;
+    } else {
+      page.script_src = "model-viewer.min.js";
+      fs::copy_file(o.model_viewer_js, tmp / "model-viewer.min.js", ec);
+      if (ec) throw ConfigError(o.model_viewer_js, 0, 0, "--model-viewer", fmt::format("cannot copy it: {}", ec.message()));
+    }
+    write_file(tmp / "clip.glb", clip, o.html_dir);
+    const std::string html = page_html(page);
+    write_file(tmp / "index.html", std::vector<std::uint8_t>(html.begin(), html.end()), o.html_dir);
+    // the poster: CalfPump's own still of the first frame, seen from behind as the page first shows it
+    ScreenshotOptions still;
+    still.scenario = scenarios.front();
+    if (scenarios.size() > 1) still.compare = scenarios[1];
+    still.plain = true;
+    still.view = "posterior";
+    still.time_s = start_s;
+    still.size = scenarios.size() > 1 ? "1440x1080" : "960x1440";
+    still.out = (tmp / "poster.png").string();
+    std::string device;
+    render_still(still, device);
+    if (fs::exists(dir, ec)) fs::remove(dir, ec);  // the empty folder checked before
+    fs::rename(tmp, dir, ec);
+    if (ec) throw ConfigError(o.html_dir, 0, 0, "--html", "cannot move the finished folder into place");
+  } catch (...) {
+    fs::remove_all(tmp, ec);
+    throw;
+  }
+}
+
 }  // namespace
 
 int cmd_export_gltf(const GltfExportOptions& o) {
   return guarded([&] {
-    const fs::path out = o.out;
-    if (out.extension() != ".glb") throw ConfigError(o.out, 0, 0, "--gltf", "expected a .glb file (binary glTF)");
+    const bool html = !o.html_dir.empty();
+    const fs::path out = html ? fs::path(o.html_dir) / "clip.glb" : fs::path(o.out);
     std::error_code ec;
-    if (!out.parent_path().empty() && !fs::is_directory(out.parent_path(), ec))
-      throw ConfigError(o.out, 0, 0, "--gltf", fmt::format("no such folder: {}", out.parent_path().string()));
+    if (html) {
+      const fs::path dir = o.html_dir;
+      if (fs::exists(dir, ec) && !(fs::is_directory(dir, ec) && fs::is_empty(dir, ec)))
+        throw ConfigError(o.html_dir, 0, 0, "--html", "exists and is not an empty folder; choose a new one");
+      if (!dir.parent_path().empty() && !fs::is_directory(dir.parent_path(), ec))
+        throw ConfigError(o.html_dir, 0, 0, "--html", fmt::format("no such folder: {}", dir.parent_path().string()));
+      if (!o.model_viewer_js.empty() && !fs::is_regular_file(o.model_viewer_js, ec))
+        throw ConfigError(o.model_viewer_js, 0, 0, "--model-viewer", "no such file (a copy of model-viewer.min.js)");
+    } else {
+      if (out.extension() != ".glb") throw ConfigError(o.out, 0, 0, "--gltf", "expected a .glb file (binary glTF)");
+      if (!out.parent_path().empty() && !fs::is_directory(out.parent_path(), ec))
+        throw ConfigError(o.out, 0, 0, "--gltf", fmt::format("no such folder: {}", out.parent_path().string()));
+    }
     const double fps = o.fps.value_or(10.0);
     if (!(fps > 0 && fps <= 60)) throw ConfigError("--fps", 0, 0, "", fmt::format("{} frames per second; 0 < fps <= 60 for a glTF clip", fps));
     if (o.beads > 5000) throw ConfigError("--beads", 0, 0, "", fmt::format("{} beads per leg; at most 5000 (each is a node a viewer animates)", o.beads));
 
     const LegDescription leg = load_leg_description(default_leg_file());
+    // what the clip shows: a scenario (or two), or a storyboard's shot
+    std::vector<std::string> names{o.scenario};
+    std::optional<double> shot_start, shot_length;
+    double time_scale = 1.0;
+    std::vector<Caption> captions;
+    std::vector<std::string> languages{"en", "es", "ar"};
+    std::string shot_name;
+    if (is_storyboard(o.scenario)) {
+      const Storyboard board = load_storyboard(resolve_storyboard(o.scenario), leg);
+      if (!o.compare.empty()) throw ConfigError("--compare", 0, 0, "", "a storyboard's shot names its legs");
+      if (o.start_s) throw ConfigError("--start", 0, 0, "", "a storyboard's shot sets where it starts");
+      std::string list;
+      for (std::size_t i = 0; i < board.shots.size(); ++i)
+        list += fmt::format("{}{} '{}' ({:g} s)", i ? ", " : "", i + 1, board.shots[i].name, board.shots[i].duration_s);
+      std::size_t index = board.shots.size();
+      for (std::size_t i = 0; i < board.shots.size(); ++i)
+        if (o.shot == board.shots[i].name || o.shot == std::to_string(i + 1)) index = i;
+      if (o.shot.empty()) throw ConfigError("--shot", 0, 0, "", fmt::format("a storyboard's clip is one of its shots: give --shot N or NAME ({})", list));
+      if (index == board.shots.size()) throw ConfigError("--shot", 0, 0, "", fmt::format("'{}' is not a shot of {}: {}", o.shot, board.name, list));
+      const Shot& shot = board.shots[index];
+      const Timeline timeline(board, fps);
+      names = shot.scenarios;
+      shot_start = timeline.at(timeline.first_frame(index)).model_s;
+      shot_length = shot.duration_s;
+      time_scale = shot.time_scale;
+      captions = shot.captions;
+      languages = board.languages;
+      shot_name = shot.name;
+    } else {
+      if (!o.shot.empty()) throw ConfigError("--shot", 0, 0, "", "a scenario has no shots; --shot is for a storyboard");
+      if (!o.compare.empty()) names.push_back(o.compare);
+    }
+    if (!o.languages.empty()) {
+      languages.clear();
+      for (std::size_t at = 0; at <= o.languages.size();) {
+        const std::size_t comma = std::min(o.languages.find(',', at), o.languages.size());
+        const std::string l = o.languages.substr(at, comma - at);
+        if (l.empty() || l.size() > 8 || !std::all_of(l.begin(), l.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '-'; }))
+          throw ConfigError("--lang", 0, 0, "", fmt::format("'{}' is not a language code (en, es, ar, ...)", l));
+        languages.push_back(l);
+        at = comma + 1;
+      }
+    }
+    if (!html && !o.languages.empty()) throw ConfigError("--lang", 0, 0, "", "the languages are the page's: give --html DIR");
+
     const LegGeometry rest = read_leg_glb(default_leg_mesh());
     check_leg_geometry(rest, leg, default_leg_mesh().string());
-    std::vector<std::unique_ptr<LegRun>> legs;
-    for (const std::string& name : {o.scenario, o.compare}) {
-      if (name.empty()) continue;
-      auto r = std::make_unique<LegRun>();
+    std::vector<std::unique_ptr<ClipLeg>> legs;
+    for (const std::string& name : names) {
+      auto r = std::make_unique<ClipLeg>();
       r->scenario = load_scenario(resolve_scenario(name), leg);
       r->model = build_model(leg, r->scenario.condition);
       r->rest = rest;
       r->now = rest;
       legs.push_back(std::move(r));
     }
-    const double start = o.start_s.value_or(default_start(legs[0]->scenario));
-    double duration = o.duration_s.value_or(4.0);
+    const double start = shot_start ? *shot_start : o.start_s.value_or(default_start(legs[0]->scenario));
+    // the clip's length in its own seconds; model time runs time_scale times as fast
+    double duration = o.duration_s ? (shot_length ? std::min(*o.duration_s, *shot_length) : *o.duration_s) : shot_length.value_or(4.0);
     if (!(duration > 0)) throw ConfigError("--duration", 0, 0, "", "the clip needs a length above 0 s");
     std::vector<const Scenario*> scenarios;
     for (const auto& l : legs) scenarios.push_back(&l->scenario);
-    if (o.loop) duration = whole_cycles(scenarios, start, duration, "--loop");
+    if (o.loop) duration = whole_cycles(scenarios, start, duration * time_scale, "--loop") / time_scale;
     for (const auto& l : legs)
-      if (start + duration > l->scenario.duration_s + 1e-9)
+      if (start + duration * time_scale > l->scenario.duration_s + 1e-9)
         throw ConfigError("--duration", 0, 0, "",
-                          fmt::format("{} s from {} s runs past the end of '{}' ({} s)", duration, start, l->scenario.name, l->scenario.duration_s));
+                          fmt::format("{} s from {} s runs past the end of '{}' ({} s)", duration * time_scale, start, l->scenario.name,
+                                      l->scenario.duration_s));
     // frames: k / fps for k = 0 .. count - 1; a loop's frames lie before its length (whole
     // cycles, which need not be whole frames), and its last key is its first frame again, at the
     // length exactly
@@ -244,9 +395,9 @@ int cmd_export_gltf(const GltfExportOptions& o) {
       l->blood = std::make_unique<ParticleTransport>(l->model, l->sim->state(), o.beads);
       double t = start;
       for (std::size_t k = 0; k < count; ++k) {
-        const double target = start + double(k) / fps;
-        while (t < target - 1e-9) {  // the blood moves in video-frame steps, as on the GPU
-          const double step = std::min(kParticleStep_s, target - t);
+        const double target = start + time_scale * double(k) / fps;
+        while (t < target - 1e-9) {  // the blood moves in steps of a 30 fps video's model time, as on the GPU
+          const double step = std::min(kParticleStep_s * std::min(time_scale, 1.0), target - t);
           t += step;
           l->sim->run_until(t);
           l->blood->advance(l->sim->state(), step);
@@ -310,14 +461,15 @@ int cmd_export_gltf(const GltfExportOptions& o) {
     for (std::size_t k = 0; k < keys; ++k) weights[k * count + (k < count ? k : 0)] = 1.0f;
     std::vector<float> first(count, 0.0f);
     first[0] = 1.0f;
-    std::vector<std::string> names;
-    for (std::size_t k = 0; k < count; ++k) names.push_back(fmt::format("t={:.2f}s", start + double(k) / fps));
+    std::vector<std::string> target_names;
+    for (std::size_t k = 0; k < count; ++k) target_names.push_back(fmt::format("t={:.2f}s", start + time_scale * double(k) / fps));
 
     gltf::Animation anim;
     anim.name = legs.size() > 1 ? fmt::format("{} and {}", legs[0]->scenario.name, legs[1]->scenario.name) : legs[0]->scenario.name;
+    if (!shot_name.empty()) anim.name = fmt::format("{}: {}", o.scenario, shot_name);
     std::vector<int> bone_mesh(pieces.size(), -1);  // bones are shared by the legs
     for (std::size_t li = 0; li < legs.size(); ++li) {
-      const LegRun& l = *legs[li];
+      const ClipLeg& l = *legs[li];
       gltf::Node root;
       root.name = l.scenario.name;
       root.rotation = gltf::kLegToGltf;
@@ -352,7 +504,7 @@ int cmd_export_gltf(const GltfExportOptions& o) {
               prim.targets.push_back(std::move(t));
             }
             m.weights = first;
-            m.target_names = names;
+            m.target_names = target_names;
           }
           m.primitives.push_back(std::move(prim));
           mesh = int(doc.meshes.size());
@@ -442,20 +594,18 @@ int cmd_export_gltf(const GltfExportOptions& o) {
     } catch (const std::invalid_argument& e) {
       throw ConfigError(o.out, 0, 0, "--gltf", e.what());
     }
-    const fs::path tmp = o.out + ".partial";
-    {
-      std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-      f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-      f.close();
-      if (!f) {
+    if (html) {
+      std::vector<std::string> titles;
+      for (const auto& l : legs) titles.push_back(l->scenario.title);
+      write_page(o, bytes, names, titles, start, captions, languages);
+    } else {
+      const fs::path tmp = o.out + ".partial";
+      write_file(tmp, bytes, o.out);
+      fs::rename(tmp, out, ec);
+      if (ec) {
         fs::remove(tmp, ec);
-        throw ConfigError(o.out, 0, 0, "--gltf", "writing failed (disk full or no permission?)");
+        throw ConfigError(o.out, 0, 0, "--gltf", "cannot move the finished file into place");
       }
-    }
-    fs::rename(tmp, out, ec);
-    if (ec) {
-      fs::remove(tmp, ec);
-      throw ConfigError(o.out, 0, 0, "--gltf", "cannot move the finished file into place");
     }
     std::size_t vertices = 0, triangles = 0;
     for (const Piece& p : pieces) {
@@ -464,7 +614,7 @@ int cmd_export_gltf(const GltfExportOptions& o) {
     }
     if (!o.quiet)
       fmt::print("wrote {} ({:.1f} MB: {} leg{}, {} frames at {:g} fps from {:g} s, {:.2f} s{}; {} vertices, {} triangles per leg; {} beads per leg)\n",
-                 o.out, double(bytes.size()) / 1e6, legs.size(), legs.size() > 1 ? "s" : "", count, fps, start, double(end_time),
+                 html ? o.html_dir + " (index.html, clip.glb, poster.png)" : o.out, double(bytes.size()) / 1e6, legs.size(), legs.size() > 1 ? "s" : "", count, fps, start, double(end_time),
                  o.loop ? ", looping" : "", vertices, triangles, o.beads);
     return 0;
   });

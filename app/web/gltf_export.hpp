@@ -17,7 +17,12 @@
 //     waits at the heart, and shown again where the inflow brings it back.
 //   - --compare puts a second leg beside the first (the first on the left, seen from behind).
 //   - --loop cuts the clip to whole contraction cycles and ends it on its first frame.
-// The file appears only when complete, and the same command writes the same bytes.
+//   - A storyboard's shot (--shot N or NAME) gives the legs, the start, the length, the slow
+//     motion (model seconds per clip second) and the captions.
+//   - --html DIR writes the clip with a page that plays it (web/page.hpp) and a poster drawn by
+//     CalfPump's renderer.
+// The files appear only when complete, and the same command writes the same bytes (the poster
+// aside, which a GPU draws).
 
 #include <cstddef>
 #include <optional>
@@ -27,9 +32,13 @@ namespace calfpump::app {
 
 /// Options of `export --gltf`.
 struct GltfExportOptions {
-  std::string scenario;
+  std::string scenario;              ///< a scenario, or a storyboard (with `shot`)
+  std::string shot;                  ///< a storyboard's shot: its number (from 1) or name
   std::string compare;               ///< a second leg beside the first
-  std::string out;                   ///< FILE.glb
+  std::string out;                   ///< FILE.glb (or empty with `html_dir`)
+  std::string html_dir;              ///< a folder for the page, the clip and its poster
+  std::string languages;             ///< the page's languages, "en,es" (default: the storyboard's, or en, es, ar)
+  std::string model_viewer_js;       ///< a local copy of model-viewer.min.js to put beside the page
   std::optional<double> fps;         ///< key frames per second of model time (default 10)
   std::optional<double> duration_s;  ///< default 4 s
   std::optional<double> start_s;     ///< default: 20 s into the activity (the pump in its steady rhythm), or 0 when still

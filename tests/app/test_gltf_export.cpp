@@ -350,6 +350,35 @@ TEST_CASE("export --gltf: the same command writes the same bytes, and --loop end
   for (std::size_t j = 1; j < targets; ++j) CHECK(weights[10 * targets + j] == 0.0f);
 }
 
+TEST_CASE("export --gltf: a storyboard's shot gives the legs, the start, the slow motion and the length", "[gltf][export]") {
+  const fs::path file = tmp("shot.glb");
+  fs::remove(file);
+  const auto r = run_calfpump("export patient-loop --shot 'The valves' --gltf " + file.string() + " --duration 1 --beads 20");
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  const Glb g(file);
+  const auto& anim = g.doc["animations"][0];
+  CHECK(anim["name"] == "patient-loop: The valves");
+  const auto times = g.floats(anim["samplers"][0]["input"].get<int>());
+  CHECK(times.size() == 11);
+  // the shot continues the first (20 s + 12 s of walking): its first frame is at model time 32 s
+  const int mesh = g.doc["nodes"][g.node("muscle:soleus")]["mesh"].get<int>();
+  CHECK(g.doc["meshes"][mesh]["extras"]["targetNames"][0] == "t=32.00s");
+  CHECK(g.doc["meshes"][mesh]["extras"]["targetNames"][10] == "t=33.00s");
+  // a slow-motion shot: a quarter of a model second per clip second
+  const fs::path slow = tmp("slow.glb");
+  fs::remove(slow);
+  const auto s = run_calfpump("export calf-pump-explained --shot 'A valve in slow motion' --gltf " + slow.string() + " --duration 1 --beads 20");
+  INFO(s.out);
+  REQUIRE(s.code == 0);
+  const Glb h(slow);
+  const int soleus = h.doc["nodes"][h.node("muscle:soleus")]["mesh"].get<int>();
+  CHECK(h.doc["meshes"][soleus]["extras"]["targetNames"][0] == "t=30.00s");
+  CHECK(h.doc["meshes"][soleus]["extras"]["targetNames"][4] == "t=30.10s");
+  CHECK(h.doc["meshes"][soleus]["extras"]["targetNames"][10] == "t=30.25s");
+  CHECK(h.floats(h.doc["animations"][0]["samplers"][0]["input"].get<int>()).back() == Approx(1.0));
+}
+
 TEST_CASE("export --gltf: bad arguments and unwritable paths are refused with nothing left behind", "[gltf][export][errors]") {
   struct Case {
     std::string args, says;
@@ -366,6 +395,14 @@ TEST_CASE("export --gltf: bad arguments and unwritable paths are refused with no
       {"no-such-scenario --gltf " + dir + "/x.glb", "no-such-scenario"},
       {"healthy-walking --gltf " + dir + "/both.glb --vtk " + dir + "/both", "excludes"},
       {"healthy-walking --vtk " + dir + "/vtk-loop --loop", "--loop is for --gltf"},
+      {"patient-loop --gltf " + dir + "/board.glb", "give --shot N or NAME (1 'The pump' (12 s)"},
+      {"patient-loop --gltf " + dir + "/board.glb --shot 9", "'9' is not a shot of patient-loop"},
+      {"patient-loop --gltf " + dir + "/board.glb --shot 1 --compare healthy-walking", "a storyboard's shot names its legs"},
+      {"healthy-walking --gltf " + dir + "/shot.glb --shot 1", "--shot is for a storyboard"},
+      {"healthy-walking --gltf " + dir + "/lang.glb --lang es", "give --html DIR"},
+      {"healthy-walking --html " + dir + "/page --lang 'e s'", "not a language code"},
+      {"healthy-walking --html " + dir + "/page --model-viewer " + dir + "/none.js", "no such file"},
+      {"healthy-walking --html " + dir + "/page --gltf " + dir + "/page.glb", "excludes"},
   };
   for (const Case& c : cases) {
     const auto r = run_calfpump("export " + c.args);
@@ -379,6 +416,7 @@ TEST_CASE("export --gltf: bad arguments and unwritable paths are refused with no
     CHECK(e.path().filename().string().find("partial") == std::string::npos);
   }
   CHECK_FALSE(fs::exists(fs::path(dir) / "leg.gltf"));
+  CHECK_FALSE(fs::exists(fs::path(dir) / "page"));
   CHECK_FALSE(fs::exists(fs::path(dir) / "long.glb"));
   CHECK_FALSE(fs::exists("/proc/calfpump-test.glb.partial"));
 }

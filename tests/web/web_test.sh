@@ -2,7 +2,7 @@
 # The web tests run by ctest: CalfPump's glTF judged from outside, by the Khronos glTF-Validator
 # and by <model-viewer> in Debian's headless Chromium (node modules pinned in package-lock.json,
 # installed by scripts/install-deps.sh).
-#   web_test.sh validate|view|animated|f3d|control CALFPUMP_EXE TMPDIR
+#   web_test.sh validate|view|animated|page|f3d|control CALFPUMP_EXE TMPDIR
 set -euo pipefail
 what=$1 exe=$2 tmp=$3
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,6 +34,13 @@ case "$what" in
     node "$here/view_glb.mjs" "$tmp/walk.glb" "$tmp/walk.png" --orbit "0deg 90deg auto" --no-foot --plays
     node "$here/view_glb.mjs" "$tmp/compare.glb" "$tmp/compare.png" --orbit "0deg 90deg auto" --no-foot --plays
     ;;
+  page)  # the page for a storyboard's shot, served on localhost and played in headless Chromium
+    rm -rf "$tmp/page"
+    "$exe" export patient-loop --shot 1 --duration 6 --html "$tmp/page"
+    ls -l "$tmp/page"
+    node "$here/validate_gltf.mjs" "$tmp/page/clip.glb"
+    node "$here/page_test.mjs" "$tmp/page" "$tmp/page-test"
+    ;;
   f3d)  # another standard viewer, from Debian's packages: f3d (VTK's glTF importer), under Xvfb
     rm -f "$tmp/leg-f3d.glb" "$tmp/leg-f3d.png"
     "$exe" anatomy --export "$tmp/leg-f3d.glb"
@@ -64,5 +71,5 @@ case "$what" in
     [ "$rc" -eq 1 ] && grep -q "does not play" <<<"$out" || { echo "the play check passed a still leg" >&2; exit 1; }
     echo "the still leg fails the play check, as it should"
     ;;
-  *) echo "usage: web_test.sh validate|view|animated|f3d|control CALFPUMP_EXE TMPDIR" >&2; exit 2 ;;
+  *) echo "usage: web_test.sh validate|view|animated|page|f3d|control CALFPUMP_EXE TMPDIR" >&2; exit 2 ;;
 esac

@@ -463,11 +463,11 @@ void automatic_caption(Writer& o, const Session& scene, float unit, float W, flo
 
 }  // namespace
 
-OverlayText OverlayText::load(const std::string& lang) {
+OverlayText OverlayText::load(const std::string& lang, const std::string& table_name) {
   OverlayText t;
   t.lang_ = lang;
   if (lang == "en") return t;
-  const std::string file = (anatomy::data_dir() / "text" / "overlay.toml").string();
+  const std::string file = (anatomy::data_dir() / "text" / (table_name + ".toml")).string();
   const toml::table root = anatomy::detail::parse_toml_file(file);
   const toml::node* node = root.get(lang);
   if (!node) return t;  // no table: English, as for a text without an entry

@@ -18,13 +18,13 @@ namespace calfpump::app {
 /// The smallest text, as a share of the frame height (projector legibility).
 inline constexpr float kMinTextShare = 0.025f;
 
-/// The words inside the picture in one language (data/text/overlay.toml): English text -> its
-/// translation; a text without one stays English.
+/// Words in one language (data/text/overlay.toml, the words inside the picture; page.toml, the
+/// words of the web page): English text -> its translation; a text without one stays English.
 class OverlayText {
  public:
   OverlayText() = default;  ///< English
   /// The table for `lang` ("en": none); ConfigError naming file, line and key on a bad file.
-  static OverlayText load(const std::string& lang);
+  static OverlayText load(const std::string& lang, const std::string& table = "overlay");
   std::string operator()(std::string_view english) const;
   /// Every translated text (the fonts bake them for shaped drawing).
   std::vector<std::string> texts() const;

@@ -1,0 +1,119 @@
+// The page `calfpump export --html DIR` writes, served by a plain static file server on localhost
+// and loaded in Debian's headless Chromium: the animation plays (two pictures a second apart
+// differ), the leg is upright and coloured, a caption shows and follows the language menu (right to
+// left for Arabic), pause stops the picture, and the console has no errors. The pinned
+// model-viewer URL is answered with the npm package's copy of the same version, so the page's
+// integrity hash is checked against that package.
+//   node page_test.mjs DIR OUT_PREFIX
+import { createServer } from 'node:http';
+import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { checkLeg, decodePng } from './picture.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const [dir, prefix] = process.argv.slice(2);
+if (!dir || !prefix) { console.error('usage: node page_test.mjs DIR OUT_PREFIX'); process.exit(2); }
+const browserPath = process.env.CALFPUMP_CHROMIUM || '/usr/bin/chromium';
+if (!existsSync(browserPath)) { console.error(`no browser at ${browserPath}`); process.exit(2); }
+
+const types = { '.html': 'text/html; charset=utf-8', '.glb': 'model/gltf-binary', '.png': 'image/png', '.js': 'text/javascript' };
+const server = createServer(async (req, res) => {
+  const name = decodeURIComponent(req.url.split('?')[0]);
+  const file = path.join(dir, name === '/' ? 'index.html' : name);
+  if (!file.startsWith(path.resolve(dir)) || !existsSync(file)) { res.writeHead(404); res.end(); return; }
+  const body = await readFile(file);
+  res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream', 'content-length': body.length });
+  res.end(body);
+});
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const url = `http://127.0.0.1:${server.address().port}/`;
+const pinned = await readFile(path.join(here, 'node_modules/@google/model-viewer/dist/model-viewer.min.js'));
+
+const browser = await chromium.launch({
+  executablePath: browserPath, headless: true,
+  args: ['--no-sandbox', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
+         '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+});
+const problems = [];
+try {
+  const page = await browser.newPage({ viewport: { width: 900, height: 1100 } });
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  // the network is closed: the pinned CDN URL is answered with the package's file, anything else refused
+  await page.route(/^https?:\/\//, (route) => {
+    const u = route.request().url();
+    if (u.startsWith(url)) return route.continue();
+    if (u.includes('/@google/model-viewer@') && u.endsWith('/model-viewer.min.js'))
+      return route.fulfill({ status: 200, contentType: 'text/javascript', body: pinned, headers: { 'access-control-allow-origin': '*' } });
+    errors.push(`the page fetched ${u}`);
+    return route.abort();
+  });
+  await page.goto(url);
+  const loaded = await page.evaluate(() => new Promise((ok) => {
+    const mv = document.getElementById('leg');
+    if (mv.loaded) ok('load');
+    mv.addEventListener('load', () => ok('load'));
+    mv.addEventListener('error', (e) => ok('error: ' + JSON.stringify(e.detail?.type ?? e.detail)));
+    setTimeout(() => ok('timeout'), 90000);
+  }));
+  if (loaded !== 'load') problems.push(`the clip did not load (${loaded})`);
+  const frames = (n) => page.evaluate((k) => new Promise((ok) => { let i = 0; const f = () => (++i > k ? ok() : requestAnimationFrame(f)); f(); }), n);
+  const shoot = async () => decodePng(await page.locator('#leg').screenshot());
+  const differ = (a, b) => { let n = 0; for (let i = 0; i < a.rgba.length; i += 4) if (Math.abs(a.rgba[i] - b.rgba[i]) + Math.abs(a.rgba[i + 1] - b.rgba[i + 1]) + Math.abs(a.rgba[i + 2] - b.rgba[i + 2]) > 24) ++n; return n; };
+  // it plays by itself
+  await frames(5);
+  const a = await shoot();
+  await page.waitForTimeout(1000);
+  await frames(2);
+  const b = await shoot();
+  const moved = differ(a, b);
+  console.log(`${dir}: ${moved} pixels changed over a second of playing`);
+  if (moved < 50) problems.push(`the animation does not play: ${moved} pixels changed in a second`);
+  // a caption at a time that has one, in each language of the menu
+  const info = await page.evaluate(() => {
+    const data = JSON.parse(document.getElementById('calfpump-data').textContent);
+    return { langs: [...document.getElementById('language').options].map((o) => o.value), captions: data.captions };
+  });
+  await page.click('#play');  // pause
+  const paused = await page.evaluate(() => document.getElementById('leg').paused);
+  if (!paused) problems.push('the button did not pause the animation');
+  if (info.captions.length) {
+    const c = info.captions[0];
+    await page.evaluate((t) => { const mv = document.getElementById('leg'); mv.currentTime = t; }, (c.start + c.end) / 2);
+    for (const lang of info.langs) {
+      await page.selectOption('#language', lang);
+      await frames(3);
+      const shown = await page.evaluate(() => ({ text: document.getElementById('caption').textContent, dir: document.documentElement.dir,
+                                                 lang: document.documentElement.lang, play: document.getElementById('play').textContent }));
+      const want = c.text[lang] ?? c.text.en;
+      console.log(`  ${lang} (${shown.dir}): "${shown.text}"; button "${shown.play}"`);
+      if (shown.text !== want) problems.push(`in ${lang} the caption reads "${shown.text}", not "${want}"`);
+      if (shown.lang !== lang) problems.push(`the page's language is ${shown.lang}, not ${lang}`);
+      if ((lang === 'ar') !== (shown.dir === 'rtl')) problems.push(`${lang} is written ${shown.dir}`);
+    }
+    await page.selectOption('#language', info.langs[0]);
+  } else {
+    console.log('  (the clip has no captions)');
+  }
+  // paused, the picture holds still; then the leg as it stands
+  await frames(3);
+  const p1 = await shoot();
+  await page.waitForTimeout(500);
+  const p2 = await shoot();
+  if (differ(p1, p2) > 0) problems.push(`paused, the picture still changes (${differ(p1, p2)} pixels)`);
+  const full = await page.screenshot({ fullPage: true });
+  await writeFile(`${prefix}-page.png`, full);
+  const still = await page.locator('#leg').screenshot();
+  await writeFile(`${prefix}-leg.png`, still);
+  problems.push(...checkLeg(decodePng(still), { footCheck: false, name: `${dir} -> ${prefix}-leg.png` }).problems);
+  for (const e of errors) problems.push(`console error: ${e}`);
+} finally {
+  await browser.close();
+  server.close();
+}
+for (const p of problems) console.log(`  FAILED: ${p}`);
+process.exit(problems.length ? 1 : 0);
