@@ -92,6 +92,7 @@ int main(int argc, char** argv) {
   auto* html_option = exportc->add_option("--html", gexp.html_dir, "A folder for a web page that plays the clip (index.html, clip.glb, poster.png)");
   html_option->excludes(vtk_option);
   html_option->excludes(gltf_option);
+  exportc->add_option("--compress", gexp.compress, "glTF: meshopt (EXT_meshopt_compression; default for --html) or none (default for --gltf)");
   exportc->add_option("--lang", gexp.languages, "--html: the page's languages, first shown first (default: the storyboard's, or en,es,ar)");
   exportc->add_option("--model-viewer", gexp.model_viewer_js, "--html: a local model-viewer.min.js to put beside the page instead of the pinned CDN copy");
   exportc->add_option("--beads", gexp.beads, "glTF: blood beads per leg (default 600)")->check(CLI::Range(0, 5000));
@@ -223,7 +224,7 @@ int main(int argc, char** argv) {
       fmt::print(stderr, "calfpump export: give --gltf FILE.glb, --html FOLDER or --vtk FOLDER\n");
       return 2;
     }
-    for (const char* only : {"--compare", "--start", "--loop", "--beads", "--shot", "--lang", "--model-viewer"})
+    for (const char* only : {"--compare", "--start", "--loop", "--beads", "--shot", "--lang", "--model-viewer", "--compress"})
       if (exportc->count(only) > 0) {
         fmt::print(stderr, "calfpump export: {} is for --gltf\n", only);
         return 2;

@@ -220,7 +220,7 @@ std::pair<std::string, bool> language_name(const std::string& lang) {
 // the page, the clip and its poster, written to DIR.partial and moved to DIR when complete
 void write_page(const GltfExportOptions& o, const std::vector<std::uint8_t>& clip, const std::vector<std::string>& scenarios,
                 const std::vector<std::string>& titles, double start_s, const std::vector<Caption>& captions,
-                const std::vector<std::string>& languages) {
+                const std::vector<std::string>& languages, bool meshopt) {
   const fs::path dir = o.html_dir, tmp = o.html_dir + ".partial";
   std::error_code ec;
   fs::remove_all(tmp, ec);
@@ -251,6 +251,7 @@ void write_page(const GltfExportOptions& o, const std::vector<std::uint8_t>& cli
       for (const std::string& lang : languages) pc.text.emplace_back(lang, caption_text(c, lang));
       page.captions.push_back(std::move(pc));
     }
+    if (meshopt) page.meshopt_decoder = kMeshoptDecoderUrl;
     if (o.model_viewer_js.empty()) {
       page.script_src = kModelViewerUrl;
       page.script_integrity = kModelViewerIntegrity;
@@ -302,6 +303,14 @@ int cmd_export_gltf(const GltfExportOptions& o) {
       if (!out.parent_path().empty() && !fs::is_directory(out.parent_path(), ec))
         throw ConfigError(o.out, 0, 0, "--gltf", fmt::format("no such folder: {}", out.parent_path().string()));
     }
+    if (!o.compress.empty() && o.compress != "meshopt" && o.compress != "none")
+      throw ConfigError("--compress", 0, 0, "", fmt::format("'{}'; expected meshopt or none", o.compress));
+    // a page decodes meshopt with the decoder model-viewer loads from the pinned URL; beside a
+    // local copy of model-viewer (a page that must work offline) there is none
+    const bool local = !o.model_viewer_js.empty();
+    if (local && o.compress == "meshopt")
+      throw ConfigError("--compress", 0, 0, "", "a page with a local model-viewer has no meshopt decoder beside it; give --compress none");
+    const bool meshopt = o.compress.empty() ? html && !local : o.compress == "meshopt";
     const double fps = o.fps.value_or(10.0);
     if (!(fps > 0 && fps <= 60)) throw ConfigError("--fps", 0, 0, "", fmt::format("{} frames per second; 0 < fps <= 60 for a glTF clip", fps));
     if (o.beads > 5000) throw ConfigError("--beads", 0, 0, "", fmt::format("{} beads per leg; at most 5000 (each is a node a viewer animates)", o.beads));
@@ -435,6 +444,7 @@ int cmd_export_gltf(const GltfExportOptions& o) {
     // the document
     gltf::Document doc;
     doc.generator = "CalfPump";
+    doc.meshopt_compression = meshopt;
     std::array<int, 6> material{};
     for (StructureKind k : {StructureKind::Bone, StructureKind::Muscle, StructureKind::Tendon, StructureKind::Skin, StructureKind::Vein,
                             StructureKind::Valve}) {
@@ -597,7 +607,7 @@ int cmd_export_gltf(const GltfExportOptions& o) {
     if (html) {
       std::vector<std::string> titles;
       for (const auto& l : legs) titles.push_back(l->scenario.title);
-      write_page(o, bytes, names, titles, start, captions, languages);
+      write_page(o, bytes, names, titles, start, captions, languages, meshopt);
     } else {
       const fs::path tmp = o.out + ".partial";
       write_file(tmp, bytes, o.out);
@@ -613,8 +623,9 @@ int cmd_export_gltf(const GltfExportOptions& o) {
       triangles += p.indices.size() / 3;
     }
     if (!o.quiet)
-      fmt::print("wrote {} ({:.1f} MB: {} leg{}, {} frames at {:g} fps from {:g} s, {:.2f} s{}; {} vertices, {} triangles per leg; {} beads per leg)\n",
-                 html ? o.html_dir + " (index.html, clip.glb, poster.png)" : o.out, double(bytes.size()) / 1e6, legs.size(), legs.size() > 1 ? "s" : "", count, fps, start, double(end_time),
+      fmt::print("wrote {} ({:.1f} MB{}: {} leg{}, {} frames at {:g} fps from {:g} s, {:.2f} s{}; {} vertices, {} triangles per leg; {} beads per leg)\n",
+                 html ? o.html_dir + " (index.html, clip.glb, poster.png)" : o.out, double(bytes.size()) / 1e6,
+                 meshopt ? ", meshopt-compressed" : "", legs.size(), legs.size() > 1 ? "s" : "", count, fps, start, double(end_time),
                  o.loop ? ", looping" : "", vertices, triangles, o.beads);
     return 0;
   });

@@ -19,6 +19,8 @@
 //   - --loop cuts the clip to whole contraction cycles and ends it on its first frame.
 //   - A storyboard's shot (--shot N or NAME) gives the legs, the start, the length, the slow
 //     motion (model seconds per clip second) and the captions.
+//   - --compress meshopt codes every buffer with meshoptimizer (EXT_meshopt_compression), for
+//     pages (the default with --html); plain files stay readable by every viewer.
 //   - --html DIR writes the clip with a page that plays it (web/page.hpp) and a poster drawn by
 //     CalfPump's renderer.
 // The files appear only when complete, and the same command writes the same bytes (the poster
@@ -39,6 +41,9 @@ struct GltfExportOptions {
   std::string html_dir;              ///< a folder for the page, the clip and its poster
   std::string languages;             ///< the page's languages, "en,es" (default: the storyboard's, or en, es, ar)
   std::string model_viewer_js;       ///< a local copy of model-viewer.min.js to put beside the page
+  /// "meshopt" (EXT_meshopt_compression) or "none"; default: meshopt for a page (model-viewer
+  /// decodes it), none for a file (every viewer reads it)
+  std::string compress;
   std::optional<double> fps;         ///< key frames per second of model time (default 10)
   std::optional<double> duration_s;  ///< default 4 s
   std::optional<double> start_s;     ///< default: 20 s into the activity (the pump in its steady rhythm), or 0 when still

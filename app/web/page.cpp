@@ -54,6 +54,8 @@ std::string page_html(const PageSpec& spec) {
   html += "<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   html += "<title>" + escaped(first.heading) + "</title>\n";
   html += "<link rel=\"icon\" href=\"data:,\">\n";
+  if (!spec.meshopt_decoder.empty())  // read by model-viewer when it starts
+    html += "<script>self.ModelViewerElement = { meshoptDecoderLocation: " + nlohmann::json(spec.meshopt_decoder).dump() + " };</script>\n";
   html += "<script type=\"module\" src=\"" + escaped(spec.script_src) + "\"" + integrity + "></script>\n";
   html += R"(<style>
   :root { color-scheme: light; font-family: system-ui, "DejaVu Sans", sans-serif; }

@@ -31,6 +31,7 @@ struct PageSpec {
   std::string script_src;        ///< model-viewer's URL, or a file beside the page
   std::string script_integrity;  ///< sha384-... for the pinned URL; empty for a local copy
   std::string camera_orbit = "0deg 80deg auto";
+  std::string meshopt_decoder;   ///< the meshopt decoder's URL when the clip is compressed (model-viewer loads it)
 };
 
 /// model-viewer as the page loads it by default: the npm package's build on jsDelivr, pinned by
@@ -38,6 +39,10 @@ struct PageSpec {
 inline constexpr const char* kModelViewerVersion = "4.4.0";
 inline constexpr const char* kModelViewerUrl = "https://cdn.jsdelivr.net/npm/@google/model-viewer@4.4.0/dist/model-viewer.min.js";
 inline constexpr const char* kModelViewerIntegrity = "sha384-wjsPzEO+lXOf7d9csIDfAQpPt2OKuUU3m0K9qsdKIuzX4N8czSF6hdh23eAbZa3p";
+
+/// The meshopt decoder model-viewer loads for EXT_meshopt_compression: the meshoptimizer npm
+/// package of the version CalfPump's encoder is (Debian 12's libmeshoptimizer 0.18), on jsDelivr.
+inline constexpr const char* kMeshoptDecoderUrl = "https://cdn.jsdelivr.net/npm/meshoptimizer@0.18.1/meshopt_decoder.js";
 
 /// The page's HTML (UTF-8).
 std::string page_html(const PageSpec& spec);

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include <meshoptimizer.h>
 #include <nlohmann/json.hpp>
 
 #include "anatomy/deform.hpp"
@@ -326,7 +327,8 @@ TEST_CASE("export --gltf: the same command writes the same bytes, and --loop end
   INFO(ra.out << rb.out);
   REQUIRE(ra.code == 0);
   REQUIRE(rb.code == 0);
-  CHECK(file_bytes(a) == file_bytes(b));
+  const bool same_bytes = file_bytes(a) == file_bytes(b);
+  CHECK(same_bytes);
   const Glb g(a);
   // two legs side by side, each its own root turned to +Y up
   REQUIRE(g.doc["scenes"][0]["nodes"].size() == 2);
@@ -348,6 +350,76 @@ TEST_CASE("export --gltf: the same command writes the same bytes, and --loop end
   REQUIRE(weights.size() == 11 * targets);
   CHECK(weights[10 * targets + 0] == 1.0f);
   for (std::size_t j = 1; j < targets; ++j) CHECK(weights[10 * targets + j] == 0.0f);
+}
+
+TEST_CASE("export --gltf --compress meshopt decodes to the uncompressed file's data, byte for byte", "[gltf][export]") {
+  const fs::path plain = tmp("plain.glb"), packed = tmp("packed.glb");
+  fs::remove(plain);
+  fs::remove(packed);
+  const std::string args = " --start 30 --duration 1 --fps 10 --beads 40";
+  const auto a = run_calfpump("export healthy-walking --gltf " + plain.string() + args + " --compress none");
+  const auto b = run_calfpump("export healthy-walking --gltf " + packed.string() + args + " --compress meshopt");
+  INFO(a.out << b.out);
+  REQUIRE(a.code == 0);
+  REQUIRE(b.code == 0);
+  const Glb p(plain), q(packed);
+  CHECK(q.doc["extensionsRequired"] == nlohmann::json::array({"KHR_mesh_quantization", "EXT_meshopt_compression"}));
+  CHECK(q.bin.size() * 2 < p.bin.size());
+  // every view decoded into its place in the fallback buffer, which is the uncompressed layout
+  REQUIRE(q.doc["buffers"].size() == 2);
+  REQUIRE(q.doc["buffers"][1]["byteLength"].get<std::size_t>() == p.bin.size());
+  std::vector<std::uint8_t> decoded(p.bin.size(), 0);
+  std::size_t triangles = 0, rotated = 0;
+  for (const auto& v : q.doc["bufferViews"]) {
+    REQUIRE(v["buffer"] == 1);
+    const auto& m = v["extensions"]["EXT_meshopt_compression"];
+    const std::size_t count = m["count"], stride = m["byteStride"], at = m["byteOffset"], length = m["byteLength"];
+    const std::size_t out = v["byteOffset"];
+    REQUIRE(out + count * stride <= decoded.size());
+    if (m["mode"] == "TRIANGLES") {
+      REQUIRE((stride == 2 || stride == 4));
+      const int rc = stride == 2 ? meshopt_decodeIndexBuffer(reinterpret_cast<std::uint16_t*>(&decoded[out]), count, &q.bin[at], length)
+                                 : meshopt_decodeIndexBuffer(reinterpret_cast<std::uint32_t*>(&decoded[out]), count, &q.bin[at], length);
+      REQUIRE(rc == 0);
+      // meshoptimizer's index coding keeps each triangle and its winding, and may start it at
+      // another of its corners: compared up to that turn, then put back as it was
+      auto index = [&](const std::vector<std::uint8_t>& from, std::size_t k) {
+        std::uint32_t x = 0;
+        std::memcpy(&x, &from[out + k * stride], stride);
+        return x;
+      };
+      for (std::size_t t = 0; t < count / 3; ++t) {
+        const std::array<std::uint32_t, 3> want{index(p.bin, 3 * t), index(p.bin, 3 * t + 1), index(p.bin, 3 * t + 2)};
+        const std::array<std::uint32_t, 3> got{index(decoded, 3 * t), index(decoded, 3 * t + 1), index(decoded, 3 * t + 2)};
+        bool same = false;
+        for (int r = 0; r < 3; ++r) same = same || (got[0] == want[std::size_t(r)] && got[1] == want[std::size_t((r + 1) % 3)] && got[2] == want[std::size_t((r + 2) % 3)]);
+        CHECK(same);
+        rotated += got != want;
+        ++triangles;
+      }
+      std::memcpy(&decoded[out], &p.bin[out], count * stride);
+    } else {
+      REQUIRE(m["mode"] == "ATTRIBUTES");
+      REQUIRE(meshopt_decodeVertexBuffer(&decoded[out], count, stride, &q.bin[at], length) == 0);
+    }
+  }
+  std::size_t first_difference = decoded.size();
+  for (std::size_t i = 0; i < decoded.size() && first_difference == decoded.size(); ++i)
+    if (decoded[i] != p.bin[i]) first_difference = i;
+  INFO("first difference at byte " << first_difference << " of " << decoded.size() << "; " << rotated << " of " << triangles
+                                     << " triangles start at another corner");
+  CHECK(triangles > 10000);
+  CHECK(first_difference == decoded.size());
+  // and the JSON is the same but for the buffers and the views' coding
+  nlohmann::json pj = p.doc, qj = q.doc;
+  for (auto* j : {&pj, &qj}) {
+    j->erase("buffers");
+    j->erase("bufferViews");
+    j->erase("extensionsUsed");
+    j->erase("extensionsRequired");
+  }
+  const bool same_json = pj == qj;
+  CHECK(same_json);
 }
 
 TEST_CASE("export --gltf: a storyboard's shot gives the legs, the start, the slow motion and the length", "[gltf][export]") {

@@ -3,7 +3,7 @@
 // differ), the leg is upright and coloured, a caption shows and follows the language menu (right to
 // left for Arabic), pause stops the picture, and the console has no errors. The pinned
 // model-viewer URL is answered with the npm package's copy of the same version, so the page's
-// integrity hash is checked against that package.
+// integrity hash is checked against that package; the pinned meshopt decoder likewise.
 //   node page_test.mjs DIR OUT_PREFIX
 import { createServer } from 'node:http';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -31,6 +31,7 @@ const server = createServer(async (req, res) => {
 await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
 const url = `http://127.0.0.1:${server.address().port}/`;
 const pinned = await readFile(path.join(here, 'node_modules/@google/model-viewer/dist/model-viewer.min.js'));
+const decoder = await readFile(path.join(here, 'node_modules/meshoptimizer/meshopt_decoder.js'));
 
 const browser = await chromium.launch({
   executablePath: browserPath, headless: true,
@@ -47,8 +48,10 @@ try {
   await page.route(/^https?:\/\//, (route) => {
     const u = route.request().url();
     if (u.startsWith(url)) return route.continue();
-    if (u.includes('/@google/model-viewer@') && u.endsWith('/model-viewer.min.js'))
+    if (u.includes('/@google/model-viewer@4.4.0/') && u.endsWith('/model-viewer.min.js'))
       return route.fulfill({ status: 200, contentType: 'text/javascript', body: pinned, headers: { 'access-control-allow-origin': '*' } });
+    if (u.includes('/meshoptimizer@0.18.1/') && u.endsWith('/meshopt_decoder.js'))
+      return route.fulfill({ status: 200, contentType: 'text/javascript', body: decoder, headers: { 'access-control-allow-origin': '*' } });
     errors.push(`the page fetched ${u}`);
     return route.abort();
   });

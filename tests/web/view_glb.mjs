@@ -39,6 +39,7 @@ if (!existsSync(browserPath)) {
 }
 
 const page_html = `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">
+<script>self.ModelViewerElement = { meshoptDecoderLocation: '/meshopt_decoder.js' };</script>
 <script type="module" src="/model-viewer.min.js"></script>
 <style>html,body{margin:0;background:#ffffff} model-viewer{width:480px;height:720px;background:#ffffff;--poster-color:#ffffff}</style>
 </head><body><model-viewer id="mv" src="/model.glb" camera-orbit="${orbit}" environment-image="neutral"
@@ -47,6 +48,7 @@ const files = {
   '/': ['text/html', Buffer.from(page_html)],
   '/model-viewer.min.js': ['text/javascript', await readFile(path.join(here, 'node_modules/@google/model-viewer/dist/model-viewer.min.js'))],
   '/model.glb': ['model/gltf-binary', await readFile(glb)],
+  '/meshopt_decoder.js': ['text/javascript', await readFile(path.join(here, 'node_modules/meshoptimizer/meshopt_decoder.js'))],
 };
 const server = createServer((req, res) => {
   const f = files[req.url.split('?')[0]];

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <meshoptimizer.h>
 #include <nlohmann/json.hpp>
 
 namespace calfpump::anatomy::gltf {
@@ -46,13 +47,21 @@ class Writer {
   Json views = Json::array(), accessors = Json::array();
   std::vector<std::uint8_t> bin;
 
-  int view(const void* data, std::size_t bytes, int target) {
+  // one view's place in `bin`, and how EXT_meshopt_compression would code it
+  struct Raw {
+    std::size_t offset = 0, bytes = 0, stride = 0;
+    bool triangles = false;
+  };
+  std::vector<Raw> raw;
+
+  int view(const void* data, std::size_t bytes, int target, std::size_t stride, bool triangles = false) {
     while (bin.size() % 4) bin.push_back(0);  // every view starts 4-byte aligned
     Json v;
     v["buffer"] = 0;
     v["byteOffset"] = bin.size();
     v["byteLength"] = bytes;
     if (target) v["target"] = target;
+    raw.push_back({bin.size(), bytes, stride, triangles});
     const auto* p = static_cast<const std::uint8_t*>(data);
     bin.insert(bin.end(), p, p + bytes);
     views.push_back(std::move(v));
@@ -68,7 +77,7 @@ class Writer {
       if (!std::isfinite(values[i])) invalid(fmt::format("{}: value {} is not finite", what, i));
     const std::size_t count = values.size() / std::size_t(components);
     Json a;
-    a["bufferView"] = view(values.data(), values.size() * sizeof(float), target);
+    a["bufferView"] = view(values.data(), values.size() * sizeof(float), target, std::size_t(components) * sizeof(float));
     a["componentType"] = kFloat;
     a["count"] = count;
     a["type"] = type_of(components);
@@ -113,7 +122,7 @@ class Writer {
       }
     quantization = true;
     Json a;
-    a["bufferView"] = view(data.data(), data.size(), kArrayBuffer);
+    a["bufferView"] = view(data.data(), data.size(), kArrayBuffer, stride);
     views.back()["byteStride"] = stride;
     a["componentType"] = wide ? kShort : kByte;
     a["normalized"] = true;
@@ -152,10 +161,10 @@ class Writer {
     // 16-bit where they fit; 65535 is the primitive-restart value and may not be an index
     if (top < 65535) {
       std::vector<std::uint16_t> small(idx.begin(), idx.end());
-      a["bufferView"] = view(small.data(), small.size() * 2, kElementArrayBuffer);
+      a["bufferView"] = view(small.data(), small.size() * 2, kElementArrayBuffer, 2, true);
       a["componentType"] = kUnsignedShort;
     } else {
-      a["bufferView"] = view(idx.data(), idx.size() * 4, kElementArrayBuffer);
+      a["bufferView"] = view(idx.data(), idx.size() * 4, kElementArrayBuffer, 4, true);
       a["componentType"] = kUnsignedInt;
     }
     a["count"] = idx.size();
@@ -353,12 +362,56 @@ std::vector<std::uint8_t> to_glb(const Document& doc) {
     root["animations"] = std::move(anims);
   }
 
-  if (w.quantization) {
-    root["extensionsUsed"] = Json::array({"KHR_mesh_quantization"});
-    root["extensionsRequired"] = Json::array({"KHR_mesh_quantization"});
+  Json extensions = Json::array();
+  if (w.quantization) extensions.push_back("KHR_mesh_quantization");
+  if (doc.meshopt_compression && !w.bin.empty()) extensions.push_back("EXT_meshopt_compression");
+  if (!extensions.empty()) {
+    root["extensionsUsed"] = extensions;
+    root["extensionsRequired"] = extensions;  // no reader shows the file right without them
   }
   while (w.bin.size() % 4) w.bin.push_back(0);
-  if (!w.bin.empty()) {
+  if (!w.bin.empty() && doc.meshopt_compression) {
+    // EXT_meshopt_compression: every view coded by meshoptimizer into the file's buffer (0); the
+    // views keep their places in a buffer (1) that holds no data, the decoded layout
+    std::vector<std::uint8_t> packed;
+    for (std::size_t i = 0; i < w.raw.size(); ++i) {
+      const Writer::Raw& r = w.raw[i];
+      const std::size_t count = r.bytes / r.stride;
+      std::vector<std::uint8_t> coded;
+      if (r.triangles) {
+        std::vector<unsigned> idx(count);
+        for (std::size_t k = 0; k < count; ++k) {
+          if (r.stride == 2) {
+            std::uint16_t v;
+            std::memcpy(&v, &w.bin[r.offset + 2 * k], 2);
+            idx[k] = v;
+          } else {
+            std::memcpy(&idx[k], &w.bin[r.offset + 4 * k], 4);
+          }
+        }
+        coded.resize(meshopt_encodeIndexBufferBound(count, count));
+        coded.resize(meshopt_encodeIndexBuffer(coded.data(), coded.size(), idx.data(), count));
+      } else {
+        coded.resize(meshopt_encodeVertexBufferBound(count, r.stride));
+        coded.resize(meshopt_encodeVertexBuffer(coded.data(), coded.size(), &w.bin[r.offset], count, r.stride));
+      }
+      if (coded.empty()) invalid(fmt::format("view {} could not be compressed", i));
+      while (packed.size() % 4) packed.push_back(0);
+      Json& v = w.views[i];
+      v["buffer"] = 1;
+      if (!r.triangles && v.contains("target")) v["byteStride"] = r.stride;  // vertex data
+      v["extensions"]["EXT_meshopt_compression"] = {{"buffer", 0},        {"byteOffset", packed.size()}, {"byteLength", coded.size()},
+                                                    {"byteStride", r.stride}, {"count", count},
+                                                    {"mode", r.triangles ? "TRIANGLES" : "ATTRIBUTES"}};
+      packed.insert(packed.end(), coded.begin(), coded.end());
+    }
+    while (packed.size() % 4) packed.push_back(0);
+    root["buffers"] = Json::array({Json{{"byteLength", packed.size()}},
+                                   Json{{"byteLength", w.bin.size()}, {"extensions", {{"EXT_meshopt_compression", {{"fallback", true}}}}}}});
+    root["bufferViews"] = std::move(w.views);
+    root["accessors"] = std::move(w.accessors);
+    w.bin = std::move(packed);
+  } else if (!w.bin.empty()) {
     root["buffers"] = Json::array({Json{{"byteLength", w.bin.size()}}});
     root["bufferViews"] = std::move(w.views);
     root["accessors"] = std::move(w.accessors);
