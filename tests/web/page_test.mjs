@@ -10,14 +10,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { changedPixels, frames, launch, modelLoaded, pageWithErrors } from './browser.mjs';
 import { checkLeg, decodePng } from './picture.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const [dir, prefix] = process.argv.slice(2);
 if (!dir || !prefix) { console.error('usage: node page_test.mjs DIR OUT_PREFIX'); process.exit(2); }
-const browserPath = process.env.CALFPUMP_CHROMIUM || '/usr/bin/chromium';
-if (!existsSync(browserPath)) { console.error(`no browser at ${browserPath}`); process.exit(2); }
 
 const types = { '.html': 'text/html; charset=utf-8', '.glb': 'model/gltf-binary', '.png': 'image/png', '.js': 'text/javascript' };
 const server = createServer(async (req, res) => {
@@ -33,17 +31,11 @@ const url = `http://127.0.0.1:${server.address().port}/`;
 const pinned = await readFile(path.join(here, 'node_modules/@google/model-viewer/dist/model-viewer.min.js'));
 const decoder = await readFile(path.join(here, 'node_modules/meshoptimizer/meshopt_decoder.js'));
 
-const browser = await chromium.launch({
-  executablePath: browserPath, headless: true,
-  args: ['--no-sandbox', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-});
+const browser = await launch();
 const problems = [];
 try {
-  const page = await browser.newPage({ viewport: { width: 900, height: 1100 } });
   const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
+  const page = await pageWithErrors(browser, { width: 900, height: 1100 }, errors);
   // the network is closed: the pinned CDN URL is answered with the package's file, anything else refused
   await page.route(/^https?:\/\//, (route) => {
     const u = route.request().url();
@@ -56,22 +48,15 @@ try {
     return route.abort();
   });
   await page.goto(url);
-  const loaded = await page.evaluate(() => new Promise((ok) => {
-    const mv = document.getElementById('leg');
-    if (mv.loaded) ok('load');
-    mv.addEventListener('load', () => ok('load'));
-    mv.addEventListener('error', (e) => ok('error: ' + JSON.stringify(e.detail?.type ?? e.detail)));
-    setTimeout(() => ok('timeout'), 90000);
-  }));
+  const loaded = await modelLoaded(page, 'leg');
   if (loaded !== 'load') problems.push(`the clip did not load (${loaded})`);
-  const frames = (n) => page.evaluate((k) => new Promise((ok) => { let i = 0; const f = () => (++i > k ? ok() : requestAnimationFrame(f)); f(); }), n);
   const shoot = async () => decodePng(await page.locator('#leg').screenshot());
-  const differ = (a, b) => { let n = 0; for (let i = 0; i < a.rgba.length; i += 4) if (Math.abs(a.rgba[i] - b.rgba[i]) + Math.abs(a.rgba[i + 1] - b.rgba[i + 1]) + Math.abs(a.rgba[i + 2] - b.rgba[i + 2]) > 24) ++n; return n; };
+  const differ = changedPixels;
   // it plays by itself
-  await frames(5);
+  await frames(page, 5);
   const a = await shoot();
   await page.waitForTimeout(1000);
-  await frames(2);
+  await frames(page, 2);
   const b = await shoot();
   const moved = differ(a, b);
   console.log(`${dir}: ${moved} pixels changed over a second of playing`);
@@ -89,7 +74,7 @@ try {
     await page.evaluate((t) => { const mv = document.getElementById('leg'); mv.currentTime = t; }, (c.start + c.end) / 2);
     for (const lang of info.langs) {
       await page.selectOption('#language', lang);
-      await frames(3);
+      await frames(page, 3);
       const shown = await page.evaluate(() => ({ text: document.getElementById('caption').textContent, dir: document.documentElement.dir,
                                                  lang: document.documentElement.lang, play: document.getElementById('play').textContent }));
       const want = c.text[lang] ?? c.text.en;
@@ -103,7 +88,7 @@ try {
     console.log('  (the clip has no captions)');
   }
   // paused, the picture holds still; then the leg as it stands
-  await frames(3);
+  await frames(page, 3);
   const p1 = await shoot();
   await page.waitForTimeout(500);
   const p2 = await shoot();

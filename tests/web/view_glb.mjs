@@ -6,10 +6,9 @@
 // Exit 0 when every check holds, 1 when one fails (each printed), 2 for bad usage or no browser.
 import { createServer } from 'node:http';
 import { readFile, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { changedPixels, frames, launch, modelLoaded, pageWithErrors } from './browser.mjs';
 import { checkLeg, decodePng } from './picture.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -30,11 +29,6 @@ const times = timesAt >= 0 ? args.splice(timesAt, 2)[1].split(',').map(Number) :
 const [glb, out] = args;
 if (!glb || !out) {
   console.error('usage: node view_glb.mjs FILE.glb OUT.png [--orbit "THETA PHI RADIUS"]');
-  process.exit(2);
-}
-const browserPath = process.env.CALFPUMP_CHROMIUM || '/usr/bin/chromium';
-if (!existsSync(browserPath)) {
-  console.error(`no browser at ${browserPath} (Debian's chromium package; scripts/install-deps.sh installs it)`);
   process.exit(2);
 }
 
@@ -59,32 +53,16 @@ const server = createServer((req, res) => {
 await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
 const url = `http://127.0.0.1:${server.address().port}/`;
 
-const browser = await chromium.launch({
-  executablePath: browserPath,
-  headless: true,
-  args: ['--no-sandbox', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-});
+const browser = await launch();
 const problems = [];
 try {
-  const page = await browser.newPage({ viewport: { width: 480, height: 720 } });
   const console_errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') console_errors.push(m.text()); });
-  page.on('pageerror', (e) => console_errors.push(String(e)));
+  const page = await pageWithErrors(browser, { width: 480, height: 720 }, console_errors);
   await page.goto(url);
-  const loaded = await page.evaluate(() => new Promise((ok) => {
-    const mv = document.getElementById('mv');
-    const done = (what) => ok(what);
-    if (mv.loaded) done('load');
-    mv.addEventListener('load', () => done('load'));
-    mv.addEventListener('error', (e) => done('error: ' + JSON.stringify(e.detail?.type ?? e.detail)));
-    setTimeout(() => done('timeout'), 60000);
-  }));
+  const loaded = await modelLoaded(page, 'mv', 60000);
   if (loaded !== 'load') problems.push(`model-viewer did not load the file (${loaded})`);
-  // a few frames for the first draw
-  await page.evaluate(() => new Promise((ok) => { let n = 0; const f = () => (++n > 10 ? ok() : requestAnimationFrame(f)); f(); }));
+  await frames(page, 10);  // the first draw
   const shoot = async () => page.locator('#mv').screenshot();
-  const frames = async (n) => page.evaluate((k) => new Promise((ok) => { let i = 0; const f = () => (++i > k ? ok() : requestAnimationFrame(f)); f(); }), n);
   if (plays || times.length) {
     const info = await page.evaluate(() => { const mv = document.getElementById('mv'); return { names: mv.availableAnimations, duration: mv.duration }; });
     console.log(`${glb}: animations ${JSON.stringify(info.names)}, ${info.duration.toFixed(2)} s`);
@@ -94,21 +72,19 @@ try {
     // the animation plays by itself: pictures a second apart differ in the leg
     const a = decodePng(await shoot());
     await page.waitForTimeout(1000);
-    await frames(2);
+    await frames(page, 2);
     const b = decodePng(await shoot());
-    let changed = 0;
-    for (let i = 0; i < a.rgba.length; i += 4)
-      if (Math.abs(a.rgba[i] - b.rgba[i]) + Math.abs(a.rgba[i + 1] - b.rgba[i + 1]) + Math.abs(a.rgba[i + 2] - b.rgba[i + 2]) > 24) ++changed;
+    const changed = changedPixels(a, b);
     console.log(`${glb}: ${changed} pixels changed over a second of playing`);
     if (changed < 50) problems.push(`the animation does not play: ${changed} pixels changed in a second`);
   }
   for (const t of times) {
     await page.evaluate((at) => { const mv = document.getElementById('mv'); mv.pause(); mv.currentTime = at; }, t);
-    await frames(4);
+    await frames(page, 4);
     await writeFile(out.replace(/\.png$/, `-${t}.png`), await shoot());
   }
   if (times.length) await page.evaluate(() => { const mv = document.getElementById('mv'); mv.pause(); mv.currentTime = 0; });
-  await frames(4);
+  await frames(page, 4);
   const png = await shoot();
   await writeFile(out, png);
   const c = checkLeg(decodePng(png), { footCheck, name: `${glb} in model-viewer -> ${out}` });
