@@ -45,6 +45,10 @@ constexpr double kParticleStep_s = 1.0 / 30.0;
 // Beads: a little smaller than the smallest vein's radius, so they show inside the wall.
 constexpr double kBeadRadiusM = 0.0016;
 
+// Whose normals follow the motion: the shading of a bulge follows its normals; veins and
+// leaflets are too small at a page's scale for theirs to show, and would add a third to the file.
+bool shades(StructureKind k) { return k == StructureKind::Muscle || k == StructureKind::Skin || k == StructureKind::Tendon; }
+
 // One structure as exported: which of its vertices it keeps, and its triangles over them.
 struct Piece {
   std::size_t structure = 0;
@@ -418,13 +422,14 @@ int cmd_export_gltf(const GltfExportOptions& o) {
         for (const Piece& p : pieces) {
           if (!moves(p)) continue;
           const StructureMesh &r = l->rest.structures[p.structure], &n = l->now.structures[p.structure];
+          const bool turn = shades(r.kind);  // normal displacements only where they are written
           std::vector<float> d, e;
           d.reserve(3 * p.keep.size());
-          e.reserve(3 * p.keep.size());
+          if (turn) e.reserve(3 * p.keep.size());
           for (std::uint32_t v : p.keep)
             for (int c = 0; c < 3; ++c) {
               d.push_back(n.positions[3 * v + std::size_t(c)] - r.positions[3 * v + std::size_t(c)]);
-              e.push_back(std::clamp(n.normals[3 * v + std::size_t(c)] - r.normals[3 * v + std::size_t(c)], -1.0f, 1.0f));
+              if (turn) e.push_back(std::clamp(n.normals[3 * v + std::size_t(c)] - r.normals[3 * v + std::size_t(c)], -1.0f, 1.0f));
             }
           dp.push_back(std::move(d));
           dn.push_back(std::move(e));
@@ -507,10 +512,7 @@ int cmd_export_gltf(const GltfExportOptions& o) {
             for (std::size_t k = 0; k < count; ++k) {
               gltf::MorphTarget t;
               t.attributes.push_back({"POSITION", 3, l.moves[k][moving], gltf::Storage::Normalized16});
-              // the shading of a bulge follows its normals; veins and leaflets are too small at
-              // a page's scale for theirs to show, and would add a third to the file
-              if (s.kind == StructureKind::Muscle || s.kind == StructureKind::Skin || s.kind == StructureKind::Tendon)
-                t.attributes.push_back({"NORMAL", 3, l.turns[k][moving], gltf::Storage::Normalized8});
+              if (shades(s.kind)) t.attributes.push_back({"NORMAL", 3, l.turns[k][moving], gltf::Storage::Normalized8});
               prim.targets.push_back(std::move(t));
             }
             m.weights = first;

@@ -174,11 +174,11 @@ void write_leg_glb(const LegGeometry& g, const fs::path& file) {
   gltf::Document doc;
   doc.generator = "CalfPump";
   // one material per kind present, in kind order
+  std::array<bool, std::size(kKinds)> present{};
+  for (const StructureMesh& s : g.structures) present[std::size_t(s.kind)] = true;
   std::array<int, std::size(kKinds)> material{};
-  material.fill(-1);
-  for (const StructureMesh& s : g.structures) material[std::size_t(s.kind)] = 0;
   for (StructureKind k : kKinds)
-    if (material[std::size_t(k)] == 0) {
+    if (present[std::size_t(k)]) {
       material[std::size_t(k)] = int(doc.materials.size());
       doc.materials.push_back(gltf::tissue_material(k));
     }
