@@ -8,18 +8,21 @@
 // gathered values lane by lane, and fetches texels as vectors.
 
 layout(local_size_x = 64) in;
-layout(constant_id = 0) const uint kStage = 1u;  // 1 muscle, 2 tendon, 3 skin, 4 vein, 5 valve
+layout(constant_id = 0) const uint kStage = 1u;  // 1 muscle, 2 tendon, 3 skin, 4 vein, 5 valve, 6 bone
 
 // per vertex 4 texels: position (xyz, w = structure kind: 0 bone, 1 muscle, 2 tendon, 3 skin,
-// 4 vein, 5 valve), rest normal, deformation attributes 0..3 and 4..7 (anatomy/geometry.hpp)
+// 4 vein, 5 valve), rest normal, deformation attributes 0..3 and 4..7 (anatomy/geometry.hpp; a
+// bone's first attribute is the part it turns with, anatomy::bone_part)
 layout(set = 0, binding = 0) uniform samplerBuffer rest;
 layout(std430, set = 0, binding = 1) writeonly buffer Out { vec4 out_position[]; };
 // binding 2: the positions of Out as texels, for normals.comp
 layout(set = 0, binding = 3) uniform samplerBuffer frames_;     // PathFrame: 5 texels
 layout(set = 0, binding = 4) uniform usamplerBuffer paths_;     // (first frame, frame count)
 layout(set = 0, binding = 5) uniform usamplerBuffer vessels_;   // (first segment, segment count, veins, path)
-// per body 2 texels: (shortening factor, first path, 0, 0), the tendons' pull of their proximal end (m)
+// the pose's 6 texels (pose.glsl), then per body 2 texels: (shortening factor, first path, 0, 0),
+// the tendons' pull of their proximal end (m)
 layout(set = 0, binding = 6) uniform samplerBuffer bodies;
+const int kPoseTexels = 6;
 layout(set = 0, binding = 7) uniform samplerBuffer segments_;   // (centre t, area per vein, reference, 0)
 layout(set = 0, binding = 8) uniform samplerBuffer valves;      // (zeta, incompetence, draw t, vessel)
 // binding 9: the vertex -> triangles tables, for normals.comp
@@ -36,6 +39,8 @@ layout(push_constant) uniform Push {
 const float kPi = 3.14159265358979;
 
 #include "vessel.glsl"
+#define POSE_TABLE bodies
+#include "pose.glsl"
 
 vec3 path_point(uint path, float s, float u, float v, float w) {
   PathFrame f = frame_at(path, s);
@@ -44,7 +49,7 @@ vec3 path_point(uint path, float s, float u, float v, float w) {
 
 vec3 muscle_point(vec4 a0, vec4 a1, bool deformed) {
   uint body = uint(a0.x + 0.5);
-  vec4 a = texelFetch(bodies, int(2u * body));
+  vec4 a = texelFetch(bodies, kPoseTexels + int(2u * body));
   uint path = uint(a.y + 0.5) + uint(a0.y + 0.5);
   float l = deformed ? a.x : 1.0;
   float k = 1.0 / sqrt(l);
@@ -70,12 +75,13 @@ void main() {
   if (i >= push.end) return;
   int at = int(4u * i);
   vec3 p = texelFetch(rest, at).xyz;
+  vec3 rest_position = p;
   vec3 rest_normal = texelFetch(rest, at + 1).xyz;
   vec4 a0 = texelFetch(rest, at + 2), a1 = texelFetch(rest, at + 3);
   if (kStage == 1u) {
     p = muscle_point(a0, a1, true);
   } else if (kStage == 2u) {
-    p += texelFetch(bodies, int(2u * uint(a0.x + 0.5) + 1u)).xyz * (1.0 - clamp(a0.z, 0.0, 1.0));
+    p += texelFetch(bodies, kPoseTexels + int(2u * uint(a0.x + 0.5) + 1u)).xyz * (1.0 - clamp(a0.z, 0.0, 1.0));
   } else if (kStage == 3u) {
     float w = a1.z;
     if (w > 0.0) {
@@ -101,7 +107,11 @@ void main() {
     } else {
       normal = a0.y < 0.5 ? -f.t.xyz : f.t.xyz;
     }
-    out_normal[i] = vec4(normal, 0);
+    // the ring turns whole with its centre on the centerline (anatomy::Deformer::weight_point)
+    vec2 w = pose_soft_weights(f.c.xyz);
+    out_normal[i] = vec4(pose_vector(w, normal), 0);
+    out_position[i] = vec4(pose_point(w, p), 1);
+    return;
   } else if (kStage == 5u) {
     vec4 valve = texelFetch(valves, int(a0.x + 0.5));
     uint vessel = uint(valve.w + 0.5);
@@ -111,6 +121,15 @@ void main() {
     vec2 area = vessel_area(vessel, valve.z);
     float radius = sqrt(area.x / kPi);
     p = leaflet_point(f, c, radius, uint(a0.y + 0.5), a0.z, a0.w, valve.x, valve.y);
+    out_position[i] = vec4(pose_point(pose_soft_weights(f.c.xyz), p), 1);  // the leaflets turn with their valve
+    return;
   }
-  out_position[i] = vec4(p, 1);
+  if (kStage == 6u) {
+    // a bone turns rigidly with its part; its normal in closed form (the normal pass skips bones)
+    vec2 w = pose_part_weights(uint(a0.x + 0.5));
+    out_position[i] = vec4(pose_point(w, p), 1);
+    out_normal[i] = vec4(pose_vector(w, rest_normal), 0);
+    return;
+  }
+  out_position[i] = vec4(pose_point(pose_soft_weights(rest_position), p), 1);
 }

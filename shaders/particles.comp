@@ -50,6 +50,9 @@ layout(set = 0, binding = 12) uniform samplerBuffer segment_flow;
 layout(set = 0, binding = 13) uniform samplerBuffer centres;
 layout(set = 0, binding = 14) uniform usamplerBuffer axes;
 layout(set = 0, binding = 15) uniform usamplerBuffer places;
+// binding 16: the views (splat.glsl), 17: the splat words
+// the leg's pose: the deformation's bodies table, whose first 6 texels are the joints (pose.glsl)
+layout(set = 0, binding = 18) uniform samplerBuffer pose_table;
 
 layout(push_constant) uniform Push {
   uint count;
@@ -152,6 +155,8 @@ bool pass(inout Particle p, uint end, float at, bool upward, uint salt, vec4 sf,
 }
 
 #include "vessel.glsl"
+#define POSE_TABLE pose_table
+#include "pose.glsl"
 
 // Placing a particle reads as few numbers as it can (on a CPU device each fetch is paid for every
 // particle of a group): the area at t on segment s, linear between s's centre and the neighbour's
@@ -246,6 +251,7 @@ bool step(uint i) {
   float rho = 0.75 * sqrt(hash01(p.id, 11u));
   vec2 off = vein_section(theta, area.x, area.y, push.ring) * rho;
   vec3 at = centre + fr.n.xyz * off.x + fr.b.xyz * off.y;
+  at = pose_point(pose_soft_weights(fr.c.xyz), at);  // turned with its vein's ring (anatomy::Deformer::particle_place)
   if (write_positions()) positions[i] = vec4(at, p.age);
   // the views by constant index: a CPU device then reads each number once for all particles (with
   // a loop's index it gathers them lane by lane)

@@ -188,7 +188,19 @@ struct ClipLeg {
   // per frame: per moving piece, its displacements; per bead, its place (or none while waiting)
   std::vector<std::vector<std::vector<float>>> moves, turns;
   std::vector<std::vector<std::optional<Point3>>> beads;
+  std::vector<LegPose> poses;  // per frame
 };
+
+// a bone's node transform for a pose: the turn about its joint's axis through the joint's centre,
+// as glTF's translation and rotation (x = R x0 + c - R c)
+void bone_transform(const LegPose& pose, int part, std::array<float, 3>& translation, std::array<float, 4>& rotation) {
+  const std::array<double, 2> w = part_weights(part);
+  const JointTurn& j = pose.joints[part == 1 ? 0 : 1];
+  const double half = 0.5 * (part == 1 ? w[0] : w[1]) * j.angle;
+  rotation = {float(j.axis[0] * std::sin(half)), float(j.axis[1] * std::sin(half)), float(j.axis[2] * std::sin(half)), float(std::cos(half))};
+  const Point3 rc = pose_point(pose, w, {0.0, 0.0, 0.0});  // the turn of the origin: c - R c
+  translation = {float(rc[0]), float(rc[1]), float(rc[2])};
+}
 
 // the default start: 20 s into the activity, where the pump has reached its steady rhythm
 double default_start(const Scenario& sc) {
@@ -398,7 +410,12 @@ int cmd_export_gltf(const GltfExportOptions& o) {
     // the pieces: the same for every leg, from the same rest geometry
     std::vector<Piece> pieces;
     for (std::size_t si = 0; si < rest.structures.size(); ++si) pieces.push_back(make_piece(rest.structures[si], si));
+    // soft tissue moves by morph targets; a bone of the foot or the thigh turns rigidly as a node
     auto moves = [&](const Piece& p) { return rest.structures[p.structure].kind != StructureKind::Bone; };
+    auto part_of = [&](const Piece& p) {
+      const StructureMesh& s = rest.structures[p.structure];
+      return s.kind == StructureKind::Bone ? bone_part(legs[0]->model.leg, s.name) : 0;
+    };
 
     // run each leg, frame by frame
     for (auto& l : legs) {
@@ -418,6 +435,7 @@ int cmd_export_gltf(const GltfExportOptions& o) {
         l->sim->run_until(target);
         const State& st = l->sim->state();
         l->deformer->apply(st, l->now);
+        l->poses.push_back(l->deformer->pose(st));
         std::vector<std::vector<float>> dp, dn;
         for (const Piece& p : pieces) {
           if (!moves(p)) continue;
@@ -526,6 +544,22 @@ int cmd_export_gltf(const GltfExportOptions& o) {
         const int node = int(doc.nodes.size());
         doc.nodes.push_back({name, mesh, {}, {}, {}, {}});
         root.children.push_back(node);
+        if (const int part = part_of(p); part != 0) {
+          gltf::Sampler move{times, {}, 3, false}, turn{times, {}, 4, false};
+          for (std::size_t k = 0; k < keys; ++k) {
+            std::array<float, 3> tr{};
+            std::array<float, 4> q{};
+            bone_transform(l.poses[k < count ? k : 0], part, tr, q);
+            move.values.insert(move.values.end(), tr.begin(), tr.end());
+            turn.values.insert(turn.values.end(), q.begin(), q.end());
+          }
+          doc.nodes[std::size_t(node)].translation = std::array<float, 3>{move.values[0], move.values[1], move.values[2]};
+          doc.nodes[std::size_t(node)].rotation = std::array<float, 4>{turn.values[0], turn.values[1], turn.values[2], turn.values[3]};
+          anim.samplers.push_back(std::move(move));
+          anim.channels.push_back({int(anim.samplers.size()) - 1, node, "translation"});
+          anim.samplers.push_back(std::move(turn));
+          anim.channels.push_back({int(anim.samplers.size()) - 1, node, "rotation"});
+        }
         if (moves(p)) {
           anim.samplers.push_back({times, weights, int(count), false});
           anim.channels.push_back({int(anim.samplers.size()) - 1, node, "weights"});

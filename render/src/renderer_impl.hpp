@@ -59,9 +59,10 @@ inline bool simplified_view(const View& view, bool allowed) { return allowed && 
 inline constexpr std::array<VkDescriptorType, 11> kDeformBindings{vk::kTexels, vk::kSsbo,   vk::kTexels, vk::kTexels, vk::kTexels, vk::kTexels,
                                                                   vk::kTexels, vk::kTexels, vk::kTexels, vk::kTexels, vk::kSsbo};
 // particles.comp's bindings (see the shader)
-inline constexpr std::array<VkDescriptorType, 18> kParticleBindings{vk::kImage,  vk::kSsbo,   vk::kTexels, vk::kTexels, vk::kTexels, vk::kTexels,
+inline constexpr std::array<VkDescriptorType, 19> kParticleBindings{vk::kImage,  vk::kSsbo,   vk::kTexels, vk::kTexels, vk::kTexels, vk::kTexels,
                                                                     vk::kTexels, vk::kTexels, vk::kTexels, vk::kTexels, vk::kTexels, vk::kSsbo,
-                                                                    vk::kTexels, vk::kTexels, vk::kTexels, vk::kTexels, vk::kUbo,    vk::kSsbo};
+                                                                    vk::kTexels, vk::kTexels, vk::kTexels, vk::kTexels, vk::kUbo,    vk::kSsbo,
+                                                                    vk::kTexels};
 // splat.frag's: the splat words as texels
 inline constexpr std::array<VkDescriptorType, 1> kCompositeBindings{vk::kTexels};
 
@@ -160,7 +161,8 @@ struct Renderer::Impl {
   // deformation (deform.cpp): [0] normals, [k] positions of kind k
   VkDescriptorSetLayout deform_set_layout = VK_NULL_HANDLE;
   VkPipelineLayout deform_layout = VK_NULL_HANDLE;
-  std::array<VkPipeline, kKinds + 1> deform_pipelines{};
+  std::array<VkPipeline, kKinds + 1> deform_pipelines{};  // [0] normals, [k] kind k's deformation, [6] the bones
+  static constexpr std::size_t kBoneStage = 6;
   // particles and the blood (particles.cpp, blood.cpp)
   VkDescriptorSetLayout particle_set_layout = VK_NULL_HANDLE, composite_set_layout = VK_NULL_HANDLE;
   VkPipelineLayout particle_layout = VK_NULL_HANDLE, composite_layout = VK_NULL_HANDLE;

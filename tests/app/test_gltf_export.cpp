@@ -161,6 +161,18 @@ double ring_area(const std::vector<std::array<double, 3>>& ring) {
 
 }  // namespace
 
+namespace {
+
+// the sampler of the first morph-weights channel (the bones' node keys come before some of them)
+const nlohmann::json& weights_sampler(const nlohmann::json& anim) {
+  for (const auto& c : anim["channels"])
+    if (c["target"]["path"] == "weights") return anim["samplers"][c["sampler"].get<int>()];
+  FAIL("no weights channel");
+  return anim;
+}
+
+}  // namespace
+
 TEST_CASE("export --gltf: the clip's surfaces, vein sections and valve leaflets are the simulation's at each frame", "[gltf][export]") {
   const fs::path file = tmp("walking.glb");
   fs::remove(file);
@@ -171,11 +183,11 @@ TEST_CASE("export --gltf: the clip's surfaces, vein sections and valve leaflets 
   CHECK(g.doc["extensionsUsed"] == nlohmann::json::array({"KHR_mesh_quantization"}));
   // key times: frame k at k / fps, 21 frames over 2 s
   const auto& anim = g.doc["animations"][0];
-  const auto times = g.floats(anim["samplers"][0]["input"].get<int>());
+  const auto times = g.floats(weights_sampler(anim)["input"].get<int>());
   REQUIRE(times.size() == 21);
   for (std::size_t k = 0; k < times.size(); ++k) CHECK(times[k] == Approx(double(k) / 10.0).margin(1e-6));
   // the weights: target k alone at key k
-  const auto weights = g.floats(anim["samplers"][0]["output"].get<int>());
+  const auto weights = g.floats(weights_sampler(anim)["output"].get<int>());
   REQUIRE(weights.size() == 21 * 21);
   for (std::size_t k = 0; k < 21; ++k)
     for (std::size_t j = 0; j < 21; ++j) CHECK(weights[k * 21 + j] == (j == k ? 1.0f : 0.0f));
@@ -285,6 +297,33 @@ TEST_CASE("export --gltf: the clip's surfaces, vein sections and valve leaflets 
   for (const auto& [name, range] : gap_range) widest_change = std::max(widest_change, range.second - range.first);
   CHECK(gap_range.size() > 10);
   CHECK(widest_change > 1e-3);
+
+  // the foot's and the thigh's bones turn as nodes, by the joints' angles at each key; the
+  // shank's stay
+  auto rotation_keys = [&](const std::string& name) {
+    const int node = g.node(name);
+    for (const auto& c : anim["channels"])
+      if (c["target"]["node"] == node && c["target"]["path"] == "rotation") return g.floats(anim["samplers"][c["sampler"].get<int>()]["output"].get<int>());
+    return std::vector<float>{};
+  };
+  CHECK(rotation_keys("bone:tibia").empty());
+  const auto foot = rotation_keys("bone:foot-skeleton"), femur = rotation_keys("bone:femur");
+  REQUIRE(foot.size() == 4 * 21);
+  REQUIRE(femur.size() == 4 * 21);
+  Reference joints("healthy-walking");
+  auto turned = [](const std::vector<float>& q, std::size_t k, const Point3& axis) {
+    const double s = q[4 * k] * axis[0] + q[4 * k + 1] * axis[1] + q[4 * k + 2] * axis[2];  // sin(angle / 2) along the axis
+    return 2.0 * std::atan2(s, double(q[4 * k + 3]));
+  };
+  double most_knee = 0;
+  for (std::size_t k = 0; k < 21; ++k) {
+    const State& st = joints.at(30.0 + double(k) / 10.0);
+    INFO("key " << k);
+    CHECK(turned(foot, k, joints.leg.joints.ankle.axis) == Approx(st.ankle_rad).margin(1e-4));
+    CHECK(turned(femur, k, joints.leg.joints.knee.axis) == Approx(st.knee_rad).margin(1e-4));
+    most_knee = std::max(most_knee, st.knee_rad);
+  }
+  CHECK(most_knee > 1.0);  // the swing's bent knee is among the keys
 }
 
 TEST_CASE("export --gltf: the blood's beads climb the healthy walking leg", "[gltf][export]") {
@@ -302,6 +341,7 @@ TEST_CASE("export --gltf: the blood's beads climb the healthy walking leg", "[gl
     if (c["target"]["path"] != "translation") continue;
     const int node = c["target"]["node"];
     const auto name = g.doc["nodes"][node]["name"].get<std::string>();
+    if (name.rfind("bone:", 0) == 0) continue;  // a bone of the foot or thigh turning with its joint
     REQUIRE(name.rfind("blood:", 0) == 0);
     const auto& sampler = anim["samplers"][c["sampler"].get<int>()];
     const auto at = g.floats(sampler["output"].get<int>());
@@ -341,11 +381,11 @@ TEST_CASE("export --gltf: the same command writes the same bytes, and --loop end
   // whole gait cycles: 100 steps a minute is a 1.2 s stride, so 1.5 s holds one cycle, 1.2 s,
   // keyed at 8 fps: frames 0..9 at k / 8, then the first frame again at 1.2 s
   const auto& anim = g.doc["animations"][0];
-  const auto times = g.floats(anim["samplers"][0]["input"].get<int>());
+  const auto times = g.floats(weights_sampler(anim)["input"].get<int>());
   REQUIRE(times.size() == 11);
   CHECK(times.back() == Approx(1.2).margin(1e-6));
   CHECK(times[9] == Approx(9.0 / 8.0).margin(1e-6));
-  const auto weights = g.floats(anim["samplers"][0]["output"].get<int>());
+  const auto weights = g.floats(weights_sampler(anim)["output"].get<int>());
   const std::size_t targets = 10;
   REQUIRE(weights.size() == 11 * targets);
   CHECK(weights[10 * targets + 0] == 1.0f);

@@ -127,6 +127,17 @@ Point3 tendon_pull(const LegDescription& leg, const LegPaths& paths, const std::
   return sum;
 }
 
+std::array<std::array<float, 4>, 6> pose_texels(const LegPose& pose) {
+  std::array<std::array<float, 4>, 6> out{};
+  for (std::size_t j = 0; j < 2; ++j) {
+    const JointTurn& t = pose.joints[j];
+    out[3 * j] = {float(t.centre[0]), float(t.centre[1]), float(t.centre[2]), float(t.angle)};
+    out[3 * j + 1] = {float(t.axis[0]), float(t.axis[1]), float(t.axis[2]), t.below ? 1.0f : 0.0f};
+    out[3 * j + 2] = {float(t.from), float(t.to), j == 0 ? float(pose.lift) : 0.0f, 0.0f};
+  }
+  return out;
+}
+
 DeformFrame deform_frame(const Model& model, const LegPaths& paths, const State& st) {
   const LegDescription& leg = model.leg;
   DeformFrame f;
@@ -143,6 +154,7 @@ DeformFrame deform_frame(const Model& model, const LegPaths& paths, const State&
     f.segments.push_back({static_cast<float>(0.5 * (s.s0 + s.s1)), static_cast<float>(st.area_m2[i] / s.count),
                           static_cast<float>(s.area_ref_m2 / s.count), 0});
   }
+  f.joints = pose_texels(leg_pose(leg, st.ankle_rad, st.knee_rad, st.lift_m));
   for (std::size_t k = 0; k < model.valves.size(); ++k) {
     const Valve& v = model.valves[k];
     f.valves.push_back({static_cast<float>(st.valve_state[k]), static_cast<float>(v.incompetence),
@@ -156,7 +168,10 @@ Deformer::Deformer(const Model& model, const LegGeometry& rest)
     : model_(model), rest_(rest), paths_(make_leg_paths(model.leg)), vessel_segments_(model.leg.vessels.size()) {
   for (std::size_t i = 0; i < model.segments.size(); ++i)
     vessel_segments_[static_cast<std::size_t>(model.segments[i].vessel)].push_back(static_cast<int>(i));
+  for (const StructureMesh& s : rest.structures) bone_parts_.push_back(s.kind == StructureKind::Bone ? bone_part(model.leg, s.name) : 0);
 }
+
+LegPose Deformer::pose(const State& st) const { return leg_pose(model_.leg, st.ankle_rad, st.knee_rad, st.lift_m); }
 
 std::optional<Point3> Deformer::particle_place(const State& st, const Particle& p) const {
   if (p.segment < 0 || static_cast<std::size_t>(p.segment) >= model_.segments.size()) return std::nullopt;
@@ -169,7 +184,10 @@ std::optional<Point3> Deformer::particle_place(const State& st, const Particle& 
   const double theta = 2 * kPi * particle_hash(p.id, 7u);
   const double rho = 0.75 * std::sqrt(static_cast<double>(particle_hash(p.id, 11u)));
   const auto off = vein_section(theta, area[0] / count, area[1] / count, kVeinRing);
-  return add(c, add(mul(f.n, rho * off[0]), mul(f.b, rho * off[1])));
+  const Point3 at = add(c, add(mul(f.n, rho * off[0]), mul(f.b, rho * off[1])));
+  const LegPose lp = pose(st);
+  if (!lp.moving()) return at;
+  return pose_point(lp, soft_weights(lp, f.c), at);  // turned with its vein's ring (weight_point)
 }
 
 std::array<double, 2> Deformer::vessel_area(const State& st, int vi, double t) const {
@@ -192,9 +210,24 @@ std::array<double, 2> Deformer::vessel_area(const State& st, int vi, double t) c
           model_.segments[seg_a].area_ref_m2 + (model_.segments[seg_b].area_ref_m2 - model_.segments[seg_a].area_ref_m2) * u};
 }
 
+Point3 Deformer::weight_point(const StructureMesh& r, std::size_t v) const {
+  const float* a = &r.attributes[v * kAttributeCount];
+  switch (r.kind) {
+    case StructureKind::Vein:  // the ring's centre on the centerline: a ring turns whole, keeping its area
+      return paths_.vessels[static_cast<std::size_t>(a[5])].at(a[1]).c;
+    case StructureKind::Valve: {  // the valve's centre: its leaflets turn with it
+      const Valve& valve = model_.valves[static_cast<std::size_t>(a[0])];
+      const SweepPath& path = paths_.vessels[static_cast<std::size_t>(valve.vessel)];
+      return path.at(valve_draw_t(path.length, valve.at)).c;
+    }
+    default: return {r.positions[3 * v], r.positions[3 * v + 1], r.positions[3 * v + 2]};
+  }
+}
+
 void Deformer::apply(const State& st, LegGeometry& out) const {
   const LegDescription& leg = model_.leg;
   const std::vector<double> lambda = shortening_factors(leg, st);
+  const LegPose lp = pose(st);
   auto muscle_point = [&](const float* a, bool deformed) {
     const auto b = static_cast<std::size_t>(a[0]);
     const SweepPath& path = paths_.bodies[b][static_cast<std::size_t>(a[1])];
@@ -214,10 +247,21 @@ void Deformer::apply(const State& st, LegGeometry& out) const {
       o.positions[3 * v + 2] = static_cast<float>(p[2]);
     };
     switch (r.kind) {
-      case StructureKind::Bone:
+      case StructureKind::Bone: {
         o.positions = r.positions;
         o.normals = r.normals;
+        const std::array<double, 2> w = part_weights(bone_parts_[si]);
+        if (!lp.moving()) continue;
+        for (std::size_t v = 0; v < nv; ++v) {
+          const Point3 p = pose_point(lp, w, {r.positions[3 * v], r.positions[3 * v + 1], r.positions[3 * v + 2]});
+          const Point3 n = pose_vector(lp, w, {r.normals[3 * v], r.normals[3 * v + 1], r.normals[3 * v + 2]});
+          for (std::size_t k = 0; k < 3; ++k) {
+            o.positions[3 * v + k] = static_cast<float>(p[k]);
+            o.normals[3 * v + k] = static_cast<float>(n[k]);
+          }
+        }
         continue;
+      }
       case StructureKind::Tendon: {
         const Point3 pull = tendon_pull(leg, paths_, lambda, static_cast<std::size_t>(leg.body_index(r.name)));
         for (std::size_t v = 0; v < nv; ++v) {
@@ -277,6 +321,11 @@ void Deformer::apply(const State& st, LegGeometry& out) const {
         }
         break;
     }
+    if (lp.moving())
+      for (std::size_t v = 0; v < nv; ++v) {
+        const Point3 q{o.positions[3 * v], o.positions[3 * v + 1], o.positions[3 * v + 2]};
+        put(v, pose_point(lp, soft_weights(lp, weight_point(r, v)), q));
+      }
     o.normals.clear();
     compute_normals(o);
   }

@@ -148,4 +148,65 @@ double muscle_activation(const MuscleDesc& m, const Schedule& s, double t) {
   return tone + (top - tone) * shape;
 }
 
+double forefoot_lift(const JointMotionDesc& j, double ankle_rad) {
+  const Point3& c = j.ankle.centre;
+  const Point3 r{j.forefoot_contact[0] - c[0], j.forefoot_contact[1] - c[1], j.forefoot_contact[2] - c[2]};
+  return std::max(0.0, r[2] - turn_about(r, j.ankle.axis, ankle_rad)[2]);
+}
+
+Point3 turn_about(const Point3& v, const Point3& k, double angle) {
+  const double c = std::cos(angle), s = std::sin(angle);
+  const double d = k[0] * v[0] + k[1] * v[1] + k[2] * v[2];
+  const Point3 x{k[1] * v[2] - k[2] * v[1], k[2] * v[0] - k[0] * v[2], k[0] * v[1] - k[1] * v[0]};
+  Point3 r{};
+  for (std::size_t i = 0; i < 3; ++i) r[i] = v[i] * c + x[i] * s + k[i] * d * (1.0 - c);
+  return r;
+}
+
+double gait_curve(const std::vector<double>& samples, double phase) {
+  const int n = static_cast<int>(samples.size()) - 1;  // the last sample repeats the first
+  if (n < 1) return samples.empty() ? 0.0 : samples[0];
+  const double x = (phase - std::floor(phase)) * n;
+  const int i = std::min(static_cast<int>(x), n - 1);
+  const double u = x - i;
+  auto at = [&](int k) { return samples[static_cast<std::size_t>(((k % n) + n) % n)]; };
+  const double p0 = at(i - 1), p1 = at(i), p2 = at(i + 1), p3 = at(i + 2);
+  return 0.5 * ((2 * p1) + (-p0 + p2) * u + (2 * p0 - 5 * p1 + 4 * p2 - p3) * u * u + (-p0 + 3 * p1 - 3 * p2 + p3) * u * u * u);
+}
+
+JointAngles joint_angles(const JointMotionDesc& j, const Schedule& s, double t) {
+  JointAngles out;
+  if (!j.present || s.phases.empty()) return out;
+  const std::size_t i = s.phase_at(t);
+  const Phase& ph = s.phases[i];
+  const Activity& a = ph.activity;
+  const double local = t - s.phase_start(i);
+  const double cycle = a.cycle_s();
+  if (a.kind == ActivityKind::Still || cycle <= 0 || local < 0 || local >= ph.duration_s) return out;
+  const double phase = std::fmod(local / cycle, 1.0);
+  constexpr double kDeg = std::numbers::pi / 180.0;
+  switch (a.kind) {
+    case ActivityKind::Walking: {
+      double fade = 1.0;
+      if (j.ramp_s > 0) {
+        const double u = std::clamp(std::min(local, ph.duration_s - local) / j.ramp_s, 0.0, 1.0);
+        fade = u * u * (3.0 - 2.0 * u);
+      }
+      out.ankle_rad = fade * gait_curve(j.gait_ankle_deg, phase) * kDeg;
+      out.knee_rad = fade * gait_curve(j.gait_knee_deg, phase) * kDeg;
+      break;
+    }
+    case ActivityKind::Tiptoe: {
+      out.ankle_rad = a.intensity * j.raise_ankle_deg * plateau(phase, 0.0, 0.7, 0.3) * kDeg;
+      out.lift_m = forefoot_lift(j, out.ankle_rad);
+      break;
+    }
+    case ActivityKind::AnklePumps:
+      out.ankle_rad = a.intensity * (j.pump_plantar_deg * plateau(phase, 0.0, 0.5, 0.3) + j.pump_dorsi_deg * plateau(phase, 0.5, 1.0, 0.3)) * kDeg;
+      break;
+    case ActivityKind::Still: break;
+  }
+  return out;
+}
+
 }  // namespace calfpump::anatomy

@@ -1,5 +1,7 @@
 #include "anatomy/description.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -348,6 +350,60 @@ LegDescription load_leg_description(const std::filesystem::path& path) {
     d.bodies.push_back(std::move(b));
   }
   if (skins != 1) top.fail("body", fmt::format("expected exactly one body of kind 'skin', found {}", skins));
+
+  if (const toml::table* jt = top.table("joints", false)) {
+    TableReader r(*jt, file, "joints");
+    JointMotionDesc& j = d.joints;
+    j.present = true;
+    auto joint = [&](const std::string& name, JointDesc& out, bool below) {
+      TableReader jr(*r.table(name, true), file, "joints." + name);
+      out.centre = jr.point("centre", -1.0, 2.0);
+      const Point3 a = jr.point("axis", -1.0, 1.0);
+      const double len = std::sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
+      if (len < 0.5) jr.fail("axis", "expected a direction of about unit length");
+      out.axis = {a[0] / len, a[1] / len, a[2] / len};
+      out.moves_below = below;
+      const auto blend = jr.numbers("blend_mm", -200.0, 200.0);
+      if (blend.size() != 2 || !(blend[0] < blend[1]))
+        jr.fail("blend_mm", "expected [from, to]: two heights above the centre (mm), from < to");
+      out.blend_from_m = blend[0] * 1e-3;
+      out.blend_to_m = blend[1] * 1e-3;
+      if (const toml::node* n = jr.raw().get("bones")) {
+        jr.accept("bones");
+        const auto* arr = n->as_array();
+        if (!arr) jr.fail("bones", "expected an array of bone body names");
+        for (const toml::node& e : *arr) {
+          const auto* bn = e.as_string();
+          const int bi = bn ? d.body_index(bn->get()) : -1;
+          if (bi < 0 || d.bodies[std::size_t(bi)].kind != BodyKind::Bone)
+            jr.fail_at(e, "bones", "expected the name of a bone body defined above");
+          out.bones.push_back(bn->get());
+        }
+      }
+      jr.finish();
+    };
+    joint("ankle", j.ankle, true);
+    joint("knee", j.knee, false);
+    for (const auto& b : j.ankle.bones)
+      if (std::find(j.knee.bones.begin(), j.knee.bones.end(), b) != j.knee.bones.end())
+        r.fail("knee", fmt::format("bone '{}' cannot move with both the foot and the thigh", b));
+    // sagittal joint angles stay within the adult active range of motion
+    j.gait_ankle_deg = r.numbers("gait_ankle_deg", -60, 40);
+    j.gait_knee_deg = r.numbers("gait_knee_deg", -10, 140);
+    if (j.gait_ankle_deg.size() < 5) r.fail("gait_ankle_deg", "expected at least 5 values over the gait cycle");
+    if (j.gait_knee_deg.size() != j.gait_ankle_deg.size())
+      r.fail("gait_knee_deg", fmt::format("expected as many values as gait_ankle_deg ({})", j.gait_ankle_deg.size()));
+    if (std::abs(j.gait_ankle_deg.front() - j.gait_ankle_deg.back()) > 1e-9)
+      r.fail("gait_ankle_deg", "expected the cycle to close: the last value equal to the first");
+    if (std::abs(j.gait_knee_deg.front() - j.gait_knee_deg.back()) > 1e-9)
+      r.fail("gait_knee_deg", "expected the cycle to close: the last value equal to the first");
+    j.raise_ankle_deg = r.number("raise_ankle_deg", -60, 0);
+    j.forefoot_contact = r.point("forefoot_contact", -1.0, 1.0);
+    j.pump_plantar_deg = r.number("pump_plantar_deg", -60, 0);
+    j.pump_dorsi_deg = r.number("pump_dorsi_deg", 0, 40);
+    j.ramp_s = r.number("ramp_s", 0, 5);
+    r.finish();
+  }
 
   top.finish();
   return d;

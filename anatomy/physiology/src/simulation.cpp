@@ -48,6 +48,10 @@ void apply_inputs(const Model& m, const Schedule& sched, Workspace& ws, State& s
     st.muscle_activation[k] = a;
     st.muscle_pressure_Pa[k] = md.rest_pressure_Pa + a * (md.max_pressure_Pa - md.rest_pressure_Pa);
   }
+  const JointAngles pose = joint_angles(m.leg.joints, sched, t);
+  st.ankle_rad = pose.ankle_rad;
+  st.knee_rad = pose.knee_rad;
+  st.lift_m = pose.lift_m;
   const PostureBlend pb = posture_at(sched, t);
   const auto& hf = ws.segment_height[static_cast<std::size_t>(pb.from)];
   const auto& ht = ws.segment_height[static_cast<std::size_t>(pb.to)];

@@ -305,6 +305,38 @@ std::vector<Point3> TableReader::points(std::string_view key, double lo, double 
   return out;
 }
 
+std::vector<double> TableReader::numbers(std::string_view key, double lo, double hi) {
+  used_.insert(std::string(key));
+  const toml::node& n = require(key);
+  auto arr = n.as_array();
+  if (!arr) fail_at(n, key, fmt::format("expected an array of numbers, found {}", type_name(n)));
+  std::vector<double> out;
+  for (const toml::node& e : *arr) {
+    const auto v = number_of(e);
+    if (!v) fail_at(e, key, "expected a number");
+    if (!std::isfinite(*v) || *v < lo || *v > hi) fail_at(e, key, fmt::format("{} is out of range; expected [{}, {}]", *v, lo, hi));
+    out.push_back(*v);
+  }
+  return out;
+}
+
+Point3 TableReader::point(std::string_view key, double lo, double hi) {
+  used_.insert(std::string(key));
+  const toml::node& n = require(key);
+  auto p = n.as_array();
+  if (!p || p->size() != 3) fail_at(n, key, "expected [x, y, z]: three numbers");
+  Point3 q{};
+  for (std::size_t k = 0; k < 3; ++k) {
+    const toml::node& c = (*p)[k];
+    const auto v = number_of(c);
+    if (!v) fail_at(c, key, "expected a number in [x, y, z]");
+    q[k] = *v;
+    if (!std::isfinite(q[k]) || q[k] < lo || q[k] > hi)
+      fail_at(c, key, fmt::format("coordinate {} is out of range; expected [{}, {}]", q[k], lo, hi));
+  }
+  return q;
+}
+
 std::vector<std::array<double, 2>> TableReader::pairs(std::string_view key, double lo, double hi, bool ordered) {
   used_.insert(std::string(key));
   std::vector<std::array<double, 2>> out;

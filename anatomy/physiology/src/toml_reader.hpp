@@ -38,6 +38,10 @@ class TableReader {
   bool boolean(std::string_view key, bool fallback);
   /// A required array of 3-vectors.
   std::vector<Point3> points(std::string_view key, double lo, double hi);
+  /// A required array of numbers in [lo, hi].
+  std::vector<double> numbers(std::string_view key, double lo, double hi);
+  /// A required [x, y, z] (a single point or direction) with coordinates in [lo, hi].
+  Point3 point(std::string_view key, double lo, double hi);
   /// An optional array of [a, b] pairs in [lo, hi] with a < b.
   std::vector<std::array<double, 2>> intervals(std::string_view key, double lo, double hi);
   /// A required array of [a, b] pairs of numbers in [lo, hi] (any order).

@@ -19,7 +19,8 @@ void Renderer::Impl::create_deform_pipelines() {
   for (std::uint32_t stage = 0; stage < deform_pipelines.size(); ++stage) {
     const VkSpecializationMapEntry entry{0, 0, sizeof(std::uint32_t)};
     const VkSpecializationInfo spec{1, &entry, sizeof(std::uint32_t), &stage};
-    // bones (kind 0) never move: 0 is the normals
+    // 0 is the normals; the kinds 1..5 deform by their own stage; the bones (kind 0) are turned
+    // with the joints by stage 6
     deform_pipelines[stage] = owner->keep(stage == 0 ? vk::compute_pipeline(device, "normals.comp.spv", deform_layout)
                                                      : vk::compute_pipeline(device, "deform.comp.spv", deform_layout, &spec));
   }
@@ -27,7 +28,8 @@ void Renderer::Impl::create_deform_pipelines() {
 
 void Renderer::Impl::write_leg_tables(Leg& l, LegSlot& s, const LegFrame& f, std::span<const SplatView> views) {
   // the deformation's tables (muscle shortening, segment areas, valve states)
-  std::memcpy(s.bodies.mapped, f.deform.bodies.data(), f.deform.bodies.size() * 32);
+  std::memcpy(s.bodies.mapped, f.deform.joints.data(), 96);
+  std::memcpy(static_cast<char*>(s.bodies.mapped) + 96, f.deform.bodies.data(), f.deform.bodies.size() * 32);
   std::memcpy(s.segments.mapped, f.deform.segments.data(), f.deform.segments.size() * 16);
   std::memcpy(s.valves.mapped, f.deform.valves.data(), f.deform.valves.size() * 16);
   if (l.particle_count == 0) return;
@@ -62,16 +64,18 @@ void Renderer::Impl::record_deform(VkCommandBuffer cmd, std::size_t slot) {
     for (std::size_t i = 0; i < leg_count; ++i) {
       const Leg& l = legs[i];
       vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, deform_layout, 0, 1, &l.slots[slot].deform_set, 0, nullptr);
-      // kind by kind (bones never move): the positions, then the normals from the triangles drawn
+      // kind by kind (the shank's bones never move, those of the foot and thigh turn): the positions, then the normals from the triangles drawn
       // (a structure drawn in full: its full triangles; else its simplified ones); neighbouring
       // runs of vertices in one dispatch
-      for (std::size_t k = 1; k < kKinds; ++k) {
-        if (pass == 1 && k == static_cast<std::size_t>(anatomy::StructureKind::Vein)) continue;  // vein normals come with their positions
+      for (std::size_t k = 0; k < kKinds; ++k) {
+        // vein and bone normals come with their positions
+        if (pass == 1 && (k == static_cast<std::size_t>(anatomy::StructureKind::Vein) || k == static_cast<std::size_t>(anatomy::StructureKind::Bone)))
+          continue;
         bool bound = false;
         std::uint32_t run_begin = 0, run_end = 0, run_table = 0;
         auto flush = [&]() {
           if (run_end == run_begin) return;
-          if (!bound) vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, deform_pipelines[pass == 0 ? k : 0]);
+          if (!bound) vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, deform_pipelines[pass == 1 ? 0 : k == 0 ? kBoneStage : k]);
           bound = true;
           const std::uint32_t pc[5] = {l.vertex_count, run_begin, run_end, static_cast<std::uint32_t>(anatomy::kVeinRing), run_table};
           vkCmdPushConstants(cmd, deform_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(pc), pc);

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "anatomy/pose.hpp"
 #include "renderer_impl.hpp"
 
 namespace calfpump::render {
@@ -57,10 +58,14 @@ void Renderer::Impl::upload_leg(const anatomy::Model& model, const anatomy::LegG
   std::vector<std::uint32_t> indices;
   std::vector<std::vector<std::uint32_t>> lod;  // per structure, its simplified triangles
   std::vector<std::uint32_t> structure_base;    // per structure, its first vertex (and the end last)
+  std::vector<char> moves_with_joints;          // per vertex: a joint turns it
+  const std::array<double, 5> range = anatomy::joint_range(model.leg);
+  const bool lifts = range[4] > 0.0;  // a raise lifts the whole leg: then every vertex moves
   for (std::size_t si = 0; si < rest.structures.size(); ++si) {
     const auto& s = rest.structures[si];
     const auto base = static_cast<std::uint32_t>(verts.size());
     structure_base.push_back(base);
+    const int bone_part = s.kind == anatomy::StructureKind::Bone ? anatomy::bone_part(model.leg, s.name) : 0;
     for (std::size_t v = 0; v < s.vertex_count(); ++v) {
       VertexIn vi{};
       for (int k = 0; k < 3; ++k) {
@@ -69,6 +74,7 @@ void Renderer::Impl::upload_leg(const anatomy::Model& model, const anatomy::LegG
       }
       vi.position[3] = static_cast<float>(s.kind);
       for (int k = 0; k < anatomy::kAttributeCount; ++k) vi.a[k] = s.attributes[v * anatomy::kAttributeCount + std::size_t(k)];
+      if (s.kind == anatomy::StructureKind::Bone) vi.a[0] = static_cast<float>(bone_part);  // bones have no attributes of their own
       verts.push_back(vi);
     }
     DrawRange r;
@@ -79,11 +85,25 @@ void Renderer::Impl::upload_leg(const anatomy::Model& model, const anatomy::LegG
     // follows the muscles
     constexpr float kPad = 0.03f;
     r.bounds = {1e9f, 1e9f, 1e9f, -1e9f, -1e9f, -1e9f};
-    for (std::size_t v = 0; v < s.vertex_count(); ++v)
-      for (std::size_t k = 0; k < 3; ++k) {
-        r.bounds[k] = std::min(r.bounds[k], s.positions[3 * v + k] - kPad);
-        r.bounds[3 + k] = std::max(r.bounds[3 + k], s.positions[3 * v + k] + kPad);
+    // and wherever the joints turn it over their range (sampled finely enough that the arcs
+    // between samples stay inside the pad)
+    std::vector<anatomy::LegPose> poses;
+    for (int i = 0; i <= 6; ++i)
+      for (int j = 0; j <= 6; ++j)
+        poses.push_back(anatomy::leg_pose(model.leg, range[0] + (range[1] - range[0]) * i / 6.0, range[2] + (range[3] - range[2]) * j / 6.0));
+    for (std::size_t v = 0; v < s.vertex_count(); ++v) {
+      const anatomy::Point3 p{s.positions[3 * v], s.positions[3 * v + 1], s.positions[3 * v + 2]};
+      const auto w = s.kind == anatomy::StructureKind::Bone ? anatomy::part_weights(bone_part) : anatomy::soft_weights(poses[0], p);
+      const bool turns = w[0] != 0.0 || w[1] != 0.0;
+      for (std::size_t q = 0; q < (turns ? poses.size() : 1); ++q) {
+        const anatomy::Point3 at = turns ? anatomy::pose_point(poses[q], w, p) : p;
+        for (std::size_t k = 0; k < 3; ++k) {
+          r.bounds[k] = std::min(r.bounds[k], static_cast<float>(at[k]) - kPad);
+          r.bounds[3 + k] = std::max(r.bounds[3 + k], static_cast<float>(at[k] + (k == 2 ? range[4] : 0.0)) + kPad);
+        }
       }
+      moves_with_joints.push_back(turns || lifts ? 1 : 0);
+    }
     l.draws.push_back(r);
     for (std::uint32_t i : s.indices) indices.push_back(base + i);
     lod.push_back(simplified(s));
@@ -91,13 +111,13 @@ void Renderer::Impl::upload_leg(const anatomy::Model& model, const anatomy::LegG
   }
   l.vertex_count = static_cast<std::uint32_t>(verts.size());
 
-  // Vertices that never move go first: bone, and skin that no muscle pushes (weight 0) whose
-  // triangles are all such, so that its normal never changes either. Their deformed copy is written
+  // Vertices that never move go first: bone of the shank, and skin that no muscle pushes (weight
+  // 0) and no joint turns, whose triangles are all such, so that its normal never changes either. Their deformed copy is written
   // here once; the per-frame passes start after them.
   std::vector<char> still(l.vertex_count, 0);
   for (std::uint32_t v = 0; v < l.vertex_count; ++v) {
     const auto kind = static_cast<anatomy::StructureKind>(static_cast<int>(verts[v].position[3] + 0.5f));
-    still[v] = kind == anatomy::StructureKind::Bone || (kind == anatomy::StructureKind::Skin && verts[v].a[6] <= 0.0f);
+    still[v] = !moves_with_joints[v] && (kind == anatomy::StructureKind::Bone || (kind == anatomy::StructureKind::Skin && verts[v].a[6] <= 0.0f));
   }
   std::vector<char> fixed = still;
   for (std::size_t t = 0; t + 2 < indices.size(); t += 3) {
@@ -229,10 +249,11 @@ void Renderer::Impl::upload_leg(const anatomy::Model& model, const anatomy::LegG
   l.adjacency.texel_view(c, VK_FORMAT_R32_UINT, 4, "the vertex -> triangles table");
   // the tables a frame rewrites, one set per frame in flight
   for (LegSlot& s : l.slots) {
-    s.bodies = vk::Buffer(c, model.leg.bodies.size() * 32, kTexelUse, vk::BufferDomain::Host);
+    // the pose's 6 texels (anatomy::DeformFrame::joints), then 2 per body
+    s.bodies = vk::Buffer(c, 96 + model.leg.bodies.size() * 32, kTexelUse, vk::BufferDomain::Host);
     s.segments = vk::Buffer(c, model.segments.size() * 16, kTexelUse, vk::BufferDomain::Host);
     s.valves = vk::Buffer(c, model.valves.size() * 16, kTexelUse, vk::BufferDomain::Host);
-    s.bodies.texel_view(c, kF4, 16, "the muscle bodies");
+    s.bodies.texel_view(c, kF4, 16, "the pose and the muscle bodies");
     s.segments.texel_view(c, kF4, 16, "the segments");
     s.valves.texel_view(c, kF4, 16, "the valves");
     vk::write_set(device, s.deform_set,
@@ -341,9 +362,10 @@ void Renderer::Impl::write_particle_sets(Leg& l) {
   if (l.particle_count == 0) return;
   for (LegSlot& s : l.slots)
     vk::write_set(device, s.particle_set,
-                  std::array<const vk::Buffer*, 18>{&l.particles, &l.positions, &l.frames, &l.path_table, &l.vessels, &s.segments,
+                  std::array<const vk::Buffer*, 19>{&l.particles, &l.positions, &l.frames, &l.path_table, &l.vessels, &s.segments,
                                                     &l.segment_info, &l.port_start, &l.ports, &s.port_flow, &s.inflow, &l.counters,
-                                                    &s.segment_flow, &l.centres, &l.axes, &l.places, &s.views, &attachments.splat},
+                                                    &s.segment_flow, &l.centres, &l.axes, &l.places, &s.views, &attachments.splat,
+                                                    &s.bodies},
                   kParticleBindings);
 }
 

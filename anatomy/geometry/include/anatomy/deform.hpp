@@ -12,6 +12,9 @@
 //   tendon  its proximal end moves with the distal ends of the muscles it joins, tapering to
 //           nothing at its distal end
 //   bone    stays
+// and then the pose (pose.hpp): the foot turns about the ankle and the thigh about the knee, bones
+// rigidly with their part, everything else by its smooth weight of rest height (a vein's ring and
+// a valve's leaflets by that of their centre, so that they turn whole).
 // The GPU deformation must agree with this within 0.5 mm. No VTK or Vulkan here.
 
 #include <array>
@@ -22,6 +25,7 @@
 #include "anatomy/geometry.hpp"
 #include "anatomy/model.hpp"
 #include "anatomy/particles.hpp"
+#include "anatomy/pose.hpp"
 #include "anatomy/state.hpp"
 #include "anatomy/sweep.hpp"
 
@@ -60,7 +64,14 @@ struct DeformFrame {
                                                ///< tendon pull x, y, z (m), 0)
   std::vector<std::array<float, 4>> segments;  ///< per model segment: (centre t, area per vein, reference area per vein, 0)
   std::vector<std::array<float, 4>> valves;    ///< per valve: (zeta, incompetence, draw t, vessel)
+  /// The pose, per joint (ankle, knee) 3 texels: (centre xyz, angle), (axis xyz, 1 when the moving
+  /// part lies below), (blend from, blend to, the ankle's: the lift, 0); all zero for a leg
+  /// without joints.
+  std::array<std::array<float, 4>, 6> joints{};
 };
+
+/// The frame's pose texels for a pose (DeformFrame::joints).
+std::array<std::array<float, 4>, 6> pose_texels(const LegPose& pose);
 
 /// How far the proximal end of tendon body b is pulled (m) for the given shortening factors.
 Point3 tendon_pull(const LegDescription& leg, const LegPaths& paths, const std::vector<double>& lambda, std::size_t b);
@@ -81,10 +92,18 @@ class Deformer {
 
   const LegPaths& paths() const { return paths_; }
 
+  /// The pose of a state (its joint angles).
+  LegPose pose(const State& state) const;
+
+  /// The point whose pose weights turn vertex v of rest structure r: a vein wall's ring centre on
+  /// its centerline (the ring turns whole and keeps its area), a leaflet's valve centre, and for
+  /// every other tissue the vertex's own rest position.
+  Point3 weight_point(const StructureMesh& r, std::size_t v) const;
+
   /// Where a particle is drawn (leg coordinates, m), by shaders/particles.comp's rule: on its
   /// vessel's centerline at its fraction, in its own one of the parallel veins (id mod count),
-  /// spread over the vein's section there (angle and radius from particle_hash of its id). A
-  /// waiting particle (segment -1) has no place: the result is empty.
+  /// spread over the vein's section there (angle and radius from particle_hash of its id), turned
+  /// by the pose with its ring. A waiting particle (segment -1) has no place: the result is empty.
   std::optional<Point3> particle_place(const State& state, const Particle& p) const;
 
  private:
@@ -92,6 +111,7 @@ class Deformer {
   const LegGeometry& rest_;
   LegPaths paths_;
   std::vector<std::vector<int>> vessel_segments_;  // ordered from distal
+  std::vector<int> bone_parts_;                    // per structure: the part a bone turns with
 };
 
 }  // namespace calfpump::anatomy

@@ -74,4 +74,29 @@ PostureBlend posture_at(const Schedule& s, double t);
 /// Activation in [0, 1] of muscle m at time t.
 double muscle_activation(const MuscleDesc& m, const Schedule& s, double t);
 
+/// Sagittal joint angles (rad) of the leg at time t: the ankle's (dorsiflexion positive) and the
+/// knee's flexion. Walking follows the description's gait curves (periodic cubic between its
+/// samples), faded in and out over ramp_s at the phase's ends; a tiptoe raise turns the ankle to
+/// raise_ankle_deg with the same rise, hold and lowering as the calf's activation; an ankle pump
+/// plantar-flexes in its first half and dorsiflexes in its second; standing still keeps the rest
+/// pose. Intensity scales the raise and the pump. A raise stands on the forefoot: the leg rises by
+/// as much as the ankle's turn would lower the forefoot's contact below the floor (lift_m). A leg
+/// without joints stays at zero.
+struct JointAngles {
+  double ankle_rad = 0;
+  double knee_rad = 0;
+  double lift_m = 0;  ///< the whole leg raised (+z) so that the forefoot stays on the floor (a raise)
+};
+JointAngles joint_angles(const JointMotionDesc& j, const Schedule& s, double t);
+
+/// How far a raise lifts the leg at this ankle angle: the drop of the forefoot's contact below the
+/// floor that the ankle's turn alone would give (m, >= 0).
+double forefoot_lift(const JointMotionDesc& j, double ankle_rad);
+
+/// v turned about the unit axis by angle (rad, right-hand rule): Rodrigues' formula.
+Point3 turn_about(const Point3& v, const Point3& axis, double angle);
+
+/// The gait curve's value (deg) at a phase in [0, 1): periodic Catmull-Rom through the samples.
+double gait_curve(const std::vector<double>& samples, double phase);
+
 }  // namespace calfpump::anatomy

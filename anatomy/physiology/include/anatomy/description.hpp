@@ -129,6 +129,33 @@ struct BodyDesc {
   std::vector<SweepDesc> sweeps;
 };
 
+/// A hinge the leg turns about. The shank (tibia and fibula) is the reference frame: it stays
+/// where the leg's coordinates put it, and the part beyond each joint turns about the joint's axis.
+struct JointDesc {
+  Point3 centre{};  ///< a point on the axis (leg coordinates, m)
+  Point3 axis{};    ///< unit; a positive angle turns by the right-hand rule about it
+  bool moves_below = true;         ///< the moving part lies below the centre (ankle: the foot) or above (knee: the thigh)
+  std::vector<std::string> bones;  ///< bodies that turn rigidly with the moving part
+  /// Soft tissue turns with a smooth weight of its rest height above the centre: the whole angle
+  /// on the moving side of [blend_from_m, blend_to_m], none on the other, smoothstep between.
+  double blend_from_m = 0;
+  double blend_to_m = 0;
+};
+
+/// How the joints move with each activity (activity.hpp joint_angles).
+struct JointMotionDesc {
+  bool present = false;  ///< false: the leg is drawn in its rest pose throughout
+  JointDesc ankle;       ///< angle: dorsiflexion positive, plantarflexion negative
+  JointDesc knee;        ///< angle: flexion positive
+  std::vector<double> gait_ankle_deg;  ///< over one gait cycle from heel strike, equal steps, first == last
+  std::vector<double> gait_knee_deg;   ///< the same steps
+  double raise_ankle_deg = 0;   ///< at the top of a tiptoe raise
+  Point3 forefoot_contact{};    ///< where the sole bears on the floor in a raise: under the metatarsal heads (m)
+  double pump_plantar_deg = 0;  ///< the plantar-flexion half of an ankle pump
+  double pump_dorsi_deg = 0;    ///< the dorsiflexion half
+  double ramp_s = 0;            ///< walking's angles fade in at its start and out at its end over this
+};
+
 /// The whole leg description.
 struct LegDescription {
   std::filesystem::path file;
@@ -169,6 +196,7 @@ struct LegDescription {
   std::vector<BedDesc> beds;
   std::vector<SiteDesc> sites;
   std::vector<BodyDesc> bodies;
+  JointMotionDesc joints;
 
   /// Index of the body with this name, or -1.
   int body_index(const std::string& name) const;

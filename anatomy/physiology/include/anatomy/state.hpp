@@ -40,6 +40,12 @@ struct State {
   std::vector<double> bed_var;         ///< venoarteriolar reflex activation in [0, 1] (1: standing still)
   std::vector<double> bed_hyperaemia;  ///< exercise hyperaemia: conductance rise over resting, >= 0
 
+  // the leg's pose (activity.hpp joint_angles): ankle dorsiflexion and knee flexion (rad), and
+  // the whole leg's rise onto the forefoot (m)
+  double ankle_rad = 0;
+  double knee_rad = 0;
+  double lift_m = 0;
+
   double inflow_m3_s = 0;   ///< arterial inflow into the veins
   double outflow_m3_s = 0;  ///< to the right atrium
 
