@@ -205,8 +205,15 @@ int cmd_anatomy(const AnatomyOptions& o) {
     LegGeometry g = read_leg_glb(mesh);
     if (!o.mapping.empty()) {
       // the user's meshes replace the generated structures they name
-      g = load_user_leg(o.mapping, o.mesh, leg, g);
+      MappingFit fit;
+      g = load_user_leg(o.mapping, o.mesh, leg, g, {}, &fit);
       mesh = o.mapping;
+      if (fit.fitted) {
+        std::string each;
+        for (const auto& [name, e] : fit.residuals) each += fmt::format("{}{} {:.1f} mm", each.empty() ? "" : ", ", name, e * 1e3);
+        fmt::print(stderr, "{}: placed on {} landmarks, scale x{:.4f}, residual {:.1f} mm RMS ({})\n", o.mapping, fit.residuals.size(),
+                   fit.scale, fit.rms_m * 1e3, each);
+      }
     }
     check_leg_geometry(g, leg, mesh.string());
     if (o.time_s && o.scenario.empty())

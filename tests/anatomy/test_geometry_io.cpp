@@ -10,6 +10,7 @@
 #include <iterator>
 #include <map>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "anatomy/deform.hpp"
@@ -285,5 +286,120 @@ TEST_CASE("bad mappings and bad user meshes are refused with file, line and key"
     write(tmp("nan.obj"), soleus_obj("nan -60 140"));
     write(tmp("nan-map.toml"), "[mesh]\nfile = \"nan.obj\"\n\n[structures]\nsoleus = \"Soleus_R\"\n");
     CHECK_THAT(expect_refusal([&] { load_user_leg(tmp("nan-map.toml"), {}, leg, generated); }), Catch::Contains("not finite"));
+  }
+}
+
+namespace {
+
+// the leg's own meshes as an atlas would have them: in millimetres, Y up and Z anterior (glTF's
+// convention), the left leg's mirror image (x toward the body's midline), and placed as its
+// subject stands: 5% taller, turned 20 degrees about the vertical, its origin elsewhere. From the
+// leg's coordinates: leg = s R a + t with a = 0.001 A file, A the axes (+x, +z, +y) that the mapping
+// names as ["-x", "+z", "+y"] with mirror = true.
+struct AtlasPlacement {
+  double s = 1.05, angle = 20.0 * 3.14159265358979 / 180.0;
+  Point3 t{0.12, -0.03, 0.85};
+  Point3 to_file(const Point3& p) const {
+    const Point3 q{(p[0] - t[0]) / s, (p[1] - t[1]) / s, (p[2] - t[2]) / s};
+    const double c = std::cos(angle), sn = std::sin(angle);
+    const Point3 a{c * q[0] + sn * q[1], -sn * q[0] + c * q[1], q[2]};  // R^T q, R about +z
+    return {1000 * a[0], 1000 * a[2], 1000 * a[1]};                      // A^T: file x = a x, file y = a z, file z = a y
+  }
+  std::string transform_toml() const {
+    const double c = std::cos(angle), sn = std::sin(angle);
+    return fmt::format("transform = [[{0}, {1}, 0, {3}], [{2}, {0}, 0, {4}], [0, 0, {5}, {6}]]\n", s * c, -s * sn, s * sn, t[0], t[1], s, t[2]);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("an atlas mesh in other units, axes, side and place lands on the description by landmarks within 1 mm", "[geometry][io][mapping]") {
+  const LegDescription leg = load_leg_description(default_leg_file());
+  const LegGeometry generated = read_leg_glb(default_leg_mesh());
+  const AtlasPlacement at;
+  const std::vector<std::string> names{"tibia", "soleus", "gsv"};
+  std::string obj;
+  std::size_t base = 1;
+  for (const auto& n : names) {
+    const StructureMesh& s = generated.structures[std::size_t(generated.find(n, n == "gsv" ? StructureKind::Vein : n == "tibia" ? StructureKind::Bone : StructureKind::Muscle))];
+    obj += fmt::format("o Atlas_{}\n", n);
+    for (std::size_t v = 0; v < s.vertex_count(); ++v) {
+      const Point3 f = at.to_file({s.positions[3 * v], s.positions[3 * v + 1], s.positions[3 * v + 2]});
+      obj += fmt::format("v {:.6f} {:.6f} {:.6f}\n", f[0], f[1], f[2]);
+    }
+    // outward in the atlas' own (mirrored) space: the winding reversed
+    for (std::size_t i = 0; i + 2 < s.indices.size(); i += 3)
+      obj += fmt::format("f {} {} {}\n", base + s.indices[i], base + s.indices[i + 2], base + s.indices[i + 1]);
+    base += s.vertex_count();
+  }
+  write(tmp("atlas-leg.obj"), obj);
+  const std::string mesh = "[mesh]\nfile = \"atlas-leg.obj\"\nscale = 0.001\naxes = [\"-x\", \"+z\", \"+y\"]\nmirror = true\n\n";
+  const std::string structures = "[structures]\ntibia = \"Atlas_tibia\"\nsoleus = \"Atlas_soleus\"\ngsv = \"Atlas_gsv\"\n";
+  // the landmarks as an anatomist would mark them on the atlas: within half a millimetre
+  std::string marks = "[landmarks]\n";
+  int k = 0;
+  for (const auto& [name, p] : leg.landmark_points) {
+    Point3 f = at.to_file(p);
+    const double jitter = 0.5 * ((k * 7) % 5 - 2) / 2.0;  // -0.5 .. +0.5 mm, deterministic
+    f[(std::size_t(k) % 3)] += jitter;
+    ++k;
+    marks += fmt::format("{} = [{:.4f}, {:.4f}, {:.4f}]\n", name, f[0], f[1], f[2]);
+  }
+  auto check_placed = [&](const LegGeometry& g, double tolerance_m) {
+    for (const auto& n : names) {
+      const int idx = g.find(n, n == "gsv" ? StructureKind::Vein : n == "tibia" ? StructureKind::Bone : StructureKind::Muscle);
+      const StructureMesh &got = g.structures[std::size_t(idx)], &want = generated.structures[std::size_t(generated.find(n, got.kind))];
+      REQUIRE(got.vertex_count() == want.vertex_count());
+      // every vertex where one of the original's is (Assimp may reorder them), and outward
+      double worst = 0;
+      for (std::size_t v = 0; v < got.vertex_count(); v += 7) {
+        double best = 1e9;
+        for (std::size_t w = 0; w < want.vertex_count(); ++w)
+          best = std::min(best, std::hypot(double(got.positions[3 * v]) - want.positions[3 * w], double(got.positions[3 * v + 1]) - want.positions[3 * w + 1],
+                                           double(got.positions[3 * v + 2]) - want.positions[3 * w + 2]));
+        worst = std::max(worst, best);
+      }
+      INFO(n << ": worst vertex " << worst * 1e3 << " mm from the description's place");
+      CHECK(worst < tolerance_m);
+      if (got.closed) CHECK(check_mesh(got).signed_volume_m3 > 0);
+    }
+  };
+  SECTION("fitted to the landmarks") {
+    write(tmp("atlas-map.toml"), mesh + marks + "\n" + structures);
+    MappingFit fit;
+    const LegGeometry g = load_user_leg(tmp("atlas-map.toml"), {}, leg, generated, {}, &fit);
+    INFO("residual " << fit.rms_m * 1e3 << " mm RMS, worst " << fit.worst << " " << fit.worst_m * 1e3 << " mm, scale " << fit.scale);
+    CHECK(fit.fitted);
+    CHECK(fit.residuals.size() == leg.landmark_points.size());
+    CHECK(fit.rms_m > 0.0);  // the marks' jitter shows
+    CHECK(fit.rms_m < 0.5e-3);
+    CHECK(fit.scale == Approx(1.05).epsilon(0.01));
+    check_placed(g, 1e-3);
+    REQUIRE_NOTHROW(check_leg_geometry(g, leg, "atlas-map.toml"));
+  }
+  SECTION("by an explicit transform") {
+    write(tmp("atlas-explicit.toml"), mesh + "[placement]\n" + at.transform_toml() + "\n" + structures);
+    check_placed(load_user_leg(tmp("atlas-explicit.toml"), {}, leg, generated), 1e-5);
+  }
+  SECTION("a mapping that forgets the mirror is refused by its residual") {
+    write(tmp("atlas-nomirror.toml"), "[mesh]\nfile = \"atlas-leg.obj\"\nscale = 0.001\naxes = [\"-x\", \"+z\", \"+y\"]\n\n" + marks + "\n" + structures);
+    CHECK_THAT(expect_refusal([&] { load_user_leg(tmp("atlas-nomirror.toml"), {}, leg, generated); }),
+               Catch::Contains("atlas-nomirror.toml") && Catch::Contains("landmarks") && Catch::Contains("residual") && Catch::Contains("axes"));
+  }
+  SECTION("bad landmarks and placements are refused by file, line and key") {
+    write(tmp("atlas-unknown.toml"), mesh + "[landmarks]\nmedial-malleolus = [0, 0, 0]\nknee-cap = [1, 2, 3]\n\n" + structures);
+    CHECK_THAT(expect_refusal([&] { load_user_leg(tmp("atlas-unknown.toml"), {}, leg, generated); }),
+               Catch::Contains("atlas-unknown.toml:") && Catch::Contains("knee-cap") && Catch::Contains("fibular-head"));
+    write(tmp("atlas-two.toml"), mesh + "[landmarks]\nmedial-malleolus = [0, 0, 0]\nfibular-head = [1, 2, 3]\n\n" + structures);
+    CHECK_THAT(expect_refusal([&] { load_user_leg(tmp("atlas-two.toml"), {}, leg, generated); }), Catch::Contains("at least three"));
+    write(tmp("atlas-line.toml"), mesh + "[landmarks]\nmedial-malleolus = [0, 0, 0]\nfibular-head = [1, 1, 1]\ntibial-tuberosity = [2, 2, 2]\n\n" + structures);
+    CHECK_THAT(expect_refusal([&] { load_user_leg(tmp("atlas-line.toml"), {}, leg, generated); }), Catch::Contains("one line"));
+    write(tmp("atlas-both.toml"), mesh + "[placement]\n" + at.transform_toml() + "\n" + marks + "\n" + structures);
+    CHECK_THAT(expect_refusal([&] { load_user_leg(tmp("atlas-both.toml"), {}, leg, generated); }), Catch::Contains("not both"));
+    write(tmp("atlas-axes.toml"), "[mesh]\nfile = \"atlas-leg.obj\"\naxes = [\"+x\", \"+x\", \"+y\"]\n\n" + structures);
+    CHECK_THAT(expect_refusal([&] { load_user_leg(tmp("atlas-axes.toml"), {}, leg, generated); }),
+               Catch::Contains("atlas-axes.toml:3") && Catch::Contains("mesh.axes") && Catch::Contains("twice"));
+    write(tmp("atlas-singular.toml"), mesh + "[placement]\ntransform = [[1, 0, 0, 0], [1, 0, 0, 0], [0, 0, 1, 0]]\n\n" + structures);
+    CHECK_THAT(expect_refusal([&] { load_user_leg(tmp("atlas-singular.toml"), {}, leg, generated); }), Catch::Contains("singular"));
   }
 }

@@ -351,6 +351,14 @@ LegDescription load_leg_description(const std::filesystem::path& path) {
   }
   if (skins != 1) top.fail("body", fmt::format("expected exactly one body of kind 'skin', found {}", skins));
 
+  if (const toml::table* lt = top.table("landmark_points", false)) {
+    TableReader r(*lt, file, "landmark_points");
+    for (auto&& [k, node] : *lt) {
+      const std::string name(k.str());
+      d.landmark_points.emplace_back(name, r.point(name, -1.0, 2.0));
+    }
+    r.finish();
+  }
   if (const toml::table* jt = top.table("joints", false)) {
     TableReader r(*jt, file, "joints");
     JointMotionDesc& j = d.joints;

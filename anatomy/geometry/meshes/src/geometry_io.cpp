@@ -33,6 +33,7 @@
 #include "anatomy/error.hpp"
 #include "anatomy/geometry_vtk.hpp"
 #include "anatomy/gltf.hpp"
+#include "anatomy/similarity.hpp"
 #include "anatomy/sweep.hpp"
 #include "toml_reader.hpp"
 
@@ -385,21 +386,138 @@ bool find_node(const aiScene* scene, const aiNode* node, const aiMatrix4x4& pare
 }  // namespace
 
 LegGeometry load_user_leg(const fs::path& mapping_file, const fs::path& mesh_override, const LegDescription& leg,
-                          const LegGeometry& generated, const MeshLimits& limits) {
+                          const LegGeometry& generated, const MeshLimits& limits, MappingFit* fit_report) {
   const std::string mfile = mapping_file.string();
   toml::table root = detail::parse_toml_file(mfile);
   detail::TableReader top(root, mfile, "");
   fs::path mesh_path = mesh_override;
   double scale = 1.0;
+  // file coordinates -> leg axes: row i picks the file axis (and sign) that is leg axis i
+  std::array<std::array<double, 3>, 3> axes{{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}};
   if (const toml::table* t = top.table("mesh", false)) {
     detail::TableReader r(*t, mfile, "mesh");
     const std::string f = r.string("file", std::string());
     if (mesh_path.empty() && !f.empty()) mesh_path = mapping_file.parent_path() / f;
     // from micrometres to kilometres per unit would be absurd; this range covers m, cm, mm, inches
     scale = r.number("scale", 1e-4, 10.0, 1.0);
+    if (const toml::node* n = r.raw().get("axes")) {
+      r.accept("axes");
+      const auto* arr = n->as_array();
+      const char* expect = "expected three of \"+x\", \"-x\", \"+y\", \"-y\", \"+z\", \"-z\": the file's axes along the leg's lateral (+x), anterior (+y) and up (+z)";
+      if (!arr || arr->size() != 3) r.fail("axes", expect);
+      std::array<bool, 3> used{};
+      for (std::size_t i = 0; i < 3; ++i) {
+        const auto* a = (*arr)[i].as_string();
+        const std::string v = a ? a->get() : std::string();
+        if (v.size() != 2 || (v[0] != '+' && v[0] != '-') || v[1] < 'x' || v[1] > 'z') r.fail_at((*arr)[i], "axes", expect);
+        const auto k = static_cast<std::size_t>(v[1] - 'x');
+        if (used[k]) r.fail_at((*arr)[i], "axes", fmt::format("the file's {} axis is named twice; each must be used once", v[1]));
+        used[k] = true;
+        axes[i] = {0, 0, 0};
+        axes[i][k] = v[0] == '+' ? 1.0 : -1.0;
+      }
+    }
+    if (r.boolean("mirror", false)) axes[0] = {-axes[0][0], -axes[0][1], -axes[0][2]};  // a left leg onto the right
     r.finish();
   }
   if (mesh_path.empty()) top.fail("mesh", "no mesh file: give [mesh] file = \"...\" or --mesh");
+  const double handedness = axes[0][0] * (axes[1][1] * axes[2][2] - axes[1][2] * axes[2][1]) -
+                            axes[0][1] * (axes[1][0] * axes[2][2] - axes[1][2] * axes[2][0]) +
+                            axes[0][2] * (axes[1][0] * axes[2][1] - axes[1][1] * axes[2][0]);
+  auto to_leg_axes = [&](const Point3& p) {
+    return Point3{scale * (axes[0][0] * p[0] + axes[0][1] * p[1] + axes[0][2] * p[2]),
+                  scale * (axes[1][0] * p[0] + axes[1][1] * p[1] + axes[1][2] * p[2]),
+                  scale * (axes[2][0] * p[0] + axes[2][1] * p[1] + axes[2][2] * p[2])};
+  };
+  // then the placement: an explicit transform, or the similarity that fits the file's landmarks to
+  // the description's, or none
+  std::array<std::array<double, 4>, 3> place{{{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}}};
+  const toml::table* explicit_place = top.table("placement", false);
+  const toml::table* landmarks = top.table("landmarks", false);
+  if (explicit_place && landmarks)
+    top.fail("landmarks", "give either [placement] transform or [landmarks], not both");
+  if (explicit_place) {
+    detail::TableReader r(*explicit_place, mfile, "placement");
+    const toml::node* n = r.raw().get("transform");
+    const auto* rows = n ? n->as_array() : nullptr;
+    const char* expect = "expected a 3x4 matrix [[r00, r01, r02, tx], [r10, r11, r12, ty], [r20, r21, r22, tz]] (metres, after scale and axes)";
+    if (!rows || rows->size() != 3) r.fail("transform", expect);
+    r.accept("transform");
+    for (std::size_t i = 0; i < 3; ++i) {
+      const auto* row = (*rows)[i].as_array();
+      if (!row || row->size() != 4) r.fail_at((*rows)[i], "transform", expect);
+      for (std::size_t k = 0; k < 4; ++k) {
+        const auto* v = (*row)[k].as_floating_point();
+        const auto* iv = (*row)[k].as_integer();
+        const double x = v ? v->get() : iv ? double(iv->get()) : std::nan("");
+        if (!std::isfinite(x) || std::abs(x) > 100) r.fail_at((*row)[k], "transform", "expected a finite number of at most 100 in magnitude");
+        place[i][k] = x;
+      }
+    }
+    const double det = place[0][0] * (place[1][1] * place[2][2] - place[1][2] * place[2][1]) -
+                       place[0][1] * (place[1][0] * place[2][2] - place[1][2] * place[2][0]) +
+                       place[0][2] * (place[1][0] * place[2][1] - place[1][1] * place[2][0]);
+    if (!(det > 1e-9)) r.fail("transform", "the matrix is singular or mirrors; mirror with [mesh] mirror = true");
+    r.finish();
+  }
+  if (landmarks) {
+    detail::TableReader r(*landmarks, mfile, "landmarks");
+    std::vector<Point3> from, to;
+    std::vector<std::string> names;
+    for (auto&& [k, node] : *landmarks) {
+      const std::string name(k.str());
+      const auto it = std::find_if(leg.landmark_points.begin(), leg.landmark_points.end(), [&](const auto& l) { return l.first == name; });
+      if (it == leg.landmark_points.end()) {
+        std::string known;
+        for (const auto& l : leg.landmark_points) known += (known.empty() ? "" : ", ") + l.first;
+        r.fail(name, fmt::format("unknown landmark '{}'; the description has {}", name, known.empty() ? "none" : known));
+      }
+      // in the file's own units and axes, as the mesh's vertices are
+      const Point3 p = r.point(name, -1e6, 1e6);
+      from.push_back(to_leg_axes(p));
+      to.push_back(it->second);
+      names.push_back(name);
+    }
+    r.finish();
+    if (from.size() < 3) top.fail("landmarks", fmt::format("expected at least three landmarks to fit a placement, found {}", from.size()));
+    Similarity fit;
+    try {
+      fit = fit_similarity(from, to);
+    } catch (const std::invalid_argument& e) {
+      top.fail("landmarks", fmt::format("the landmarks cannot fix a placement: {}", std::string(e.what()).substr(std::string("fit_similarity: ").size())));
+    }
+    MappingFit mf;
+    mf.fitted = true;
+    mf.scale = fit.scale;
+    double sum = 0;
+    for (std::size_t i = 0; i < from.size(); ++i) {
+      const Point3 q = fit.apply(from[i]);
+      const double e = std::hypot(q[0] - to[i][0], q[1] - to[i][1], q[2] - to[i][2]);
+      mf.residuals.emplace_back(names[i], e);
+      sum += e * e;
+      if (e > mf.worst_m) {
+        mf.worst_m = e;
+        mf.worst = names[i];
+      }
+    }
+    mf.rms_m = std::sqrt(sum / double(from.size()));
+    // an atlas differs from this leg by its subject's shape: centimetres would mean a wrong name,
+    // axis or unit, not a different person
+    if (mf.rms_m > kMaxLandmarkRms_m)
+      top.fail("landmarks", fmt::format("the landmarks fit with a residual of {:.1f} mm RMS (worst {} {:.1f} mm), over {:.0f} mm: check their names, [mesh] axes and scale",
+                                        mf.rms_m * 1e3, mf.worst, mf.worst_m * 1e3, kMaxLandmarkRms_m * 1e3));
+    for (std::size_t i = 0; i < 3; ++i) {
+      for (std::size_t k = 0; k < 3; ++k) place[i][k] = fit.scale * fit.rotation[i][k];
+      place[i][3] = fit.translation[i];
+    }
+    if (fit_report) *fit_report = mf;
+  }
+  auto to_leg = [&](const Point3& p) {
+    const Point3 a = to_leg_axes(p);
+    return Point3{place[0][0] * a[0] + place[0][1] * a[1] + place[0][2] * a[2] + place[0][3],
+                  place[1][0] * a[0] + place[1][1] * a[1] + place[1][2] * a[2] + place[1][3],
+                  place[2][0] * a[0] + place[2][1] * a[1] + place[2][2] * a[2] + place[2][3]};
+  };
   std::vector<std::pair<std::string, std::string>> binds;  // structure -> mesh name
   std::vector<const toml::node*> bind_nodes;
   {
@@ -450,15 +568,19 @@ LegGeometry load_user_leg(const fs::path& mapping_file, const fs::path& mesh_ove
     m.kind = kind;
     m.closed = true;
     for (unsigned v = 0; v < am->mNumVertices; ++v) {
-      aiVector3D p = f.transform * am->mVertices[v];
-      p *= static_cast<float>(scale);
-      if (!std::isfinite(p.x) || !std::isfinite(p.y) || !std::isfinite(p.z))
+      const aiVector3D p = f.transform * am->mVertices[v];
+      const Point3 q = to_leg({p.x, p.y, p.z});
+      if (!std::isfinite(q[0]) || !std::isfinite(q[1]) || !std::isfinite(q[2]))
         refuse(mesh_path, mesh_name, fmt::format("vertex {} is not finite", v));
-      m.positions.insert(m.positions.end(), {p.x, p.y, p.z});
+      m.positions.insert(m.positions.end(), {static_cast<float>(q[0]), static_cast<float>(q[1]), static_cast<float>(q[2])});
     }
+    // a mirroring axis convention turns the triangles inside out: wind them back
+    const bool flip = handedness < 0;
     for (unsigned t = 0; t < am->mNumFaces; ++t)
-      if (am->mFaces[t].mNumIndices == 3)
-        for (unsigned k = 0; k < 3; ++k) m.indices.push_back(am->mFaces[t].mIndices[k]);
+      if (am->mFaces[t].mNumIndices == 3) {
+        const unsigned* fi = am->mFaces[t].mIndices;
+        m.indices.insert(m.indices.end(), {fi[0], flip ? fi[2] : fi[1], flip ? fi[1] : fi[2]});
+      }
     if (m.indices.empty()) refuse(mesh_path, mesh_name, "the mesh has no triangles");
     compute_normals(m);
     m.attributes.assign(m.vertex_count() * kAttributeCount, 0.0f);

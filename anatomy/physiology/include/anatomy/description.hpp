@@ -9,6 +9,7 @@
 #include <array>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace calfpump::anatomy {
@@ -197,6 +198,9 @@ struct LegDescription {
   std::vector<SiteDesc> sites;
   std::vector<BodyDesc> bodies;
   JointMotionDesc joints;
+  /// Named anatomical landmarks on the drawn bones ("medial-malleolus", ...), where an atlas mesh's
+  /// own landmarks are fitted to place it (geometry_io.hpp load_user_leg).
+  std::vector<std::pair<std::string, Point3>> landmark_points;
 
   /// Index of the body with this name, or -1.
   int body_index(const std::string& name) const;
