@@ -144,3 +144,16 @@ TEST_CASE("a raise lifts the heel and an ankle pump turns the ankle both ways, s
   CHECK(joint_angles(j, still, 3.0).ankle_rad == 0.0);
   CHECK(joint_angles(j, still, 3.0).knee_rad == 0.0);
 }
+
+TEST_CASE("standing on the turned foot, the heights gravity uses follow it", "[activity][pose]") {
+  // nothing above the ankle's blend band moves, and nothing at all at rest; the forefoot goes down
+  // and the heel up (the sites' own figures: tests/anatomy/test_deform.cpp, "at a raise's top the
+  // pressure sites move")
+  const LegDescription leg = load_leg_description(default_leg_file());
+  const JointMotionDesc& j = leg.joints;
+  const double top = j.raise_ankle_deg / kDeg;
+  CHECK(ankle_height_change(j, 0.0, {0.0, 0.1, 0.03}) == 0.0);
+  CHECK(ankle_height_change(j, top, {0.0, 0.0, 0.3}) == 0.0);
+  CHECK(ankle_height_change(j, top, {0.0, 0.12, 0.03}) < -0.05);  // the forefoot, 12 cm ahead of the heel
+  CHECK(ankle_height_change(j, top, {0.0, -0.03, 0.03}) > 0.0);   // the heel rises about the ankle
+}

@@ -10,10 +10,6 @@ namespace calfpump::anatomy {
 
 namespace {
 
-double smoothstep(double a, double b, double x) {
-  const double u = std::clamp((x - a) / (b - a), 0.0, 1.0);
-  return u * u * (3.0 - 2.0 * u);
-}
 
 JointTurn turn_of(const JointDesc& j, double angle) {
   return {j.centre, j.axis, angle, j.moves_below, j.blend_from_m, j.blend_to_m};
@@ -44,9 +40,12 @@ std::array<double, 2> soft_weights(const LegPose& pose, const Point3& rest) {
   std::array<double, 2> w{};
   for (std::size_t j = 0; j < 2; ++j) {
     const JointTurn& t = pose.joints[j];
-    if (t.to <= t.from) continue;  // no joint
-    const double s = smoothstep(t.from, t.to, rest[2] - t.centre[2]);
-    w[j] = t.below ? 1.0 - s : s;
+    JointDesc d;
+    d.centre = t.centre;
+    d.moves_below = t.below;
+    d.blend_from_m = t.from;
+    d.blend_to_m = t.to;
+    w[j] = joint_weight(d, rest[2]);
   }
   return w;
 }

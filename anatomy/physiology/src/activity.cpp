@@ -148,6 +148,22 @@ double muscle_activation(const MuscleDesc& m, const Schedule& s, double t) {
   return tone + (top - tone) * shape;
 }
 
+double joint_weight(const JointDesc& j, double rest_z) {
+  if (j.blend_to_m <= j.blend_from_m) return 0.0;
+  const double u = std::clamp((rest_z - j.centre[2] - j.blend_from_m) / (j.blend_to_m - j.blend_from_m), 0.0, 1.0);
+  const double s = u * u * (3.0 - 2.0 * u);
+  return j.moves_below ? 1.0 - s : s;
+}
+
+double ankle_height_change(const JointMotionDesc& j, double ankle_rad, const Point3& rest) {
+  if (!j.present || ankle_rad == 0.0) return 0.0;
+  const double w = joint_weight(j.ankle, rest[2]);
+  if (w == 0.0) return 0.0;
+  const Point3& c = j.ankle.centre;
+  const Point3 r{rest[0] - c[0], rest[1] - c[1], rest[2] - c[2]};
+  return turn_about(r, j.ankle.axis, w * ankle_rad)[2] - r[2];
+}
+
 double forefoot_lift(const JointMotionDesc& j, double ankle_rad) {
   const Point3& c = j.ankle.centre;
   const Point3 r{j.forefoot_contact[0] - c[0], j.forefoot_contact[1] - c[1], j.forefoot_contact[2] - c[2]};

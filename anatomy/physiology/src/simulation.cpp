@@ -64,6 +64,16 @@ void apply_inputs(const Model& m, const Schedule& sched, Workspace& ws, State& s
   const auto& sf = ws.site_height[static_cast<std::size_t>(pb.from)];
   const auto& stt = ws.site_height[static_cast<std::size_t>(pb.to)];
   for (std::size_t i = 0; i < m.sites.size(); ++i) ws.site_h[i] = (1.0 - pb.weight) * sf[i] + pb.weight * stt[i];
+  // the heights follow the turned foot while the leg stands upright on it (a raise, an ankle pump
+  // standing); walking's limbs swing in the world, which the shank-frame pose does not give, so
+  // its heights stay the standing ones (README, "The leg in 3D")
+  if (pose.ankle_rad != 0.0 && pb.from == Posture::Standing && pb.to == Posture::Standing) {
+    const ActivityKind kind = sched.phases[sched.phase_at(t)].activity.kind;
+    if (kind == ActivityKind::Tiptoe || kind == ActivityKind::AnklePumps) {
+      for (std::size_t i = 0; i < m.segments.size(); ++i) ws.height[i] += ankle_height_change(m.leg.joints, pose.ankle_rad, m.segments[i].center);
+      for (std::size_t i = 0; i < m.sites.size(); ++i) ws.site_h[i] += ankle_height_change(m.leg.joints, pose.ankle_rad, m.sites[i].position);
+    }
+  }
 }
 
 void update_metrics(const Model& m, const Workspace& ws, State& st) {

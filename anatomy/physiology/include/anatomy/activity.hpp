@@ -93,6 +93,15 @@ JointAngles joint_angles(const JointMotionDesc& j, const Schedule& s, double t);
 /// floor that the ankle's turn alone would give (m, >= 0).
 double forefoot_lift(const JointMotionDesc& j, double ankle_rad);
 
+/// The share of joint j's turn that soft tissue of rest height z takes (description.hpp JointDesc:
+/// 1 on the moving side of the blend band, 0 on the shank's, smoothstep between).
+double joint_weight(const JointDesc& j, double rest_z);
+
+/// How far the ankle's turn moves a point of the upright leg up (m, negative: down): the change
+/// of its height below the heart in a raise or an ankle pump when standing. The lift onto the
+/// forefoot raises the heart as much as the leg, so only the turn counts.
+double ankle_height_change(const JointMotionDesc& j, double ankle_rad, const Point3& rest);
+
 /// v turned about the unit axis by angle (rad, right-hand rule): Rodrigues' formula.
 Point3 turn_about(const Point3& v, const Point3& axis, double angle);
 
