@@ -12,6 +12,7 @@
 #include "anatomy/deform.hpp"
 #include "anatomy/error.hpp"
 #include "anatomy/sweep.hpp"
+#include "app/palette.hpp"
 #include "toml_reader.hpp"
 
 namespace calfpump::app {
@@ -25,8 +26,8 @@ constexpr std::uint32_t kInk = rgba(32, 36, 44);
 constexpr std::uint32_t kMuted = rgba(88, 94, 106);
 constexpr std::uint32_t kPanel = rgba(255, 255, 255, 215);
 constexpr std::uint32_t kGrid = rgba(200, 204, 212);
-constexpr std::uint32_t kPressure = rgba(196, 48, 40);
-constexpr std::uint32_t kVolume = rgba(48, 92, 196);
+constexpr std::uint32_t kPressure = palette::kPressure;
+constexpr std::uint32_t kVolume = palette::kVolume;
 
 // The overlay as the frame's language writes it: every text through the translation table, drawn
 // shaped when translated (Arabic joins its letters and runs right to left), as code points in
@@ -74,7 +75,7 @@ void plot(Writer& o, float unit, float x0, float y0, float x1, float y1, const P
   if (gy1 - gy0 < 10.0f * unit) return;
   if (spec.band_hi > spec.band_lo) {
     const auto y_of = [&](double v) { return gy1 - static_cast<float>(std::clamp(v / spec.y_max, 0.0, 1.0)) * (gy1 - gy0); };
-    o.rect(gx0, y_of(spec.band_hi), gx1, y_of(spec.band_lo), rgba(70, 170, 110, 70));
+    o.rect(gx0, y_of(spec.band_hi), gx1, y_of(spec.band_lo), palette::kNormalBand);
     // named just below the band, where the curves seldom go
     if (spec.band_label) o.text(gx1, y_of(spec.band_lo) + 0.5f * unit, 18.0f * unit, spec.band_label, rgba(30, 110, 65), Align::Right);
   }
@@ -207,7 +208,7 @@ void flow_arrow(Writer& o, float unit, const render::Camera& camera, const std::
   const auto p = render::project(camera, {static_cast<float>(at[0]), static_cast<float>(at[1]), static_cast<float>(at[2])}, viewport);
   if (p[2] < 0 || p[2] > 1) return;
   const bool up = q_ml_s > 0;
-  const std::uint32_t colour = up ? rgba(30, 120, 200) : rgba(215, 40, 30);
+  const std::uint32_t colour = up ? palette::kFlowUp : palette::kFlowDown;
   const float x = p[0] + 20.0f * unit, len = 26.0f * unit, head = 9.0f * unit;
   const float tip = up ? p[1] - len / 2 : p[1] + len / 2, tail = up ? p[1] + len / 2 : p[1] - len / 2;
   const float back = up ? head : -head;
@@ -371,15 +372,15 @@ void compose_overlay(const Session& scene, const render::Camera& camera, int wid
     float y = (n >= 2 ? 0.655f : 0.70f) * H - (parts.story && parts.large_caption ? 0.045f * H : 0.0f);  // above a large caption
     o.text(x, y, size, "Blood colour", kInk, Align::Left, true);
     y += row;
-    o.rect_gradient_h(x, y + 2.0f * unit, x + bar, y + size - 4.0f * unit, rgba(242, 31, 26), rgba(97, 10, 56));
+    o.rect_gradient_h(x, y + 2.0f * unit, x + bar, y + size - 4.0f * unit, palette::kBloodFresh, palette::kBloodOld);
     y += row - 6.0f * unit;
     o.text(x, y, size, "fresh", kMuted);
     o.text(x + bar, y, size, "1 min in leg", kMuted, Align::Right);
     y += row + 6.0f * unit;
-    o.rect(x, y + 3.0f * unit, x + sw, y + size - 3.0f * unit, rgba(150, 172, 240));  // the see-through wall as it looks
+    o.rect(x, y + 3.0f * unit, x + sw, y + size - 3.0f * unit, palette::kWallSwatch);  // the see-through wall as it looks
     o.text(x + sw + 8.0f * unit, y, size, "Vein wall", kInk);
     y += row;
-    o.rect(x, y + 3.0f * unit, x + sw, y + size - 3.0f * unit, rgba(194, 97, 87));
+    o.rect(x, y + 3.0f * unit, x + sw, y + size - 3.0f * unit, palette::kMuscleSwatch);
     o.text(x + sw + 8.0f * unit, y, size, "Calf muscle", kInk);
   }
 
