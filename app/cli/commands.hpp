@@ -59,6 +59,7 @@ struct ScreenshotOptions {
   bool plain = false;   ///< the legs only, without titles, labels, plots and legend
   std::string view = "posteromedial";  ///< posteromedial, posterior, medial, lateral or anterior
   float skin = 0.16f;   ///< skin opacity: 0 cut away, 1 opaque
+  double emphasis = 1;  ///< the muscles' and veins' movement drawn this many times larger (the frame says so)
   double time_s = 0;
   std::string size = "1280x720";
   std::string device;

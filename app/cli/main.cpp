@@ -17,6 +17,8 @@ namespace {
 const std::vector<std::string> kAntialiasingModes{"auto", "msaa", "filter", "none"};
 constexpr const char* kAntialiasingHelp =
     "Edge smoothing: auto (4x multisampling on GPUs, the edge filter on CPU devices), msaa, filter or none";
+constexpr const char* kEmphasisHelp =
+    "Draw the muscles' and veins' movement this many times larger than in life, for teaching (1 to 3; the frame says so)";
 constexpr const char* kStillAntialiasingHelp =
     "Edge smoothing: msaa (4x multisampling, the default for a still), auto (the edge filter on CPU devices), filter or none";
 }  // namespace
@@ -115,6 +117,7 @@ int main(int argc, char** argv) {
   screenshot->add_option("--view", shot.view, "Camera: posteromedial (default), posterior, medial, lateral or anterior");
   screenshot->add_option("--skin", shot.skin, "Skin opacity: 0 cuts it away, 1 is opaque (default 0.16)")->check(CLI::Range(0.0, 1.0));
   screenshot->add_flag("--plain", shot.plain, "The legs only: no titles, labels, plots or legend");
+  screenshot->add_option("--emphasis", shot.emphasis, kEmphasisHelp)->check(CLI::Range(1.0, 3.0));
   screenshot->add_option("--time", shot.time_s, "Time in the scenario (s)")->required()->check(CLI::Range(0.0, 3600.0));
   screenshot->add_option("--size", shot.size, "Image size WxH");
   screenshot->add_option("--device", shot.device, "Use the Vulkan device whose name contains this");
@@ -150,6 +153,7 @@ int main(int argc, char** argv) {
   record->add_option("--poster", reco.poster, "Also write the first frame as a PNG");
   record->add_option("--view", reco.view, "Camera: posteromedial (default), posterior, medial, lateral or anterior");
   record->add_flag("--plain", reco.plain, "The legs only: no titles, labels, plots or close-ups");
+  record->add_option("--emphasis", reco.emphasis, kEmphasisHelp)->check(CLI::Range(1.0, 3.0));
   record->add_option("--device", reco.device, "Use the Vulkan device whose name contains this");
   record->add_option("--antialiasing", reco.antialiasing, kAntialiasingHelp)->check(CLI::IsMember(kAntialiasingModes));
   record->add_flag("--quiet", reco.quiet, "No progress");

@@ -198,6 +198,7 @@ int record_storyboard(const RecordOptions& o, int w, int h) {
   if (o.start_s != defaults.start_s) throw anatomy::ConfigError("--start", 0, 0, "", "a storyboard's shots set their model times");
   if (o.time_scale != defaults.time_scale) throw anatomy::ConfigError("--time-scale", 0, 0, "", "a storyboard's shots set their time scales");
   if (o.view != defaults.view) throw anatomy::ConfigError("--view", 0, 0, "", "a storyboard's shots set their cameras");
+  if (o.emphasis != defaults.emphasis) throw anatomy::ConfigError("--emphasis", 0, 0, "", "a storyboard's shots set their emphasis");
   const anatomy::LegDescription leg = anatomy::load_leg_description(anatomy::default_leg_file());
   const Storyboard board = load_storyboard(resolve_storyboard(o.scenario), leg);
   if (o.loop && !board.loop) throw anatomy::ConfigError("--loop", 0, 0, "", "this storyboard is not made to loop ([storyboard] loop = true)");
@@ -399,6 +400,7 @@ int cmd_record(const RecordOptions& o) {
 
       FrameView view;
       view.camera = view_camera(o.view);
+      view.parts.emphasis = o.emphasis;
       std::unique_ptr<Fonts> fonts;
       if (!o.plain) fonts = load_fonts();
       view.fonts = fonts.get();

@@ -27,6 +27,7 @@ struct RecordOptions {
   std::string poster;                  ///< a PNG of the first frame recorded
   std::string view = "posteromedial";
   bool plain = false;                  ///< the legs only: no titles, labels, plots or close-ups
+  double emphasis = 1;                 ///< a scenario's muscles and veins move this many times larger (a storyboard sets it per shot)
   std::string device;
   std::string antialiasing = "auto";
   bool quiet = false;

@@ -4,9 +4,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
 
+#include "anatomy/deform.hpp"
 #include "anatomy/error.hpp"
 #include "app/compose.hpp"
 #include "app/frame_overlay.hpp"
@@ -135,4 +137,58 @@ TEST_CASE("the named views turn the camera around the leg, and an unknown one is
   } catch (const anatomy::ConfigError& e) {
     CHECK_THAT(e.what(), Catch::Contains("--view") && Catch::Contains("sideways") && Catch::Contains("posterior"));
   }
+}
+
+TEST_CASE("an emphasis enlarges the drawn movement of muscles and veins, not the blood's, and the frame says so", "[compose][emphasis]") {
+  Session session({"healthy-tiptoe"});
+  session.run_until(20.35);  // the top of a raise: the calf contracted, its deep veins emptied
+  const LegRun& l = session.leg(0);
+  const anatomy::State& st = l.sim->state();
+  // the state it draws: activation and each vein's change of radius times the emphasis
+  const anatomy::State e = anatomy::emphasized(*l.model, st, 2.0);
+  for (std::size_t k = 0; k < st.muscle_activation.size(); ++k) CHECK(e.muscle_activation[k] == Approx(2.0 * st.muscle_activation[k]));
+  Session before({"healthy-tiptoe"});
+  before.run_until(19.9);  // standing, just before the raise
+  const anatomy::State& st0 = before.leg(0).sim->state();
+  const anatomy::State e0 = anatomy::emphasized(*l.model, st0, 2.0);
+  int emptied = 0;
+  for (std::size_t i = 0; i < st.area_m2.size(); ++i) {
+    const double ref = l.model->segments[i].area_ref_m2;
+    const double r = std::sqrt(st.area_m2[i] / ref), re = std::sqrt(e.area_m2[i] / ref);
+    if (1.0 + 2.0 * (r - 1.0) > std::sqrt(0.05)) CHECK(re - 1.0 == Approx(2.0 * (r - 1.0)).margin(1e-9));
+    else CHECK(e.area_m2[i] == Approx(0.05 * ref));
+    // a vein the raise emptied: its drawn narrowing is twice the true one
+    const double r0 = std::sqrt(st0.area_m2[i] / ref), re0 = std::sqrt(e0.area_m2[i] / ref);
+    if (r - r0 < -0.05 && 1.0 + 2.0 * (r - 1.0) > std::sqrt(0.05)) {
+      CHECK(re - re0 == Approx(2.0 * (r - r0)).margin(1e-9));
+      ++emptied;
+    }
+  }
+  CHECK(emptied > 10);
+  const anatomy::State same = anatomy::emphasized(*l.model, st, 1.0);
+  CHECK(same.area_m2 == st.area_m2);
+  CHECK(same.muscle_activation == st.muscle_activation);
+  // the frame: the deformation from the emphasized state, the blood's inputs from the true one
+  FrameView plain, shown;
+  shown.parts.emphasis = 2.0;
+  const render::FrameDesc a = compose_frame(session, plain, 320, 240), b = compose_frame(session, shown, 320, 240);
+  const anatomy::DeformFrame want = anatomy::deform_frame(*l.model, l.paths, e);
+  CHECK(b.legs[0].deform.bodies == want.bodies);
+  CHECK(b.legs[0].deform.segments == want.segments);
+  CHECK(a.legs[0].deform.bodies != b.legs[0].deform.bodies);
+  CHECK(a.legs[0].particles.segment_flow == b.legs[0].particles.segment_flow);
+  CHECK(a.legs[0].particles.port_outflow_m3_s == b.legs[0].particles.port_outflow_m3_s);
+}
+
+TEST_CASE("a frame with an emphasis says so in its picture", "[compose][emphasis]") {
+  const std::unique_ptr<Fonts> fonts = load_fonts();
+  Session session({"healthy-walking"});
+  session.run_until(20.0);
+  FrameView view;
+  view.fonts = fonts.get();
+  const render::FrameDesc a = compose_frame(session, view, 640, 360);
+  view.parts.emphasis = 2.0;
+  const render::FrameDesc b = compose_frame(session, view, 640, 360);
+  // the notice's glyphs: a frame's overlay holds more triangles with it than without
+  CHECK(b.overlay.size() > a.overlay.size() + 6 * 20);
 }

@@ -199,7 +199,7 @@ const std::string kBoard =
     "[[shot.caption]]\nstart_s = 0.3\nend_s = 1\nen = \"Walking\"\n\n"
     "[[shot]]\nscenarios = [\"healthy-walking\", \"gsv-reflux-walking\"]\ncontinues = true\nduration_s = 0.6\ntime_scale = 0.25\n"
     "valve_view = \"gsv-knee\"\n[[shot.camera]]\nt_s = 0\n\n"
-    "[[shot]]\nscenario = \"healthy-tiptoe\"\nstart_s = 20\nduration_s = 0.5\n[[shot.camera]]\nt_s = 0\n";
+    "[[shot]]\nscenario = \"healthy-tiptoe\"\nstart_s = 20\nduration_s = 0.5\nemphasis = 2\n[[shot.camera]]\nt_s = 0\n";
 
 fs::path short_board() {
   const fs::path f = tmp("short-board.toml");
@@ -263,6 +263,16 @@ TEST_CASE("record refuses a bad storyboard and options that a storyboard sets it
   const Result c = run("record " + short_board().string() + " --compare gsv-reflux-walking --size 160x90 --quiet --out " + out.string());
   CHECK(c.code == 2);
   CHECK_THAT(c.out, Catch::Contains("--compare"));
+  const Result d = run("record " + short_board().string() + " --emphasis 2 --size 160x90 --quiet --out " + out.string());
+  CHECK(d.code == 2);
+  CHECK_THAT(d.out, Catch::Contains("--emphasis") && Catch::Contains("shots set their emphasis"));
+  const fs::path loud = tmp("loud-board.toml");
+  std::string text = kBoard;
+  text.replace(text.find("emphasis = 2"), 12, "emphasis = 5");
+  std::ofstream(loud) << text;
+  const Result e = run("record " + loud.string() + " --size 160x90 --quiet --out " + out.string());
+  CHECK(e.code == 2);
+  CHECK_THAT(e.out, Catch::Contains("loud-board.toml:") && Catch::Contains("emphasis"));
   CHECK_FALSE(fs::exists(out));
   CHECK_FALSE(fs::exists(tmp("bad-board.en.vtt")));
 }

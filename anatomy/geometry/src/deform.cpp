@@ -115,6 +115,19 @@ std::vector<double> shortening_factors(const LegDescription& leg, const State& s
 
 }  // namespace
 
+State emphasized(const Model& model, const State& st, double e) {
+  if (e == 1.0) return st;
+  State out = st;
+  for (double& a : out.muscle_activation) a *= e;
+  for (std::size_t i = 0; i < model.segments.size() && i < out.area_m2.size(); ++i) {
+    const double ref = model.segments[i].area_ref_m2;
+    const double r = std::sqrt(st.area_m2[i] / ref);  // radius over the reference radius
+    const double re = 1.0 + e * (r - 1.0);
+    out.area_m2[i] = std::max(0.05, re > 0 ? re * re : 0.0) * ref;
+  }
+  return out;
+}
+
 Point3 tendon_pull(const LegDescription& leg, const LegPaths& paths, const std::vector<double>& lambda, std::size_t b) {
   Point3 sum{0, 0, 0};
   const auto& follows = leg.bodies[b].follows;

@@ -55,7 +55,9 @@ render::FrameDesc compose_frame(const Session& session, const FrameView& view, i
   f.simplify = view.simplify;
   for (std::size_t i = 0; i < session.size(); ++i) {
     const LegRun& l = session.leg(i);
-    f.legs.push_back(render::leg_frame(*l.model, l.paths, l.network, l.sim->state()));
+    render::LegFrame lf = render::leg_frame(*l.model, l.paths, l.network, l.sim->state());
+    if (view.parts.emphasis != 1.0) lf.deform = anatomy::deform_frame(*l.model, l.paths, anatomy::emphasized(*l.model, l.sim->state(), view.parts.emphasis));
+    f.legs.push_back(std::move(lf));
   }
   if (view.fonts) {
     // titles above the legs, the caption below, close-ups and plots beside them

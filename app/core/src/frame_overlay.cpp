@@ -418,7 +418,15 @@ void compose_overlay(const Session& scene, const render::Camera& camera, int wid
     automatic_caption(o, scene, unit, W, H);
   }
   // the clock, bottom left, under the legend's column
-  if (parts.plots && !parts.story) o.text(12.0f * unit, 0.885f * H, 19.5f * unit, fmt::format("t = {:.1f} s", now), kMuted);
+  float clock_end = 12.0f * unit;
+  if (parts.plots && !parts.story) {
+    const std::string clock = fmt::format("t = {:.1f} s", now);
+    o.text(12.0f * unit, 0.885f * H, 19.5f * unit, clock, kMuted);
+    clock_end += o.text_width(clock, 19.5f * unit) + 24.0f * unit;
+  }
+  // enlarged movement is never shown as if it were true scale: on the clock's line
+  if (parts.emphasis != 1.0)
+    o.text(clock_end, 0.885f * H, 19.5f * unit, fmt::format(fmt::runtime(o.word("Movement shown {:g}x larger")), parts.emphasis), kInk, Align::Left, true);
   if (parts.blank) out.rect(0, 0, W, H, rgba(0, 0, 0));
   if (parts.fade > 0 && !parts.blank) out.rect(0, 0, W, H, rgba(244, 244, 246, static_cast<int>(std::lround(std::clamp(parts.fade, 0.0f, 1.0f) * 255))));
 }

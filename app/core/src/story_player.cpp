@@ -44,6 +44,7 @@ render::FrameDesc StoryPlayer::frame(std::uint64_t index, const FrameView& base,
   view.parts.labels = base.parts.labels && shot.labels;
   view.parts.large_caption = board_->large_captions;
   view.parts.valve_view = shot.valve_view;
+  view.parts.emphasis = shot.emphasis;
   const Caption* caption = shot_caption(shot, st.local_s);
   view.parts.caption = caption ? caption_text(*caption, lang) : std::string();
   view.parts.fade = fade_at(*board_, timeline_, index);

@@ -102,6 +102,7 @@ Shot load_shot(TableReader& r, const anatomy::LegDescription& leg, const std::ve
   s.plots = r.boolean("plots", true);
   s.closeups = r.boolean("closeups", true);
   s.labels = r.boolean("labels", true);
+  s.emphasis = r.number("emphasis", 1.0, 3.0, 1.0);
   s.valve_view = r.string("valve_view", "");
   if (!s.valve_view.empty()) {
     bool known = false;

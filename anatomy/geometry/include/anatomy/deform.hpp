@@ -73,6 +73,13 @@ struct DeformFrame {
 /// The frame's pose texels for a pose (DeformFrame::joints).
 std::array<std::array<float, 4>, 6> pose_texels(const LegPose& pose);
 
+/// A state whose drawn movement is `emphasis` times larger, for teaching where true scale hides it:
+/// each muscle's activation (so its shortening and thickening) and each vein's change of radius
+/// from its reference radius, times emphasis (areas kept above 5% of the reference). Only for
+/// drawing (deform_frame, Deformer::apply); the blood's transport keeps the true state. 1 gives
+/// the state back unchanged.
+State emphasized(const Model& model, const State& state, double emphasis);
+
 /// How far the proximal end of tendon body b is pulled (m) for the given shortening factors.
 Point3 tendon_pull(const LegDescription& leg, const LegPaths& paths, const std::vector<double>& lambda, std::size_t b);
 

@@ -48,6 +48,9 @@ struct OverlayParts {
   bool large_caption = false;  ///< for a waiting room: larger text
   float fade = 0;              ///< 0..1: how far the whole frame fades to the background (transitions)
   bool blank = false;          ///< the whole frame black (a presenter's B key)
+  /// The muscles' and veins' movement drawn this many times larger than in life, for teaching
+  /// (anatomy::emphasized; 1: true scale); the frame says so.
+  double emphasis = 1.0;
   /// A valve shown across each leg's whole view, as the close-ups show it (the veins, valves and
   /// blood alone, looking along the leaflets' line of closure); empty: none.
   std::string valve_view;

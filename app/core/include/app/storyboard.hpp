@@ -65,6 +65,7 @@ struct Shot {
   bool closeups = true;                ///< the valve close-ups
   bool labels = true;                  ///< the structures' labels
   std::string valve_view;              ///< a valve across the whole view, as the close-ups show it (slow-motion shots)
+  double emphasis = 1;                 ///< the muscles' and veins' movement drawn this many times larger (the frame says so)
   std::string notes;                   ///< for the presenter's screen
 };
 
