@@ -129,6 +129,14 @@ TEST_CASE("leg description errors name file, line and key", "[errors]") {
   expect("name = \"ssv-1\"\nvessel = \"ssv\"", "name = \"ssv-1\"\nvessel = \"ssv2\"", "valve.vessel", "unknown vessel", "vessel");
   expect("name = \"ssv-2\"", "name = \"ssv-1\"", "valve.name", "duplicate valve name");
   expect("diameter_mm = 7.0 ", "diameter_mm = \"7\" ", "vessel.diameter_mm", "expected a number");
+  // the joints
+  expect("bones = [\"foot-skeleton\"]", "bones = [\"foot-bones\"]", "joints.ankle.bones", "bone body");
+  expect("bones = [\"femur\", \"patella\"]", "bones = [\"femur\", \"soleus\"]", "joints.knee.bones", "bone body", "\"soleus\"");
+  expect("gait_knee_deg = [5, 12,", "gait_knee_deg = [5, 5] #", "joints.gait_knee_deg", "as many values as gait_ankle_deg");
+  expect("blend_mm = [-20, 40]", "blend_mm = [40, -20]", "joints.ankle.blend_mm", "from < to");
+  expect("axis = [1.0, 0.0, 0.0]", "axis = [0.1, 0.0, 0.0]", "joints.knee.axis", "unit length");
+  expect("raise_ankle_deg = -35", "raise_ankle_deg = 35", "joints.raise_ankle_deg", "out of range");
+  expect("medial-malleolus = [-0.037, 0.012, 0.060]", "medial-malleolus = [-0.037, 0.012]", "landmark_points.medial-malleolus", "three numbers");
 }
 
 TEST_CASE("an unreadable file is an error, not a crash", "[errors]") {

@@ -366,7 +366,7 @@ LegDescription load_leg_description(const std::filesystem::path& path) {
     auto joint = [&](const std::string& name, JointDesc& out, bool below) {
       TableReader jr(*r.table(name, true), file, "joints." + name);
       out.centre = jr.point("centre", -1.0, 2.0);
-      const Point3 a = jr.point("axis", -1.0, 1.0);
+      const Point3 a = jr.point("axis", -1.0, 1.0, "a direction's components");
       const double len = std::sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
       if (len < 0.5) jr.fail("axis", "expected a direction of about unit length");
       out.axis = {a[0] / len, a[1] / len, a[2] / len};

@@ -281,27 +281,29 @@ bool TableReader::boolean(std::string_view key, bool fallback) {
   return b->get();
 }
 
+// one [x, y, z] of numbers in [lo, hi]; `what` names the unit in messages
+Point3 TableReader::point_of(const toml::node& n, std::string_view key, double lo, double hi, const char* what) const {
+  auto p = n.as_array();
+  if (!p || p->size() != 3) fail_at(n, key, fmt::format("expected a point [x, y, z] of three numbers ({})", what));
+  Point3 q{};
+  for (std::size_t k = 0; k < 3; ++k) {
+    const toml::node& c = (*p)[k];
+    const auto v = number_of(c);
+    if (!v) fail_at(c, key, "expected a number in a point [x, y, z]");
+    q[k] = *v;
+    if (!std::isfinite(q[k]) || q[k] < lo || q[k] > hi)
+      fail_at(c, key, fmt::format("coordinate {} is out of range; expected {} in [{}, {}]", q[k], what, lo, hi));
+  }
+  return q;
+}
+
 std::vector<Point3> TableReader::points(std::string_view key, double lo, double hi) {
   used_.insert(std::string(key));
   const toml::node& n = require(key);
   auto arr = n.as_array();
   if (!arr) fail_at(n, key, fmt::format("expected an array of [x, y, z] points, found {}", type_name(n)));
   std::vector<Point3> out;
-  for (const toml::node& e : *arr) {
-    auto p = e.as_array();
-    if (!p || p->size() != 3)
-      fail_at(e, key, "expected a point [x, y, z] of three numbers (metres)");
-    Point3 q{};
-    for (std::size_t k = 0; k < 3; ++k) {
-      const toml::node& c = (*p)[k];
-      const auto v = number_of(c);
-      if (!v) fail_at(c, key, "expected a number in a point [x, y, z]");
-      q[k] = *v;
-      if (!std::isfinite(q[k]) || q[k] < lo || q[k] > hi)
-        fail_at(c, key, fmt::format("coordinate {} is out of range; expected metres in [{}, {}]", q[k], lo, hi));
-    }
-    out.push_back(q);
-  }
+  for (const toml::node& e : *arr) out.push_back(point_of(e, key, lo, hi, "metres"));
   return out;
 }
 
@@ -320,21 +322,9 @@ std::vector<double> TableReader::numbers(std::string_view key, double lo, double
   return out;
 }
 
-Point3 TableReader::point(std::string_view key, double lo, double hi) {
+Point3 TableReader::point(std::string_view key, double lo, double hi, const char* what) {
   used_.insert(std::string(key));
-  const toml::node& n = require(key);
-  auto p = n.as_array();
-  if (!p || p->size() != 3) fail_at(n, key, "expected [x, y, z]: three numbers");
-  Point3 q{};
-  for (std::size_t k = 0; k < 3; ++k) {
-    const toml::node& c = (*p)[k];
-    const auto v = number_of(c);
-    if (!v) fail_at(c, key, "expected a number in [x, y, z]");
-    q[k] = *v;
-    if (!std::isfinite(q[k]) || q[k] < lo || q[k] > hi)
-      fail_at(c, key, fmt::format("coordinate {} is out of range; expected [{}, {}]", q[k], lo, hi));
-  }
-  return q;
+  return point_of(require(key), key, lo, hi, what);
 }
 
 std::vector<std::array<double, 2>> TableReader::pairs(std::string_view key, double lo, double hi, bool ordered) {

@@ -40,8 +40,9 @@ class TableReader {
   std::vector<Point3> points(std::string_view key, double lo, double hi);
   /// A required array of numbers in [lo, hi].
   std::vector<double> numbers(std::string_view key, double lo, double hi);
-  /// A required [x, y, z] (a single point or direction) with coordinates in [lo, hi].
-  Point3 point(std::string_view key, double lo, double hi);
+  /// A required [x, y, z] (a single point or direction) with coordinates in [lo, hi]; `what` names
+  /// their unit in messages.
+  Point3 point(std::string_view key, double lo, double hi, const char* what = "metres");
   /// An optional array of [a, b] pairs in [lo, hi] with a < b.
   std::vector<std::array<double, 2>> intervals(std::string_view key, double lo, double hi);
   /// A required array of [a, b] pairs of numbers in [lo, hi] (any order).
@@ -71,6 +72,7 @@ class TableReader {
 
  private:
   const toml::node& require(std::string_view key) const;
+  Point3 point_of(const toml::node& n, std::string_view key, double lo, double hi, const char* what) const;
   std::vector<std::array<double, 2>> pairs(std::string_view key, double lo, double hi, bool ordered);
 
   const toml::table& table_;

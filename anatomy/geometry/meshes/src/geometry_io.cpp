@@ -473,7 +473,7 @@ LegGeometry load_user_leg(const fs::path& mapping_file, const fs::path& mesh_ove
         r.fail(name, fmt::format("unknown landmark '{}'; the description has {}", name, known.empty() ? "none" : known));
       }
       // in the file's own units and axes, as the mesh's vertices are
-      const Point3 p = r.point(name, -1e6, 1e6);
+      const Point3 p = r.point(name, -1e6, 1e6, "the mesh file's units");
       from.push_back(to_leg_axes(p));
       to.push_back(it->second);
       names.push_back(name);
