@@ -373,6 +373,8 @@ std::unique_ptr<Session> render_still(const ScreenshotOptions& o, std::string& d
   if (!(o.skin >= 0.0f && o.skin <= 1.0f)) throw ConfigError("--skin", 0, 0, "", fmt::format("{} is not an opacity; expected 0 to 1", o.skin));
   view.layers[static_cast<std::size_t>(StructureKind::Skin)] = o.skin;
   view.parts.emphasis = o.emphasis;
+  if (o.emphasis != 1.0 && o.plain)
+    throw ConfigError("--emphasis", 0, 0, "", "an enlarged movement must be stated in the frame, which --plain leaves without words");
   std::vector<std::string> names{o.scenario};
   if (!o.compare.empty()) names.push_back(o.compare);
   auto session = std::make_unique<Session>(names);

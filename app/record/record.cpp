@@ -202,6 +202,12 @@ int record_storyboard(const RecordOptions& o, int w, int h) {
   const anatomy::LegDescription leg = anatomy::load_leg_description(anatomy::default_leg_file());
   const Storyboard board = load_storyboard(resolve_storyboard(o.scenario), leg);
   if (o.loop && !board.loop) throw anatomy::ConfigError("--loop", 0, 0, "", "this storyboard is not made to loop ([storyboard] loop = true)");
+  if (o.plain)
+    for (std::size_t i = 0; i < board.shots.size(); ++i)
+      if (board.shots[i].emphasis != 1.0)
+        throw anatomy::ConfigError("--plain", 0, 0, "",
+                                   fmt::format("shot {} ('{}') draws its movement enlarged, which the frame must state; --plain leaves it without words",
+                                               i + 1, board.shots[i].name));
   if (std::find(board.languages.begin(), board.languages.end(), o.lang) == board.languages.end()) {
     std::string list;
     for (const auto& l : board.languages) list += (list.empty() ? "" : ", ") + l;
@@ -401,6 +407,8 @@ int cmd_record(const RecordOptions& o) {
       FrameView view;
       view.camera = view_camera(o.view);
       view.parts.emphasis = o.emphasis;
+      if (o.emphasis != 1.0 && o.plain)
+        throw anatomy::ConfigError("--emphasis", 0, 0, "", "an enlarged movement must be stated in the frame, which --plain leaves without words");
       std::unique_ptr<Fonts> fonts;
       if (!o.plain) fonts = load_fonts();
       view.fonts = fonts.get();

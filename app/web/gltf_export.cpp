@@ -501,6 +501,9 @@ int cmd_export_gltf(const GltfExportOptions& o) {
     anim.name = legs.size() > 1 ? fmt::format("{} and {}", legs[0]->scenario.name, legs[1]->scenario.name) : legs[0]->scenario.name;
     if (!shot_name.empty()) anim.name = fmt::format("{}: {}", o.scenario, shot_name);
     std::vector<int> bone_mesh(pieces.size(), -1);  // bones are shared by the legs
+    bool lifts = false;  // a raise in the clip lifts the whole leg
+    for (const auto& l : legs)
+      for (const LegPose& pose : l->poses) lifts = lifts || pose.lift != 0.0;
     for (std::size_t li = 0; li < legs.size(); ++li) {
       const ClipLeg& l = *legs[li];
       gltf::Node root;
@@ -544,7 +547,9 @@ int cmd_export_gltf(const GltfExportOptions& o) {
         const int node = int(doc.nodes.size());
         doc.nodes.push_back({name, mesh, {}, {}, {}, {}});
         root.children.push_back(node);
-        if (const int part = part_of(p); part != 0) {
+        // the foot's and thigh's bones turn; every bone rises when a raise lifts the leg
+        const int part = part_of(p);
+        if (rest.structures[p.structure].kind == StructureKind::Bone && (part != 0 || lifts)) {
           gltf::Sampler move{times, {}, 3, false}, turn{times, {}, 4, false};
           for (std::size_t k = 0; k < keys; ++k) {
             std::array<float, 3> tr{};

@@ -390,10 +390,26 @@ TEST_CASE("an atlas mesh in other units, axes, side and place lands on the descr
     write(tmp("atlas-unknown.toml"), mesh + "[landmarks]\nmedial-malleolus = [0, 0, 0]\nknee-cap = [1, 2, 3]\n\n" + structures);
     CHECK_THAT(expect_refusal([&] { load_user_leg(tmp("atlas-unknown.toml"), {}, leg, generated); }),
                Catch::Contains("atlas-unknown.toml:") && Catch::Contains("knee-cap") && Catch::Contains("fibular-head"));
-    write(tmp("atlas-two.toml"), mesh + "[landmarks]\nmedial-malleolus = [0, 0, 0]\nfibular-head = [1, 2, 3]\n\n" + structures);
-    CHECK_THAT(expect_refusal([&] { load_user_leg(tmp("atlas-two.toml"), {}, leg, generated); }), Catch::Contains("at least three"));
-    write(tmp("atlas-line.toml"), mesh + "[landmarks]\nmedial-malleolus = [0, 0, 0]\nfibular-head = [1, 1, 1]\ntibial-tuberosity = [2, 2, 2]\n\n" + structures);
-    CHECK_THAT(expect_refusal([&] { load_user_leg(tmp("atlas-line.toml"), {}, leg, generated); }), Catch::Contains("one line"));
+    // three landmarks, even the right ones, cannot tell the mesh from its mirror image
+    std::string three = "[landmarks]\n";
+    for (const char* name : {"medial-malleolus", "lateral-malleolus", "fibular-head"})
+      for (const auto& [n, p] : leg.landmark_points)
+        if (n == name) {
+          const Point3 f = at.to_file(p);
+          three += fmt::format("{} = [{:.4f}, {:.4f}, {:.4f}]\n", n, f[0], f[1], f[2]);
+        }
+    write(tmp("atlas-three.toml"), mesh + three + "\n" + structures);
+    CHECK_THAT(expect_refusal([&] { load_user_leg(tmp("atlas-three.toml"), {}, leg, generated); }), Catch::Contains("at least four") && Catch::Contains("mirror"));
+    // four in one plane (the malleoli and the epicondyles: nearly so in this leg) are refused too
+    std::string flat = "[landmarks]\n";
+    for (const char* name : {"medial-malleolus", "lateral-malleolus", "medial-epicondyle", "lateral-epicondyle"})
+      for (const auto& [n, p] : leg.landmark_points)
+        if (n == name) {
+          const Point3 f = at.to_file(p);
+          flat += fmt::format("{} = [{:.4f}, {:.4f}, {:.4f}]\n", n, f[0], f[1], f[2]);
+        }
+    write(tmp("atlas-flat.toml"), mesh + flat + "\n" + structures);
+    CHECK_THAT(expect_refusal([&] { load_user_leg(tmp("atlas-flat.toml"), {}, leg, generated); }), Catch::Contains("one plane"));
     write(tmp("atlas-both.toml"), mesh + "[placement]\n" + at.transform_toml() + "\n" + marks + "\n" + structures);
     CHECK_THAT(expect_refusal([&] { load_user_leg(tmp("atlas-both.toml"), {}, leg, generated); }), Catch::Contains("not both"));
     write(tmp("atlas-axes.toml"), "[mesh]\nfile = \"atlas-leg.obj\"\naxes = [\"+x\", \"+x\", \"+y\"]\n\n" + structures);

@@ -1,5 +1,6 @@
 #include "anatomy/similarity.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -14,41 +15,48 @@ Point3 Similarity::apply(const Point3& p) const {
 
 namespace {
 
-// eigen decomposition of a symmetric 4x4 matrix by cyclic Jacobi rotations: returns the unit
-// eigenvector of the largest eigenvalue
-std::array<double, 4> largest_eigenvector(std::array<std::array<double, 4>, 4> a) {
-  std::array<std::array<double, 4>, 4> v{};
-  for (int i = 0; i < 4; ++i) v[i][i] = 1;
+// eigen decomposition of a symmetric NxN matrix by cyclic Jacobi rotations: a becomes diagonal
+// (the eigenvalues), v's columns the unit eigenvectors
+template <std::size_t N>
+void jacobi(std::array<std::array<double, N>, N>& a, std::array<std::array<double, N>, N>& v) {
+  v = {};
+  for (std::size_t i = 0; i < N; ++i) v[i][i] = 1;
   for (int sweep = 0; sweep < 64; ++sweep) {
     double off = 0;
-    for (int p = 0; p < 4; ++p)
-      for (int q = p + 1; q < 4; ++q) off += a[p][q] * a[p][q];
+    for (std::size_t p = 0; p < N; ++p)
+      for (std::size_t q = p + 1; q < N; ++q) off += a[p][q] * a[p][q];
     if (off < 1e-30) break;
-    for (int p = 0; p < 4; ++p)
-      for (int q = p + 1; q < 4; ++q) {
+    for (std::size_t p = 0; p < N; ++p)
+      for (std::size_t q = p + 1; q < N; ++q) {
         if (std::abs(a[p][q]) < 1e-300) continue;
         const double theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
         const double t = (theta >= 0 ? 1.0 : -1.0) / (std::abs(theta) + std::sqrt(theta * theta + 1));
         const double c = 1 / std::sqrt(t * t + 1), s = t * c;
-        for (int k = 0; k < 4; ++k) {  // columns p, q
+        for (std::size_t k = 0; k < N; ++k) {  // columns p, q
           const double akp = a[k][p], akq = a[k][q];
           a[k][p] = c * akp - s * akq;
           a[k][q] = s * akp + c * akq;
         }
-        for (int k = 0; k < 4; ++k) {  // rows p, q
+        for (std::size_t k = 0; k < N; ++k) {  // rows p, q
           const double apk = a[p][k], aqk = a[q][k];
           a[p][k] = c * apk - s * aqk;
           a[q][k] = s * apk + c * aqk;
         }
-        for (int k = 0; k < 4; ++k) {
+        for (std::size_t k = 0; k < N; ++k) {
           const double vkp = v[k][p], vkq = v[k][q];
           v[k][p] = c * vkp - s * vkq;
           v[k][q] = s * vkp + c * vkq;
         }
       }
   }
-  int best = 0;
-  for (int i = 1; i < 4; ++i)
+}
+
+// the unit eigenvector of a symmetric 4x4 matrix's largest eigenvalue
+std::array<double, 4> largest_eigenvector(std::array<std::array<double, 4>, 4> a) {
+  std::array<std::array<double, 4>, 4> v{};
+  jacobi(a, v);
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < 4; ++i)
     if (a[i][i] > a[best][best]) best = i;
   return {v[0][best], v[1][best], v[2][best], v[3][best]};
 }
@@ -122,6 +130,20 @@ Similarity fit_similarity(const std::vector<Point3>& from, const std::vector<Poi
   }();
   for (std::size_t k = 0; k < 3; ++k) r.translation[k] = cb[k] - rc[k];
   return r;
+}
+
+double off_plane_rms(const std::vector<Point3>& points) {
+  if (points.size() < 4) return 0.0;
+  Point3 c{};
+  for (const Point3& p : points)
+    for (std::size_t k = 0; k < 3; ++k) c[k] += p[k] / double(points.size());
+  std::array<std::array<double, 3>, 3> cov{};
+  for (const Point3& p : points)
+    for (std::size_t j = 0; j < 3; ++j)
+      for (std::size_t k = 0; k < 3; ++k) cov[j][k] += (p[j] - c[j]) * (p[k] - c[k]) / double(points.size());
+  std::array<std::array<double, 3>, 3> v{};
+  jacobi(cov, v);
+  return std::sqrt(std::max(0.0, std::min({cov[0][0], cov[1][1], cov[2][2]})));
 }
 
 }  // namespace calfpump::anatomy

@@ -392,6 +392,8 @@ LegDescription load_leg_description(const std::filesystem::path& path) {
     };
     joint("ankle", j.ankle, true);
     joint("knee", j.knee, false);
+    if (j.ankle.centre[2] + j.ankle.blend_to_m >= j.knee.centre[2] + j.knee.blend_from_m)
+      r.fail("knee", "the ankle's and the knee's blend bands overlap; each point may turn with one joint only");
     for (const auto& b : j.ankle.bones)
       if (std::find(j.knee.bones.begin(), j.knee.bones.end(), b) != j.knee.bones.end())
         r.fail("knee", fmt::format("bone '{}' cannot move with both the foot and the thigh", b));

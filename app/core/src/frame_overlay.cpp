@@ -11,6 +11,7 @@
 
 #include "anatomy/deform.hpp"
 #include "anatomy/error.hpp"
+#include "anatomy/pose.hpp"
 #include "anatomy/sweep.hpp"
 #include "app/palette.hpp"
 #include "toml_reader.hpp"
@@ -103,14 +104,21 @@ struct Anchor {
   anatomy::Point3 point;
 };
 
+// where a rest point of the leg is now: turned with the joints and lifted (anatomy/pose.hpp)
+anatomy::Point3 posed(const LegRun& leg, const anatomy::Point3& rest) {
+  const anatomy::State& st = leg.sim->state();
+  const anatomy::LegPose pose = anatomy::leg_pose(leg.leg, st.ankle_rad, st.knee_rad, st.lift_m);
+  return pose.moving() ? anatomy::pose_point(pose, anatomy::soft_weights(pose, rest), rest) : rest;
+}
+
 anatomy::Point3 vessel_point(const LegRun& leg, const anatomy::LegPaths& paths, const char* name, double s) {
   const int v = leg.leg.vessel_index(name);
-  return v < 0 ? anatomy::Point3{0, 0, 0} : anatomy::path_point(paths.vessels[static_cast<std::size_t>(v)], s, 0, 0, 0);
+  return v < 0 ? anatomy::Point3{0, 0, 0} : posed(leg, anatomy::path_point(paths.vessels[static_cast<std::size_t>(v)], s, 0, 0, 0));
 }
 
 anatomy::Point3 body_point(const LegRun& leg, const anatomy::LegPaths& paths, const char* name, double s) {
   const int b = leg.leg.body_index(name);
-  return b < 0 ? anatomy::Point3{0, 0, 0} : anatomy::path_point(paths.bodies[static_cast<std::size_t>(b)].front(), s, 0, 0, 0);
+  return b < 0 ? anatomy::Point3{0, 0, 0} : posed(leg, anatomy::path_point(paths.bodies[static_cast<std::size_t>(b)].front(), s, 0, 0, 0));
 }
 
 // labels stacked in a column beside the leg, each joined to its point by a leader line
@@ -164,7 +172,7 @@ bool valve_leaks(const LegRun& leg, const std::string& name) {
 
 anatomy::Point3 valve_position(const LegRun& leg, const std::string& name) {
   const int k = leg.model->valve_index(name);
-  return k < 0 ? anatomy::Point3{0, 0, 0} : leg.model->valves[static_cast<std::size_t>(k)].position;
+  return k < 0 ? anatomy::Point3{0, 0, 0} : posed(leg, leg.model->valves[static_cast<std::size_t>(k)].position);
 }
 
 render::Camera inset_camera(const LegRun& leg, const std::string& name) { return valve_closeup_camera(leg, name); }
@@ -179,10 +187,17 @@ render::Camera valve_closeup_camera(const LegRun& leg, const std::string& name) 
   if (k < 0) return c;
   const anatomy::Valve& valve = leg.model->valves[static_cast<std::size_t>(k)];
   const anatomy::PathFrame f = leg.paths.vessels[static_cast<std::size_t>(valve.vessel)].at(valve.at);
+  // the camera turns with the valve (as its leaflets do: by the weights at the vein's centre)
+  const anatomy::State& st = leg.sim->state();
+  const anatomy::LegPose pose = anatomy::leg_pose(leg.leg, st.ankle_rad, st.knee_rad, st.lift_m);
+  const std::array<double, 2> w = anatomy::soft_weights(pose, f.c);
+  const anatomy::Point3 target = anatomy::pose_point(pose, w, f.c);
+  const anatomy::Point3 eye = anatomy::pose_point(pose, w, {f.c[0] - 0.022 * f.n[0], f.c[1] - 0.022 * f.n[1], f.c[2] - 0.022 * f.n[2]});
+  const anatomy::Point3 up = anatomy::pose_vector(pose, w, f.t);
   for (std::size_t i = 0; i < 3; ++i) {
-    c.target[i] = static_cast<float>(f.c[i]);
-    c.eye[i] = static_cast<float>(f.c[i] - 0.022 * f.n[i]);
-    c.up[i] = static_cast<float>(f.t[i]);
+    c.target[i] = static_cast<float>(target[i]);
+    c.eye[i] = static_cast<float>(eye[i]);
+    c.up[i] = static_cast<float>(up[i]);
   }
   c.fov_deg = 30.0f;
   return c;
@@ -353,12 +368,12 @@ void compose_overlay(const Session& scene, const render::Camera& camera, int wid
         const anatomy::Valve& v = leg.model->valves[static_cast<std::size_t>(k)];
         anchors.push_back({"Leaky valve", v.position});
         anchors.push_back({"Blood falls back",
-                           anatomy::path_point(paths.vessels[static_cast<std::size_t>(v.vessel)], std::max(0.05, v.at - 0.15), 0, 0, 0)});
+                           posed(leg, anatomy::path_point(paths.vessels[static_cast<std::size_t>(v.vessel)], std::max(0.05, v.at - 0.15), 0, 0, 0))});
       }
       const auto& scale = leg.scenario.condition.vessel_diameter_scale;
       const auto widest = std::max_element(scale.begin(), scale.end());
       if (widest != scale.end() && *widest > 1.05)
-        anchors.push_back({"Stretched veins", anatomy::path_point(paths.vessels[static_cast<std::size_t>(widest - scale.begin())], 0.5, 0, 0, 0)});
+        anchors.push_back({"Stretched veins", posed(leg, anatomy::path_point(paths.vessels[static_cast<std::size_t>(widest - scale.begin())], 0.5, 0, 0, 0))});
       if (!anchors.empty()) labels(o, unit, camera, vp, anchors, vx + 12.0f * unit, true);
     }
     flow_arrow(o, unit, camera, vp, leg, valve);
@@ -424,9 +439,13 @@ void compose_overlay(const Session& scene, const render::Camera& camera, int wid
     o.text(12.0f * unit, 0.885f * H, 19.5f * unit, clock, kMuted);
     clock_end += o.text_width(clock, 19.5f * unit) + 24.0f * unit;
   }
-  // enlarged movement is never shown as if it were true scale: on the clock's line
-  if (parts.emphasis != 1.0)
-    o.text(clock_end, 0.885f * H, 19.5f * unit, fmt::format(fmt::runtime(o.word("Movement shown {:g}x larger")), parts.emphasis), kInk, Align::Left, true);
+  // enlarged movement is never shown as if it were true scale: on the clock's line, or in a
+  // storyboard's frame just above its caption band
+  if (parts.emphasis != 1.0) {
+    const float size = 19.5f * unit;
+    const float y = parts.story ? H - static_cast<float>(overlay_bottom(height, parts)) - size - 6.0f * unit : 0.885f * H;
+    o.text(clock_end, y, size, fmt::format(fmt::runtime(o.word("Movement shown {:g}x larger")), parts.emphasis), kInk, Align::Left, true);
+  }
   if (parts.blank) out.rect(0, 0, W, H, rgba(0, 0, 0));
   if (parts.fade > 0 && !parts.blank) out.rect(0, 0, W, H, rgba(244, 244, 246, static_cast<int>(std::lround(std::clamp(parts.fade, 0.0f, 1.0f) * 255))));
 }

@@ -20,6 +20,11 @@ struct Similarity {
   Point3 apply(const Point3& p) const;
 };
 
+/// How far points lie from their best-fitting plane: the root-mean-square distance (m; 0 for
+/// fewer than four points, which always lie in one plane). A rotation cannot tell points in one
+/// plane from their mirror image, so a fit that must catch a mirrored mesh needs this above zero.
+double off_plane_rms(const std::vector<Point3>& points);
+
 /// The similarity taking `from` onto `to` (the same number of points, at least three, not all on
 /// one line). Throws std::invalid_argument when the points cannot fix one.
 Similarity fit_similarity(const std::vector<Point3>& from, const std::vector<Point3>& to);

@@ -479,7 +479,14 @@ LegGeometry load_user_leg(const fs::path& mapping_file, const fs::path& mesh_ove
       names.push_back(name);
     }
     r.finish();
-    if (from.size() < 3) top.fail("landmarks", fmt::format("expected at least three landmarks to fit a placement, found {}", from.size()));
+    // four or more, not in one plane: only then does a mirrored mesh (a wrong axes or mirror) fit
+    // worse than the right one
+    if (from.size() < 4)
+      top.fail("landmarks", fmt::format("expected at least four landmarks to fit a placement, found {}: three always lie in one plane, "
+                                        "where a mirror image fits as well as the mesh", from.size()));
+    if (off_plane_rms(to) < kMinLandmarkSpread_m)
+      top.fail("landmarks", fmt::format("the landmarks lie within {:.1f} mm of one plane, where a mirror image fits as well as the mesh; "
+                                        "add one off that plane", off_plane_rms(to) * 1e3));
     Similarity fit;
     try {
       fit = fit_similarity(from, to);
@@ -574,8 +581,11 @@ LegGeometry load_user_leg(const fs::path& mapping_file, const fs::path& mesh_ove
         refuse(mesh_path, mesh_name, fmt::format("vertex {} is not finite", v));
       m.positions.insert(m.positions.end(), {static_cast<float>(q[0]), static_cast<float>(q[1]), static_cast<float>(q[2])});
     }
-    // a mirroring axis convention turns the triangles inside out: wind them back
-    const bool flip = handedness < 0;
+    // a mirroring axis convention, or a mirroring node transform in the file, turns the triangles
+    // inside out: wind them back
+    const aiMatrix4x4& nt = f.transform;
+    const double node_det = nt.a1 * (nt.b2 * nt.c3 - nt.b3 * nt.c2) - nt.a2 * (nt.b1 * nt.c3 - nt.b3 * nt.c1) + nt.a3 * (nt.b1 * nt.c2 - nt.b2 * nt.c1);
+    const bool flip = handedness * node_det < 0;
     for (unsigned t = 0; t < am->mNumFaces; ++t)
       if (am->mFaces[t].mNumIndices == 3) {
         const unsigned* fi = am->mFaces[t].mIndices;

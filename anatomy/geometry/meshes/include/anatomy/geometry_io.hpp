@@ -44,6 +44,8 @@ struct MappingFit {
 /// Landmarks fitting worse than this (RMS) are refused: a wrong name, axis or unit, not a
 /// different person's shape.
 inline constexpr double kMaxLandmarkRms_m = 0.015;
+/// Landmarks must lie at least this far (RMS) from one plane, or a mirrored mesh would fit as well.
+inline constexpr double kMinLandmarkSpread_m = 0.005;
 
 /// Builds a leg from a user's meshes (glTF, OBJ, STL, PLY, FBX, COLLADA, OFF or 3DS, read as their extension says) and a
 /// mapping file (TOML) that binds their mesh names to CalfPump structures:
@@ -54,7 +56,7 @@ inline constexpr double kMaxLandmarkRms_m = 0.015;
 ///   mirror = true                # a left leg's mesh onto this right leg (default false)
 ///   [placement]                  # then either an explicit transform (metres, after scale and axes)
 ///   transform = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]]
-///   [landmarks]                  # or three or more of the description's landmark_points, where
+///   [landmarks]                  # or four or more of the description's landmark_points (not in one plane), where
 ///   medial-malleolus = [x, y, z] # the file has them (its own units and axes): fitted by a
 ///                                # similarity transform, whose residual goes into *fit
 ///   [structures]
