@@ -362,7 +362,11 @@ int cmd_join(const std::vector<std::string>& parts, const std::string& out) {
   });
 }
 
-int cmd_record(const RecordOptions& o) {
+int cmd_record(const RecordOptions& given) {
+  // "frames/" names the folder "frames": without the separator its ".partial" lies beside it, not
+  // inside the folder that replacing it removes
+  RecordOptions o = given;
+  while (o.out.size() > 1 && o.out.back() == '/') o.out.pop_back();
   struct sigaction action {
   }, previous{};
   action.sa_handler = on_interrupt;

@@ -144,6 +144,12 @@ TEST_CASE("the same record command gives the same file, and parts rendered with 
   CHECK(compared == 30);
   CHECK(same == 30);
   CHECK(bytes(whole / "frame-000000.png") != bytes(whole / "frame-000029.png"));  // it moves
+  // the folder named with a trailing separator is the same folder, its frames replaced
+  const Result again = run("record" + kClip + " --frames 0-1 --out " + whole.string() + "/");
+  INFO(again.out);
+  CHECK(again.code == 0);
+  CHECK(fs::exists(whole / "frame-000000.png"));
+  CHECK_FALSE(fs::exists(whole / "frame-000029.png"));
 }
 
 TEST_CASE("record refuses bad input and leaves nothing behind, also when interrupted", "[cli][record][errors]") {
