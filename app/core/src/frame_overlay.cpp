@@ -433,18 +433,15 @@ void compose_overlay(const Session& scene, const render::Camera& camera, int wid
     automatic_caption(o, scene, unit, W, H);
   }
   // the clock, bottom left, under the legend's column
-  float clock_end = 12.0f * unit;
-  if (parts.plots && !parts.story) {
-    const std::string clock = fmt::format("t = {:.1f} s", now);
-    o.text(12.0f * unit, 0.885f * H, 19.5f * unit, clock, kMuted);
-    clock_end += o.text_width(clock, 19.5f * unit) + 24.0f * unit;
-  }
-  // enlarged movement is never shown as if it were true scale: on the clock's line, or in a
-  // storyboard's frame just above its caption band
+  if (parts.plots && !parts.story) o.text(12.0f * unit, 0.885f * H, 19.5f * unit, fmt::format("t = {:.1f} s", now), kMuted);
+  // enlarged movement is never shown as if it were true scale: centred at the top of the legs'
+  // band, under the titles, on a light panel (clear of the labels, plots, legend and captions)
   if (parts.emphasis != 1.0) {
-    const float size = 19.5f * unit;
-    const float y = parts.story ? H - static_cast<float>(overlay_bottom(height, parts)) - size - 6.0f * unit : 0.885f * H;
-    o.text(clock_end, y, size, fmt::format(fmt::runtime(o.word("Movement shown {:g}x larger")), parts.emphasis), kInk, Align::Left, true);
+    const float size = 19.5f * unit, pad = 6.0f * unit;
+    const std::string notice = fmt::format(fmt::runtime(o.word("Movement shown {:g}x larger")), parts.emphasis);
+    const float w = o.text_width(notice, size, true), y = static_cast<float>(overlay_top(height)) + 2.0f * unit;
+    o.rect(W / 2 - w / 2 - pad, y - 2.0f * unit, W / 2 + w / 2 + pad, y + size + 4.0f * unit, rgba(255, 255, 255, 215));
+    o.text(W / 2, y, size, notice, kInk, Align::Center, true);
   }
   if (parts.blank) out.rect(0, 0, W, H, rgba(0, 0, 0));
   if (parts.fade > 0 && !parts.blank) out.rect(0, 0, W, H, rgba(244, 244, 246, static_cast<int>(std::lround(std::clamp(parts.fade, 0.0f, 1.0f) * 255))));
