@@ -227,6 +227,27 @@ TEST_CASE("bad mesh files are refused with a message", "[geometry][io][errors]")
     write(tmp("probe.glb"), std::string(reinterpret_cast<const char*>(probe), sizeof probe));
     CHECK_THAT(expect_refusal([&] { read_leg_glb(tmp("probe.glb")); }), Catch::Contains("unreadable"));
   }
+  SECTION("a binary glTF whose views lie outside their buffers is refused before Assimp sizes anything by them") {
+    // found by tests/fuzz (corpus/leg_glb/regression-view-without-length): a buffer view without its
+    // byteLength made Assimp 5.2.5 ask for 64 GiB; as found its JSON is also not UTF-8
+    const fs::path seed = fs::path(__FILE__).parent_path().parent_path() / "fuzz" / "corpus" / "leg_glb" / "regression-view-without-length";
+    std::ifstream in(seed, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    REQUIRE(bytes.size() == 888);
+    write(tmp("view-found.glb"), bytes);
+    CHECK_THAT(expect_refusal([&] { read_leg_glb(tmp("view-found.glb")); }), Catch::Contains("not valid JSON"));
+    const auto at = bytes.find("byteLengt\xa9");
+    REQUIRE(at != std::string::npos);
+    bytes[at + 9] = 'x';  // valid UTF-8 now: the view simply has no byteLength
+    write(tmp("view-no-length.glb"), bytes);
+    CHECK_THAT(expect_refusal([&] { read_leg_glb(tmp("view-no-length.glb")); }), Catch::Contains("buffer view 2 has no byteLength"));
+    bytes.replace(at, 10, "byteLength");
+    const auto len = bytes.find("\"byteLength\":24");
+    REQUIRE(len != std::string::npos);
+    bytes.replace(len, std::string("\"byteLength\":24").size(), "\"byteLength\":99");  // past the 120-byte buffer
+    write(tmp("view-too-long.glb"), bytes);
+    CHECK_THAT(expect_refusal([&] { read_leg_glb(tmp("view-too-long.glb")); }), Catch::Contains("buffer view 2") && Catch::Contains("outside its buffer"));
+  }
   SECTION("a leg in another format than binary glTF") {
     write(tmp("leg.obj"), "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n");
     CHECK_THAT(expect_refusal([&] { read_leg_glb(tmp("leg.obj")); }), Catch::Contains("unknown mesh format '.obj'") && Catch::Contains(".glb"));

@@ -16,6 +16,7 @@
 #include <assimp/postprocess.h>
 #include <assimp/scene.h>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <vtkAppendPolyData.h>
 #include <vtkCellArray.h>
 #include <vtkCellData.h>
@@ -73,6 +74,76 @@ void atomically(const fs::path& file, Write&& write) {
 // chunk header claims before it reads, so a 1 KiB file claiming a 4 GiB chunk made it allocate
 // 4 GiB (found by tests/fuzz). Refused as "unreadable", as Assimp's own refusals are; files that
 // are not binary glTF pass unchecked.
+// Every accessor within its buffer view and every view within its buffer, before Assimp reads
+// the file: Assimp 5.2.5 sizes its arrays from these numbers unchecked (a buffer view without its
+// byteLength made it ask for 64 GiB: found by tests/fuzz). Buffers in the binary chunk are held to
+// its length; the JSON must be valid UTF-8 JSON, as glTF requires.
+void check_gltf_views(const fs::path& file, const std::string& text, std::uint64_t bin_bytes) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    refuse(file, "", fmt::format("unreadable mesh file: its JSON chunk is not valid JSON ({})", e.what()));
+  }
+  if (!j.is_object()) refuse(file, "", "unreadable mesh file: its JSON chunk is not an object");
+  auto array = [&](const char* key) {
+    const auto it = j.find(key);
+    if (it == j.end()) return nlohmann::json::array();
+    if (!it->is_array()) refuse(file, "", fmt::format("unreadable mesh file: '{}' is not an array", key));
+    return *it;
+  };
+  auto whole = [&](const nlohmann::json& o, const char* key, std::uint64_t fallback, bool required, const std::string& where) {
+    const auto it = o.find(key);
+    if (it == o.end()) {
+      if (required) refuse(file, "", fmt::format("unreadable mesh file: {} has no {}", where, key));
+      return fallback;
+    }
+    if (!it->is_number_unsigned() || it->get<std::uint64_t>() > (std::uint64_t{1} << 40))
+      refuse(file, "", fmt::format("unreadable mesh file: {}'s {} is not a whole number of a plausible size", where, key));
+    return it->get<std::uint64_t>();
+  };
+  const nlohmann::json buffers = array("buffers"), views = array("bufferViews"), accessors = array("accessors");
+  std::vector<std::uint64_t> buffer_bytes;
+  for (std::size_t i = 0; i < buffers.size(); ++i) {
+    const std::string where = fmt::format("buffer {}", i);
+    if (!buffers[i].is_object()) refuse(file, "", fmt::format("unreadable mesh file: {} is not an object", where));
+    const std::uint64_t n = whole(buffers[i], "byteLength", 0, true, where);
+    if (!buffers[i].contains("uri") && n > bin_bytes)
+      refuse(file, "", fmt::format("unreadable mesh file: {} claims {} bytes; the binary chunk holds {}", where, n, bin_bytes));
+    buffer_bytes.push_back(n);
+  }
+  std::vector<std::uint64_t> view_bytes, view_stride;
+  for (std::size_t i = 0; i < views.size(); ++i) {
+    const std::string where = fmt::format("buffer view {}", i);
+    if (!views[i].is_object()) refuse(file, "", fmt::format("unreadable mesh file: {} is not an object", where));
+    const std::uint64_t b = whole(views[i], "buffer", 0, true, where), off = whole(views[i], "byteOffset", 0, false, where);
+    const std::uint64_t n = whole(views[i], "byteLength", 0, true, where);
+    if (b >= buffer_bytes.size() || off + n > buffer_bytes[b])
+      refuse(file, "", fmt::format("unreadable mesh file: {} ({} bytes at {}) lies outside its buffer", where, n, off));
+    view_bytes.push_back(n);
+    view_stride.push_back(whole(views[i], "byteStride", 0, false, where));
+  }
+  for (std::size_t i = 0; i < accessors.size(); ++i) {
+    const std::string where = fmt::format("accessor {}", i);
+    const nlohmann::json& a = accessors[i];
+    if (!a.is_object()) refuse(file, "", fmt::format("unreadable mesh file: {} is not an object", where));
+    const std::uint64_t count = whole(a, "count", 0, true, where), type = whole(a, "componentType", 0, true, where);
+    const std::uint64_t component = type == 5120 || type == 5121 ? 1 : type == 5122 || type == 5123 ? 2 : type == 5125 || type == 5126 ? 4 : 0;
+    const auto t = a.find("type");
+    const std::string shape = t != a.end() && t->is_string() ? t->get<std::string>() : "";
+    const std::uint64_t per = shape == "SCALAR" ? 1 : shape == "VEC2" ? 2 : shape == "VEC3" ? 3 : shape == "VEC4" || shape == "MAT2" ? 4
+                            : shape == "MAT3" ? 9 : shape == "MAT4" ? 16 : 0;
+    if (component == 0 || per == 0) refuse(file, "", fmt::format("unreadable mesh file: {} has no valid componentType and type", where));
+    if (count == 0 || count > (std::uint64_t{1} << 27)) refuse(file, "", fmt::format("unreadable mesh file: {} counts {} elements", where, count));
+    if (!a.contains("bufferView")) continue;  // zeros (or sparse values): nothing to read
+    const std::uint64_t v = whole(a, "bufferView", 0, true, where), off = whole(a, "byteOffset", 0, false, where);
+    if (v >= view_bytes.size()) refuse(file, "", fmt::format("unreadable mesh file: {} names buffer view {}, which is not there", where, v));
+    const std::uint64_t element = component * per, stride = view_stride[v] ? view_stride[v] : element;
+    if (off + (count - 1) * stride + element > view_bytes[v])
+      refuse(file, "", fmt::format("unreadable mesh file: {} ({} elements) runs past its buffer view's {} bytes", where, count, view_bytes[v]));
+  }
+}
+
 void check_glb_lengths(const fs::path& file, std::uintmax_t bytes) {
   std::ifstream in(file, std::ios::binary);
   std::uint32_t header[3] = {};  // magic, version, total length (little-endian, as on every target CalfPump builds for)
@@ -84,15 +155,26 @@ void check_glb_lengths(const fs::path& file, std::uintmax_t bytes) {
       refuse(file, "", "unreadable mesh file: the binary glTF's content runs past its end");
     return;
   }
-  // glTF 2.0: chunks of [length, type, data], each within the claimed total length
-  for (std::uint64_t at = 12; at < header[2];) {
+  // glTF 2.0: chunks of [length, type, data], each within the claimed total length; the first
+  // is the JSON, a second the binary buffer
+  std::string json;
+  std::uint64_t bin_bytes = 0;
+  int index = 0;
+  for (std::uint64_t at = 12; at < header[2]; ++index) {
     std::uint32_t chunk[2] = {};
     if (at + 8 > header[2] || !in.read(reinterpret_cast<char*>(chunk), sizeof chunk))
       refuse(file, "", "unreadable mesh file: the binary glTF ends inside a chunk header");
+    if (at + 8 + std::uint64_t{chunk[0]} > header[2])
+      refuse(file, "", fmt::format("unreadable mesh file: a binary glTF chunk of {} bytes runs past its end", chunk[0]));
+    if (index == 0 && chunk[1] == 0x4E4F534Au) {  // "JSON"
+      json.resize(chunk[0]);
+      if (!in.read(json.data(), static_cast<std::streamsize>(chunk[0]))) refuse(file, "", "unreadable mesh file: its JSON chunk is cut short");
+    }
+    if (index == 1 && chunk[1] == 0x004E4942u) bin_bytes = chunk[0];  // "BIN\0"
     at += 8 + std::uint64_t{chunk[0]};
-    if (at > header[2]) refuse(file, "", fmt::format("unreadable mesh file: a binary glTF chunk of {} bytes runs past its end", chunk[0]));
     in.seekg(static_cast<std::streamoff>(at));
   }
+  check_gltf_views(file, json, bin_bytes);
 }
 
 // The mesh formats a user's atlas may come in: what the anatomy atlases publish (BodyParts3D and
