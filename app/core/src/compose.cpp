@@ -55,9 +55,12 @@ render::FrameDesc compose_frame(const Session& session, const FrameView& view, i
   f.simplify = view.simplify;
   for (std::size_t i = 0; i < session.size(); ++i) {
     const LegRun& l = session.leg(i);
-    render::LegFrame lf = render::leg_frame(*l.model, l.paths, l.network, l.sim->state());
-    if (view.parts.emphasis != 1.0) lf.deform = anatomy::deform_frame(*l.model, l.paths, anatomy::emphasized(*l.model, l.sim->state(), view.parts.emphasis));
-    f.legs.push_back(std::move(lf));
+    // the deformation from the state as drawn (an emphasis enlarges it), the blood's inputs from
+    // the true state; each computed once
+    const anatomy::State& st = l.sim->state();
+    anatomy::DeformFrame deform = view.parts.emphasis != 1.0 ? anatomy::deform_frame(*l.model, l.paths, anatomy::emphasized(*l.model, st, view.parts.emphasis))
+                                                             : anatomy::deform_frame(*l.model, l.paths, st);
+    f.legs.push_back({std::move(deform), anatomy::particle_inputs(*l.model, l.network, st)});
   }
   if (view.fonts) {
     // titles above the legs, the caption below, close-ups and plots beside them
