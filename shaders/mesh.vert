@@ -8,6 +8,7 @@ layout(push_constant) uniform Push {
   mat4 view_projection;  // leg coordinates -> Vulkan clip space (y down, depth 0..1)
   vec4 color;            // rgb, alpha
   vec4 material;         // x: tissue (0 bone, 1 muscle, 2 tendon, 3 skin, 4 vein, 5 valve), yzw: eye position
+  vec4 clip;             // keep where dot(clip.xyz, position) + clip.w >= 0 (the cross-section's cut; zero: all)
 } push;
 
 layout(location = 0) out vec3 out_position;

@@ -15,6 +15,7 @@ struct SplatView {
   vec4 scale;            // sphere radius (m), pixels per metre at unit view depth, depth_near, depth_range (m)
   ivec4 viewport;        // x, y, width, height (pixels)
   uvec4 target;          // first word of its region of splat[], frame width, 0, 0
+  vec4 clip;             // keep where dot(clip.xyz, position) + clip.w >= 0 (the cross-section's cut; zero: all)
 };
 
 layout(std140, set = 0, binding = SPLAT_VIEWS_BINDING) uniform SplatViews { SplatView views[2]; };
@@ -23,6 +24,7 @@ layout(std430, set = 0, binding = SPLAT_WORDS_BINDING) buffer SplatWords { uint 
 #include "splat_word.glsl"
 
 void splat_sphere(SplatView v, vec3 position, float age_s) {
+  if (dot(v.clip.xyz, position) + v.clip.w < 0.0) return;  // cut away
   vec4 clip = v.view_projection * vec4(position, 1.0);
   float w = clip.w;
   if (w <= v.scale.z) return;  // behind the near plane

@@ -369,7 +369,7 @@ int cmd_bench_render(const BenchRenderOptions& o) {
 std::unique_ptr<Session> render_still(const ScreenshotOptions& o, std::string& device_name) {
   const auto [w, h] = parse_size(o.size);
   FrameView view;
-  view.camera = view_camera(o.view);
+  if (o.view != "cross-section") view.camera = view_camera(o.view);
   if (!(o.skin >= 0.0f && o.skin <= 1.0f)) throw ConfigError("--skin", 0, 0, "", fmt::format("{} is not an opacity; expected 0 to 1", o.skin));
   view.layers[static_cast<std::size_t>(StructureKind::Skin)] = o.skin;
   view.parts.emphasis = o.emphasis;
@@ -383,6 +383,12 @@ std::unique_ptr<Session> render_still(const ScreenshotOptions& o, std::string& d
       throw ConfigError("--time", 0, 0, "",
                         fmt::format("{} s is past the end of '{}' ({} s)", o.time_s, session->leg(i).scenario.name, session->leg(i).scenario.duration_s));
   const LegGeometry rest = read_leg_glb(default_leg_mesh());
+  if (const double level = section_level(o.view, o.section, o.plain)) {
+    view.section = SectionCut{level, &rest};
+    const std::size_t legs = o.compare.empty() ? 1 : 2;
+    const auto vp = render::leg_viewport(w, h, 0, legs, overlay_top(h), overlay_bottom(h));
+    view.camera = section_camera(rest, level, static_cast<double>(vp[2]) / vp[3], section_centre_share(legs, !o.plain));
+  }
   // fonts before the GPU work: a missing font fails fast
   std::unique_ptr<Fonts> fonts;
   if (!o.plain) fonts = load_fonts();

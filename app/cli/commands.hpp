@@ -60,6 +60,7 @@ struct ScreenshotOptions {
   std::string view = "posteromedial";  ///< posteromedial, posterior, medial, lateral or anterior
   float skin = 0.16f;   ///< skin opacity: 0 cut away, 1 opaque
   double emphasis = 1;  ///< the muscles' and veins' movement drawn this many times larger (the frame says so)
+  double section = 0;   ///< a cross-section view: the calf cut at this share of the tibia's length (0: none)
   double time_s = 0;
   std::string size = "1280x720";
   std::string device;

@@ -19,6 +19,9 @@ constexpr const char* kAntialiasingHelp =
     "Edge smoothing: auto (4x multisampling on GPUs, the edge filter on CPU devices), msaa, filter or none";
 constexpr const char* kEmphasisHelp =
     "Draw the muscles' and veins' movement this many times larger than in life, for teaching (1 to 3; the frame says so)";
+constexpr const char* kSectionHelp =
+    "Cut the calf across at this share of the tibia's length from the ankle (0.15 to 0.85; 0.5 mid-calf) and look down onto the cut "
+    "(the cross-section view)";
 constexpr const char* kStillAntialiasingHelp =
     "Edge smoothing: msaa (4x multisampling, the default for a still), auto (the edge filter on CPU devices), filter or none";
 }  // namespace
@@ -114,10 +117,11 @@ int main(int argc, char** argv) {
   auto* screenshot = app.add_subcommand("screenshot", "Render the leg at a time of a scenario to a PNG (Vulkan, offscreen)");
   screenshot->add_option("scenario", shot.scenario, "Built-in scenario name or a scenario file")->required();
   screenshot->add_option("--compare", shot.compare, "A second scenario (name or file) drawn beside the first, same camera and clock");
-  screenshot->add_option("--view", shot.view, "Camera: posteromedial (default), posterior, medial, lateral or anterior");
+  screenshot->add_option("--view", shot.view, "Camera: posteromedial (default), posterior, medial, lateral, anterior, or cross-section (the calf cut across, seen from above)");
   screenshot->add_option("--skin", shot.skin, "Skin opacity: 0 cuts it away, 1 is opaque (default 0.16)")->check(CLI::Range(0.0, 1.0));
   screenshot->add_flag("--plain", shot.plain, "The legs only: no titles, labels, plots or legend");
   screenshot->add_option("--emphasis", shot.emphasis, kEmphasisHelp)->check(CLI::Range(1.0, 3.0));
+  screenshot->add_option("--section", shot.section, kSectionHelp);
   screenshot->add_option("--time", shot.time_s, "Time in the scenario (s)")->required()->check(CLI::Range(0.0, 3600.0));
   screenshot->add_option("--size", shot.size, "Image size WxH");
   screenshot->add_option("--device", shot.device, "Use the Vulkan device whose name contains this");
@@ -151,7 +155,7 @@ int main(int argc, char** argv) {
   record->add_option("--particles", reco.particles, "Blood particles per leg (0: none)")->check(CLI::Range(0, 16000000));
   record->add_option("--quality", reco.quality, "0 (smallest) to 100 (best); default 75")->check(CLI::Range(0, 100));
   record->add_option("--poster", reco.poster, "Also write the first frame as a PNG");
-  record->add_option("--view", reco.view, "Camera: posteromedial (default), posterior, medial, lateral or anterior");
+  record->add_option("--view", reco.view, "Camera: posteromedial (default), posterior, medial, lateral, anterior, or cross-section (the calf cut across, seen from above)");
   record->add_flag("--plain", reco.plain, "The legs only: no titles, labels, plots or close-ups");
   record->add_option("--emphasis", reco.emphasis, kEmphasisHelp)->check(CLI::Range(1.0, 3.0));
   record->add_option("--device", reco.device, "Use the Vulkan device whose name contains this");

@@ -55,6 +55,15 @@ View make_view(const Camera& camera, const std::array<int, 4>& viewport) {
   return v;
 }
 
+bool cut_away(const std::array<float, 4>& clip, const std::array<float, 6>& box) {
+  if (clip[0] == 0.0f && clip[1] == 0.0f && clip[2] == 0.0f) return false;
+  for (int c = 0; c < 8; ++c) {
+    const glm::vec4 p = corner(box, c);
+    if (clip[0] * p.x + clip[1] * p.y + clip[2] * p.z + clip[3] >= 0.0f) return false;
+  }
+  return true;
+}
+
 bool outside(const glm::mat4& m, const std::array<float, 6>& box) {
   int beyond[6] = {0, 0, 0, 0, 0, 0};
   for (int c = 0; c < 8; ++c) {

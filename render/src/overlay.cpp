@@ -403,6 +403,49 @@ void Overlay::polyline(std::span<const std::array<float, 2>> points, float width
   }
 }
 
+void Overlay::polygon(std::span<const std::array<float, 2>> outline, std::uint32_t color) {
+  const std::size_t n = outline.size();
+  if (n < 3) return;
+  auto cross = [&](std::size_t a, std::size_t b, std::size_t c) {
+    const auto &p = outline[a], &q = outline[b], &r = outline[c];
+    return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]);
+  };
+  double twice = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto &p = outline[i], &q = outline[(i + 1) % n];
+    twice += static_cast<double>(p[0]) * q[1] - static_cast<double>(q[0]) * p[1];
+  }
+  const float sign = twice >= 0 ? 1.0f : -1.0f;  // ears turn the polygon's way
+  std::vector<std::size_t> left(n);
+  for (std::size_t i = 0; i < n; ++i) left[i] = i;
+  auto emit = [&](std::size_t a, std::size_t b, std::size_t c) {
+    triangle(outline[a][0], outline[a][1], outline[b][0], outline[b][1], outline[c][0], outline[c][1], color);
+  };
+  std::size_t i = 0, since_ear = 0;
+  while (left.size() > 3 && since_ear < left.size()) {
+    const std::size_t m = left.size();
+    const std::size_t a = left[(i + m - 1) % m], b = left[i % m], c = left[(i + 1) % m];
+    bool ear = sign * cross(a, b, c) > 0;
+    // no other remaining corner inside it (only reflex corners can be)
+    for (std::size_t k = 0; ear && k < m; ++k) {
+      const std::size_t p = left[k];
+      if (p == a || p == b || p == c) continue;
+      if (sign * cross(left[(k + m - 1) % m], p, left[(k + 1) % m]) > 0) continue;  // convex corner
+      ear = !(sign * cross(a, b, p) >= 0 && sign * cross(b, c, p) >= 0 && sign * cross(c, a, p) >= 0);
+    }
+    if (ear) {
+      emit(a, b, c);
+      left.erase(left.begin() + static_cast<std::ptrdiff_t>(i % m));
+      since_ear = 0;
+      if (i >= left.size()) i = 0;
+    } else {
+      i = (i + 1) % m;
+      ++since_ear;
+    }
+  }
+  for (std::size_t k = 1; k + 1 < left.size(); ++k) emit(left[0], left[k], left[k + 1]);  // the last ear, or what is left
+}
+
 void Overlay::circle(float x, float y, float radius, std::uint32_t color) {
   if (radius <= 0) return;
   const int n = std::clamp(static_cast<int>(std::ceil(radius)), 16, 24);

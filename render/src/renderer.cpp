@@ -19,6 +19,23 @@ LegFrame leg_frame(const anatomy::Model& model, const anatomy::LegPaths& paths, 
   return {anatomy::deform_frame(model, paths, state), anatomy::particle_inputs(model, network, state)};
 }
 
+namespace {
+
+// leg i's own view: the frame's camera, cut where the leg's frame says
+Camera leg_camera(const FrameDesc& f, std::size_t i) {
+  Camera c = f.camera;
+  c.clip = f.legs[i].cut;
+  return c;
+}
+
+bool finite_plane(const std::array<float, 4>& p) {
+  for (float c : p)
+    if (!std::isfinite(c)) return false;
+  return true;
+}
+
+}  // namespace
+
 Renderer::Impl::Impl(const RenderOptions& o) : options(o) {
   ctx = std::make_unique<vk::Context>(options);
   device = ctx->device;
@@ -227,7 +244,9 @@ std::string Renderer::Impl::check_frame(const FrameDesc& f, const Target::Impl& 
                                  lf.particles.segment_flow.size() != l.model->segments.size() ||
                                  lf.particles.inflow.size() != l.model->inflows.size()))
       return fmt::format("leg {}: its particle inputs do not match its model (render::leg_frame makes them)", i);
+    if (!finite_plane(lf.cut)) return fmt::format("leg {}: its cut plane is not a finite plane", i);
   }
+  if (!finite_plane(f.camera.clip)) return "the camera's cut plane is not a finite plane";
   for (std::size_t k = 0; k < f.layers.size(); ++k)
     if (!(f.layers[k] >= 0.0f && f.layers[k] <= 1.0f)) return fmt::format("layer opacity {} of tissue {} is outside 0 to 1", f.layers[k], k);
   if (!(f.particle_dt >= 0.0 && f.particle_dt < 1e3)) return fmt::format("particle time step {} s is not a time step", f.particle_dt);
@@ -259,7 +278,7 @@ std::uint64_t Renderer::Impl::record_frame(const FrameDesc& frame, Target::Impl&
     std::array<SplatView, kMaxViews> views{};
     std::size_t n = 0;
     if (l.particle_count > 0) {
-      views[n++] = splat_view(frame.camera, leg_viewport(frame.width, frame.height, i, leg_count, frame.leg_top, frame.leg_bottom), 0, 0);
+      views[n++] = splat_view(leg_camera(frame, i), leg_viewport(frame.width, frame.height, i, leg_count, frame.leg_top, frame.leg_bottom), 0, 0);
       for (const Inset& inset : frame.insets)
         if (inset.slot == i) views[n++] = splat_view(inset.camera, inset.viewport, inset.blood_radius_m, 1);
       blood = true;
@@ -309,7 +328,7 @@ std::uint64_t Renderer::Impl::record_frame(const FrameDesc& frame, Target::Impl&
   filter_boxes.clear();
   vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
   for (std::size_t i = 0; i < leg_count; ++i)
-    record_leg_draw(cmd, legs[i], frame.camera, leg_viewport(frame.width, frame.height, i, leg_count, frame.leg_top, frame.leg_bottom), kAllTissues,
+    record_leg_draw(cmd, legs[i], leg_camera(frame, i), leg_viewport(frame.width, frame.height, i, leg_count, frame.leg_top, frame.leg_bottom), kAllTissues,
                     frame.layers, frame.simplify, 0);
   for (const Inset& inset : frame.insets) {
     const auto& v = inset.viewport;

@@ -41,6 +41,8 @@ struct View {
 View make_view(const Camera& camera, const std::array<int, 4>& viewport);
 /// Whether a box (min xyz, max xyz) lies wholly outside a view (all corners beyond one clip plane).
 bool outside(const glm::mat4& view_projection, const std::array<float, 6>& box);
+/// Whether a box (min xyz, max xyz) lies wholly on the side a view's cut removes (Camera::clip).
+bool cut_away(const std::array<float, 4>& clip, const std::array<float, 6>& box);
 /// Grows a pixel rectangle (x0, y0, x1, y1) of a viewport by a box's projection; false when a
 /// corner lies behind the camera (the projection is then unbounded).
 bool add_projection(const glm::mat4& view_projection, const std::array<float, 6>& box, const std::array<int, 4>& viewport,
@@ -72,6 +74,7 @@ struct SplatView {
   float radius, pixels_per_metre, depth_near, depth_range;
   std::int32_t viewport[4];
   std::uint32_t base, frame_width, pad[2];
+  float clip[4];
 };
 
 /// What a frame slot holds for one leg: the tables the host writes each frame and the descriptor
@@ -157,7 +160,8 @@ struct Renderer::Impl {
 
   // tissues (tissues.cpp)
   VkPipelineLayout mesh_layout = VK_NULL_HANDLE;
-  std::array<VkPipeline, kKinds> opaque{}, translucent{};
+  // opaque_cut: for a view with a cut, every face drawn (the inside of a cut solid shows, flat)
+  std::array<VkPipeline, kKinds> opaque{}, opaque_cut{}, translucent{};
   // deformation (deform.cpp): [0] normals, [k] positions of kind k
   VkDescriptorSetLayout deform_set_layout = VK_NULL_HANDLE;
   VkPipelineLayout deform_layout = VK_NULL_HANDLE;

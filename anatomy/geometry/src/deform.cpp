@@ -237,7 +237,9 @@ Point3 Deformer::weight_point(const StructureMesh& r, std::size_t v) const {
   }
 }
 
-void Deformer::apply(const State& st, LegGeometry& out) const {
+void Deformer::apply(const State& st, LegGeometry& out) const { apply(st, out, std::vector<bool>(rest_.structures.size(), true)); }
+
+void Deformer::apply(const State& st, LegGeometry& out, const std::vector<bool>& only) const {
   const LegDescription& leg = model_.leg;
   const std::vector<double> lambda = shortening_factors(leg, st);
   const LegPose lp = pose(st);
@@ -250,6 +252,7 @@ void Deformer::apply(const State& st, LegGeometry& out) const {
   };
 
   for (std::size_t si = 0; si < rest_.structures.size(); ++si) {
+    if (si >= only.size() || !only[si]) continue;
     const StructureMesh& r = rest_.structures[si];
     StructureMesh& o = out.structures[si];
     const std::size_t nv = r.vertex_count();

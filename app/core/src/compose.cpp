@@ -4,6 +4,7 @@
 #include "app/compose.hpp"
 
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -53,22 +54,32 @@ render::FrameDesc compose_frame(const Session& session, const FrameView& view, i
   f.layers = view.layers;
   f.particle_dt = view.particle_dt;
   f.simplify = view.simplify;
+  std::vector<LegSection> sections;
   for (std::size_t i = 0; i < session.size(); ++i) {
     const LegRun& l = session.leg(i);
     // the deformation from the state as drawn (an emphasis enlarges it), the blood's inputs from
     // the true state; each computed once
     const anatomy::State& st = l.sim->state();
-    anatomy::DeformFrame deform = view.parts.emphasis != 1.0 ? anatomy::deform_frame(*l.model, l.paths, anatomy::emphasized(*l.model, st, view.parts.emphasis))
-                                                             : anatomy::deform_frame(*l.model, l.paths, st);
+    std::optional<anatomy::State> enlarged;
+    if (view.parts.emphasis != 1.0) enlarged = anatomy::emphasized(*l.model, st, view.parts.emphasis);
+    const anatomy::State& drawn = enlarged ? *enlarged : st;
+    anatomy::DeformFrame deform = anatomy::deform_frame(*l.model, l.paths, drawn);
     f.legs.push_back({std::move(deform), anatomy::particle_inputs(*l.model, l.network, st)});
+    if (view.section) {
+      if (!view.section->rest) throw std::invalid_argument("compose_frame: a cross-section view needs the leg's rest meshes");
+      sections.push_back(leg_section(l, drawn, *view.section->rest, view.section->level));
+      f.legs.back().cut = cut_plane(sections.back().plane);
+    }
   }
   if (view.fonts) {
     // titles above the legs, the caption below, close-ups and plots beside them
     f.leg_top = overlay_top(height);
     f.leg_bottom = overlay_bottom(height, view.parts);
-    if (view.parts.closeups) f.insets = compose_insets(session, width, height, view.parts);
+    OverlayParts parts = view.parts;
+    if (view.section) parts.sections = &sections;
+    if (view.parts.closeups) f.insets = compose_insets(session, width, height, parts);
     render::Overlay overlay(&view.fonts->regular, &view.fonts->bold);
-    compose_overlay(session, view.camera, width, height, f.insets, overlay, view.parts);
+    compose_overlay(session, view.camera, width, height, f.insets, overlay, parts);
     f.overlay = overlay.vertices();
   }
   if (!view.parts.valve_view.empty()) {

@@ -14,6 +14,8 @@
 #include "anatomy/pose.hpp"
 #include "anatomy/sweep.hpp"
 #include "app/palette.hpp"
+#include "overlay_writer.hpp"
+#include "section_draw.hpp"
 #include "toml_reader.hpp"
 
 namespace calfpump::app {
@@ -22,33 +24,6 @@ namespace {
 
 using render::Align;
 using render::rgba;
-
-constexpr std::uint32_t kInk = rgba(32, 36, 44);
-constexpr std::uint32_t kMuted = rgba(88, 94, 106);
-constexpr std::uint32_t kPanel = rgba(255, 255, 255, 215);
-constexpr std::uint32_t kGrid = rgba(200, 204, 212);
-constexpr std::uint32_t kPressure = palette::kPressure;
-constexpr std::uint32_t kVolume = palette::kVolume;
-
-// The overlay as the frame's language writes it: every text through the translation table, drawn
-// shaped when translated (Arabic joins its letters and runs right to left), as code points in
-// English (the stored pictures are made so).
-struct Writer {
-  render::Overlay& out;
-  const OverlayText* tr;
-  std::string word(std::string_view s) const { return tr ? (*tr)(s) : std::string(s); }
-  float text(float x, float y, float size, std::string_view s, std::uint32_t rgba, Align align = Align::Left, bool bold = false) {
-    return tr ? out.shaped_text(x, y, size, word(s), rgba, align, bold) : out.text(x, y, size, s, rgba, align, bold);
-  }
-  float text_width(std::string_view s, float size, bool bold = false) const {
-    return tr ? out.shaped_text_width(word(s), size, bold) : out.text_width(s, size, bold);
-  }
-  void rect(float x0, float y0, float x1, float y1, std::uint32_t c) { out.rect(x0, y0, x1, y1, c); }
-  void rect_gradient_h(float x0, float y0, float x1, float y1, std::uint32_t a, std::uint32_t b) { out.rect_gradient_h(x0, y0, x1, y1, a, b); }
-  void line(float x0, float y0, float x1, float y1, float width, std::uint32_t c) { out.line(x0, y0, x1, y1, width, c); }
-  void polyline(std::span<const std::array<float, 2>> points, float width, std::uint32_t c) { out.polyline(points, width, c); }
-  void circle(float x, float y, float r, std::uint32_t c) { out.circle(x, y, r, c); }
-};
 
 // a live plot: the last `window_s` seconds of one quantity, with its current value
 struct PlotSpec {
@@ -124,33 +99,13 @@ anatomy::Point3 body_point(const LegRun& leg, const anatomy::LegPaths& paths, co
 // labels stacked in a column beside the leg, each joined to its point by a leader line
 void labels(Writer& o, float unit, const render::Camera& camera, const std::array<int, 4>& viewport, std::vector<Anchor> anchors,
             float column_x, bool column_left) {
-  const float size = 21.0f * unit, gap = 31.0f * unit;
-  struct Placed {
-    std::string text;
-    float ax, ay, y;
-  };
-  std::vector<Placed> placed;
+  std::vector<ScreenLabel> placed;
   for (const Anchor& a : anchors) {
     const auto p = render::project(camera, {static_cast<float>(a.point[0]), static_cast<float>(a.point[1]), static_cast<float>(a.point[2])}, viewport);
     if (p[2] < 0 || p[2] > 1) continue;
-    placed.push_back({a.text, p[0], p[1], p[1] - size / 2});
+    placed.push_back({a.text, p[0], p[1]});
   }
-  std::sort(placed.begin(), placed.end(), [](const Placed& a, const Placed& b) { return a.ay < b.ay; });
-  // push labels apart, top to bottom, keeping them inside the frame
-  float next = static_cast<float>(viewport[1]) + 10.0f * unit;
-  for (Placed& p : placed) {
-    p.y = std::max(p.y, next);
-    next = p.y + gap;
-  }
-  for (const Placed& p : placed) {
-    const float w = o.text_width(p.text, size);
-    const float tx = column_left ? column_x : column_x - w;
-    o.rect(tx - 4.0f * unit, p.y - 2.0f * unit, tx + w + 4.0f * unit, p.y + size + 2.0f * unit, rgba(255, 255, 255, 170));
-    o.text(tx, p.y, size, p.text, kInk);
-    const float lx = column_left ? tx + w + 6.0f * unit : tx - 6.0f * unit, ly = p.y + size * 0.55f;
-    o.line(lx, ly, p.ax, p.ay, 1.5f * unit, rgba(40, 44, 52, 220));
-    o.circle(p.ax, p.ay, 3.5f * unit, rgba(40, 44, 52));
-  }
+  label_column(o, unit, std::move(placed), column_x, column_left, static_cast<float>(viewport[1]) + 10.0f * unit);
 }
 
 // The valve the close-ups show, the same in every leg so that they compare: the first of these
@@ -255,6 +210,8 @@ void story_caption(render::Overlay& o, float unit, float W, float H, const Overl
 
 }  // namespace
 
+float plot_column(float vx, float vw, const OverlayParts& parts) { return vx + vw * (parts.sections ? kSectionPlotShare : 0.655f); }
+
 std::vector<render::Inset> compose_insets(const Session& scene, int width, int height, const OverlayParts& parts) {
   std::vector<render::Inset> out;
   const float H = static_cast<float>(height), unit = H / 720.0f;
@@ -263,7 +220,7 @@ std::vector<render::Inset> compose_insets(const Session& scene, int width, int h
     if (scene.leg(i).model->valve_index(valve) < 0) continue;
     const auto vp = render::leg_viewport(width, height, i, scene.size(), overlay_top(height), overlay_bottom(height, parts));
     const float vx = static_cast<float>(vp[0]), vw = static_cast<float>(vp[2]);
-    const int x0 = static_cast<int>(vx + vw * 0.655f), x1 = static_cast<int>(vx + vw - 12.0f * unit);
+    const int x0 = static_cast<int>(plot_column(vx, vw, parts)), x1 = static_cast<int>(vx + vw - 12.0f * unit);
     // above a storyboard's caption band
     const int y0 = static_cast<int>(0.735f * H), y1 = static_cast<int>(std::min(0.905f * H, H - static_cast<float>(overlay_bottom(height, parts)) - 4.0f * unit));
     if (x1 - x0 < 32 || y1 - y0 < 32) continue;
@@ -331,6 +288,10 @@ void compose_overlay(const Session& scene, const render::Camera& camera, int wid
     const LegRun& leg = scene.leg(i);
     const auto vp = render::leg_viewport(width, height, i, n, overlay_top(height), overlay_bottom(height, parts));
     const float vx = static_cast<float>(vp[0]), vw = static_cast<float>(vp[2]);
+    const float px0 = plot_column(vx, vw, parts), px1 = vx + vw - 12.0f * unit;
+    // a cross-section view: the cut's faces over the cut-away leg, labelled in the first leg
+    if (parts.sections && i < parts.sections->size())
+      draw_section(o, unit, (*parts.sections)[i], camera, vp, parts.labels && n == 1, vx + 12.0f * unit);
     // title, shrunk to fit its half but never below the smallest text size
     const std::string& title = leg.scenario.title.empty() ? leg.scenario.name : leg.scenario.title;
     float size = 30.0f * unit;
@@ -339,7 +300,6 @@ void compose_overlay(const Session& scene, const render::Camera& camera, int wid
     if (parts.titles) o.text(vx + vw / 2, 12.0f * unit, size, title, kInk, Align::Center, true);
     if (i + 1 < n) o.line(vx + vw, 60.0f * unit, vx + vw, H - 60.0f * unit, 1.0f * unit, kGrid);
 
-    const float px0 = vx + vw * 0.655f, px1 = vx + vw - 12.0f * unit;
     if (parts.plots) {
     // the normal range of the ankle vein pressure when walking: 15-30 mmHg (Nicolaides et al.,
     // Circulation 2000;102:e126; data/CALIBRATION.md)
@@ -348,7 +308,7 @@ void compose_overlay(const Session& scene, const render::Camera& camera, int wid
     plot(o, unit, px0, 0.43f * H, px1, 0.69f * H, {"Blood left in calf veins", "ml", volume_max, kVolume, &Sample::calf_ml}, leg.history, now);
     o.text(px1, 0.69f * H + 3.0f * unit, 19.0f * unit, "last 10 seconds", kMuted, Align::Right);
     }
-    if (!parts.labels) continue;
+    if (!parts.labels || parts.sections) continue;
 
     const anatomy::LegPaths& paths = leg.paths;
     const bool leaks = valve_leaks(leg, valve);
@@ -417,7 +377,7 @@ void compose_overlay(const Session& scene, const render::Camera& camera, int wid
     // the valve in the main view: a ring
     const anatomy::Point3 at = valve_position(scene.leg(inset.slot), valve);
     const auto p = render::project(camera, {static_cast<float>(at[0]), static_cast<float>(at[1]), static_cast<float>(at[2])}, main_vp);
-    if (p[2] >= 0 && p[2] <= 1) {
+    if (p[2] >= 0 && p[2] <= 1 && !parts.sections) {  // (a cut view has removed it)
       std::vector<std::array<float, 2>> ring;
       for (int k = 0; k <= 24; ++k) {
         const float a = 2.0f * 3.14159265f * static_cast<float>(k) / 24.0f;

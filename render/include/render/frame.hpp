@@ -23,6 +23,9 @@ struct Camera {
   std::array<float, 3> target{0.0f, -0.01f, 0.29f};
   std::array<float, 3> up{0.0f, 0.0f, 1.0f};
   float fov_deg = 35.0f;
+  /// A cut: the view draws only where clip[0] x + clip[1] y + clip[2] z + clip[3] >= 0 (tissue and
+  /// blood alike; the cross-section view's plane). All zero: nothing is cut away.
+  std::array<float, 4> clip{0.0f, 0.0f, 0.0f, 0.0f};
 };
 
 /// The tissue bit of a structure kind, for Inset::tissues.
@@ -59,6 +62,9 @@ constexpr LayerOpacity default_layers() { return {1.0f, 1.0f, 1.0f, 0.16f, 0.30f
 struct LegFrame {
   anatomy::DeformFrame deform;        ///< muscle shortening, tendon pull, segment areas, valve poses
   anatomy::ParticleInputs particles;  ///< segment and port flows, arterial inflow (the transport's inputs)
+  /// The leg's own view is cut by this plane (Camera::clip; the cross-section view), its close-ups
+  /// are not. All zero: no cut.
+  std::array<float, 4> cut{0.0f, 0.0f, 0.0f, 0.0f};
 };
 
 /// What one frame draws.

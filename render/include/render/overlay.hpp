@@ -139,6 +139,10 @@ class Overlay {
   void polyline(std::span<const std::array<float, 2>> points, float width, std::uint32_t rgba);
   /// Filled, 16-24 segments, its rim anti-aliased (the polygon reaches half a pixel past the radius).
   void circle(float x, float y, float radius, std::uint32_t rgba);
+  /// A filled simple polygon (either winding, concave allowed, no holes), cut into triangles by
+  /// ear clipping; its edge is hard (draw its outline with polyline for an anti-aliased rim). A
+  /// self-crossing outline is filled as far as ears are found, then as a fan.
+  void polygon(std::span<const std::array<float, 2>> outline, std::uint32_t rgba);
 
   const std::vector<OverlayVertex>& vertices() const { return vertices_; }  ///< triangle list
 

@@ -41,6 +41,7 @@ SplatView Renderer::Impl::splat_view(const Camera& camera, const std::array<int,
   for (std::size_t k = 0; k < 4; ++k) s.viewport[k] = viewport[k];
   s.base = static_cast<std::uint32_t>(region * frame_pixels());
   s.frame_width = static_cast<std::uint32_t>(attachments.width);
+  std::memcpy(s.clip, camera.clip.data(), sizeof(s.clip));
   return s;
 }
 

@@ -15,6 +15,7 @@ struct Push {
   float view_projection[16];
   float color[4];
   float material[4];
+  float clip[4];
 };
 
 }  // namespace
@@ -54,6 +55,8 @@ void Renderer::Impl::create_tissue_pipelines() {
     d.depth_write = true;
     d.cull = closed ? VK_CULL_MODE_BACK_BIT : VK_CULL_MODE_NONE;
     opaque[static_cast<std::size_t>(kind)] = owner->keep(vk::graphics_pipeline(device, d));
+    d.cull = VK_CULL_MODE_NONE;
+    opaque_cut[static_cast<std::size_t>(kind)] = closed ? owner->keep(vk::graphics_pipeline(device, d)) : opaque[static_cast<std::size_t>(kind)];
     // translucent: blended over, depth-tested against the opaque tissue but not written
     d.depth_write = false;
     d.blended = true;
@@ -72,6 +75,8 @@ void Renderer::Impl::record_leg_draw(VkCommandBuffer cmd, const Leg& l, const Ca
   const View view = make_view(camera, viewport);
   const glm::mat4& view_projection = view.view_projection;
   const bool coarse = simplified_view(view, lod);
+  const bool cut = camera.clip[0] != 0.0f || camera.clip[1] != 0.0f || camera.clip[2] != 0.0f;
+  const auto& solid = cut ? opaque_cut : opaque;
   auto alpha_of = [&](anatomy::StructureKind kind) { return std::clamp(layers[static_cast<std::size_t>(kind)], 0.0f, 1.0f); };
   auto shown = [&](anatomy::StructureKind kind) { return alpha_of(kind) > 0.0f && (tissues & tissue_bit(kind)) != 0; };
   if (ctx->edge_filter) {
@@ -95,6 +100,7 @@ void Renderer::Impl::record_leg_draw(VkCommandBuffer cmd, const Leg& l, const Ca
     push.material[1] = camera.eye[0];
     push.material[2] = camera.eye[1];
     push.material[3] = camera.eye[2];
+    std::memcpy(push.clip, camera.clip.data(), sizeof(push.clip));
     vkCmdPushConstants(cmd, mesh_layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(Push), &push);
   };
   auto draw = [&](const DrawRange& r) {
@@ -107,7 +113,7 @@ void Renderer::Impl::record_leg_draw(VkCommandBuffer cmd, const Leg& l, const Ca
   opaque_order.clear();
   for (std::uint32_t k = 0; k < l.draws.size(); ++k) {
     const DrawRange& r = l.draws[k];
-    if (alpha_of(r.kind) < 1.0f || !shown(r.kind) || outside(view_projection, r.bounds)) continue;
+    if (alpha_of(r.kind) < 1.0f || !shown(r.kind) || outside(view_projection, r.bounds) || cut_away(camera.clip, r.bounds)) continue;
     float d2 = 0;
     for (std::size_t c = 0; c < 3; ++c) {
       const float mid = 0.5f * (r.bounds[c] + r.bounds[3 + c]) - camera.eye[c];
@@ -119,8 +125,8 @@ void Renderer::Impl::record_leg_draw(VkCommandBuffer cmd, const Leg& l, const Ca
   int bound = -1;
   for (const auto& [d2, k] : opaque_order) {
     const DrawRange& r = l.draws[k];
-    if (static_cast<int>(r.kind) != bound) {
-      vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, opaque[static_cast<std::size_t>(r.kind)]);
+    if (static_cast<int>(r.kind) != bound) {  // the pipeline of its kind (all faces where the view is cut)
+      vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, solid[static_cast<std::size_t>(r.kind)]);
       use_kind(r.kind);
       bound = static_cast<int>(r.kind);
     }

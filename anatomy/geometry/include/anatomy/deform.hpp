@@ -93,6 +93,9 @@ class Deformer {
 
   /// Writes deformed positions (and normals) into out, which must have the rest geometry's layout.
   void apply(const State& state, LegGeometry& out) const;
+  /// As apply, for the structures whose `only` entry is true (by index; others are left as they
+  /// are, so `out` needs only those structures' storage, e.g. for a cut through the calf).
+  void apply(const State& state, LegGeometry& out, const std::vector<bool>& only) const;
 
   /// Area (m^2, all parallel veins together) and reference area of vessel vi at fraction t.
   std::array<double, 2> vessel_area(const State& state, int vi, double t) const;

@@ -15,6 +15,8 @@
 
 namespace calfpump::app {
 
+struct LegSection;  // section_view.hpp
+
 /// The smallest text, as a share of the frame height (projector legibility).
 inline constexpr float kMinTextShare = 0.025f;
 
@@ -57,6 +59,9 @@ struct OverlayParts {
   /// The words in the picture in another language than English, drawn shaped (the fonts must
   /// have baked OverlayText::texts()); null: English, drawn as code points.
   const OverlayText* text = nullptr;
+  /// A cross-section view: per leg its cut (compose_frame fills it from FrameView::section), drawn
+  /// over the cut-away leg instead of the leg's labels; null: no cut.
+  const std::vector<LegSection>* sections = nullptr;
 };
 
 /// The camera of a valve's close-up: 2.2 cm from the valve, across the vein, along the line where

@@ -1,0 +1,70 @@
+#pragma once
+// The cross-section view: the calf cut across at a chosen level and seen from above, the figure
+// every textbook of the calf pump draws, live. The cut face is drawn exactly, from the deformed
+// meshes (anatomy/section.hpp): skin and the fat under it, the deep fascia around the muscles,
+// each muscle and bone, and the veins, which flatten when the muscles contract and open when they
+// relax; through each vein's section the blood inside it shows. Labelled with leader lines.
+
+#include <string>
+#include <vector>
+
+#include "anatomy/geometry.hpp"
+#include "anatomy/section.hpp"
+#include "app/session.hpp"
+#include "render/frame.hpp"
+
+namespace calfpump::app {
+
+/// Where the cut lies: a share of the tibia's length from its distal end (0.5: mid-calf, where the
+/// soleal sinuses, the gastrocnemius veins and every deep vein pass; 0.66: the standard level of
+/// calf muscle scans by pQCT, measured from the same end).
+struct SectionCut {
+  double level = 0.5;
+  const anatomy::LegGeometry* rest = nullptr;  ///< the leg's rest meshes (those the renderer holds)
+};
+
+/// The levels a cut may take: through the calf, between the ankle's tendons and the knee.
+inline constexpr double kSectionLevelMin = 0.15, kSectionLevelMax = 0.85;
+
+/// The level a command asks for with --view and --section: --section's level (checked against the
+/// range), 0.5 for `--view cross-section` without one, 0 for no cut. ConfigError naming the option
+/// for a level out of range, for --section with another named view, and with --plain (the cut's
+/// faces are drawn with the overlay, which --plain leaves out).
+double section_level(const std::string& view, double section, bool plain);
+
+/// The height (m, leg coordinates at rest) of a level: the tibia's lowest point plus `level` of its
+/// height. ConfigError when the mesh has no tibia or the level is outside the range above.
+double section_height(const anatomy::LegGeometry& rest, double level);
+
+/// One leg's cut now: its plane (horizontal at the level, lifted with the leg in a raise) and the
+/// loops of its deformed surfaces there.
+struct LegSection {
+  anatomy::SectionPlane plane;
+  std::vector<anatomy::SectionLoop> loops;
+  std::vector<std::string> names;                 ///< per rest structure, its name (loops' index)
+  std::vector<anatomy::StructureKind> kinds;      ///< per rest structure
+};
+
+/// The cut of a leg's deformed meshes for the state it is drawn in (`state`: its true state, or
+/// the emphasized one the frame draws).
+LegSection leg_section(const LegRun& leg, const anatomy::State& state, const anatomy::LegGeometry& rest, double level);
+
+/// The renderer's plane for a cut (Camera::clip, LegFrame::cut): what lies above it is removed.
+std::array<float, 4> cut_plane(const anatomy::SectionPlane& plane);
+
+/// In a cross-section view the plots and close-ups start at this share of each leg's view width
+/// (further right than in the other views, to leave room for the cut's labels on both sides).
+inline constexpr float kSectionPlotShare = 0.72f;
+
+/// The cross-section preset's camera: above the cut, a little behind and to the medial side,
+/// looking down onto it with the front of the leg at the top of the picture (as atlases orient a
+/// transverse section) and the calf below it in depth. The cut's middle appears at `centre_share`
+/// of the view's width (0.5: centred), in a view `aspect` (width / height) wide; the cut spans
+/// about a quarter of a landscape view's width and is framed smaller in narrower views.
+render::Camera section_camera(const anatomy::LegGeometry& rest, double level, double aspect = 16.0 / 9.0, double centre_share = 0.5);
+
+/// Where a cross-section view puts the cut's middle across its view: between the labels and the
+/// plots for one leg with plots, in the middle of the space left of the plots for two.
+double section_centre_share(std::size_t legs, bool plots);
+
+}  // namespace calfpump::app
