@@ -429,7 +429,7 @@ void Overlay::polygon(std::span<const std::array<float, 2>> outline, std::uint32
     // no other remaining corner inside it (only reflex corners can be)
     for (std::size_t k = 0; ear && k < m; ++k) {
       const std::size_t p = left[k];
-      if (p == a || p == b || p == c) continue;
+      if (p == a || p == b || p == c || outline[p] == outline[a] || outline[p] == outline[b] || outline[p] == outline[c]) continue;
       if (sign * cross(left[(k + m - 1) % m], p, left[(k + 1) % m]) > 0) continue;  // convex corner
       ear = !(sign * cross(a, b, p) >= 0 && sign * cross(b, c, p) >= 0 && sign * cross(c, a, p) >= 0);
     }
@@ -444,6 +444,89 @@ void Overlay::polygon(std::span<const std::array<float, 2>> outline, std::uint32
     }
   }
   for (std::size_t k = 1; k + 1 < left.size(); ++k) emit(left[0], left[k], left[k + 1]);  // the last ear, or what is left
+}
+
+namespace {
+
+using Pt = std::array<float, 2>;
+
+float signed_twice_area(std::span<const Pt> p) {
+  double twice = 0;
+  for (std::size_t i = 0; i < p.size(); ++i) twice += static_cast<double>(p[i][0]) * p[(i + 1) % p.size()][1] - static_cast<double>(p[(i + 1) % p.size()][0]) * p[i][1];
+  return static_cast<float>(twice);
+}
+
+// whether segments ab and cd cross at a point inside both (touching ends do not count)
+bool crosses(const Pt& a, const Pt& b, const Pt& c, const Pt& d) {
+  auto side = [](const Pt& o, const Pt& p, const Pt& q) { return (p[0] - o[0]) * (q[1] - o[1]) - (p[1] - o[1]) * (q[0] - o[0]); };
+  const float d1 = side(a, b, c), d2 = side(a, b, d), d3 = side(c, d, a), d4 = side(c, d, b);
+  return ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0));
+}
+
+}  // namespace
+
+void Overlay::polygon(std::span<const Pt> outline, std::span<const std::vector<Pt>> holes, std::uint32_t color) {
+  if (outline.size() < 3) return;
+  std::vector<Pt> merged(outline.begin(), outline.end());
+  const bool ccw = signed_twice_area(merged) >= 0;
+  // holes from the rightmost first (Eberly's order), each wound against the outline
+  std::vector<std::vector<Pt>> rest;
+  for (const auto& h : holes)
+    if (h.size() >= 3) {
+      rest.push_back(h);
+      if ((signed_twice_area(rest.back()) >= 0) == ccw) std::reverse(rest.back().begin(), rest.back().end());
+    }
+  auto rightmost = [](const std::vector<Pt>& h) {
+    return static_cast<std::size_t>(std::max_element(h.begin(), h.end(), [](const Pt& a, const Pt& b) { return a[0] < b[0]; }) - h.begin());
+  };
+  std::sort(rest.begin(), rest.end(), [&](const auto& a, const auto& b) { return a[rightmost(a)][0] > b[rightmost(b)][0]; });
+  for (std::size_t hi = 0; hi < rest.size(); ++hi) {
+    const std::vector<Pt>& h = rest[hi];
+    const std::size_t m = rightmost(h);
+    // the nearest outline vertex the hole's rightmost point sees: the bridge crosses no edge of the
+    // outline so far nor of any hole
+    std::vector<std::size_t> order(merged.size());
+    for (std::size_t i = 0; i < merged.size(); ++i) order[i] = i;
+    auto dist = [&](std::size_t i) {
+      const float dx = merged[i][0] - h[m][0], dy = merged[i][1] - h[m][1];
+      return dx * dx + dy * dy;
+    };
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return dist(a) < dist(b); });
+    std::size_t at = merged.size();
+    // a point strictly inside the bridge (it would pass through a corner)
+    auto on_bridge = [&](const Pt& a, const Pt& b, const Pt& q) {
+      if (q == a || q == b) return false;
+      const float cr = (b[0] - a[0]) * (q[1] - a[1]) - (b[1] - a[1]) * (q[0] - a[0]);
+      const float dot = (q[0] - a[0]) * (b[0] - a[0]) + (q[1] - a[1]) * (b[1] - a[1]), len2 = (b[0] - a[0]) * (b[0] - a[0]) + (b[1] - a[1]) * (b[1] - a[1]);
+      return std::abs(cr) <= 1e-4f * len2 && dot > 0 && dot < len2;
+    };
+    for (std::size_t i : order) {
+      // only to the right of the hole (its rightmost point's side), so the bridge never enters it
+      if (merged[i][0] < h[m][0]) continue;
+      // nor to a corner an earlier bridge doubled: splicing at the wrong one of its two places
+      // would put the hole in the wrong corner's angle
+      if (std::count(merged.begin(), merged.end(), merged[i]) > 1) continue;
+      bool clear = true;
+      for (std::size_t e = 0; clear && e < merged.size(); ++e) clear = !on_bridge(h[m], merged[i], merged[e]);
+      for (std::size_t o = hi; clear && o < rest.size(); ++o)
+        for (const Pt& q : rest[o]) clear = clear && !on_bridge(h[m], merged[i], q);
+      for (std::size_t e = 0; clear && e < merged.size(); ++e) clear = !crosses(h[m], merged[i], merged[e], merged[(e + 1) % merged.size()]);
+      for (std::size_t o = hi; clear && o < rest.size(); ++o)
+        for (std::size_t e = 0; clear && e < rest[o].size(); ++e) clear = !crosses(h[m], merged[i], rest[o][e], rest[o][(e + 1) % rest[o].size()]);
+      if (clear) {
+        at = i;
+        break;
+      }
+    }
+    if (at == merged.size()) continue;  // no bridge: the hole is filled over
+    // outline up to the bridge, around the hole from its rightmost point and back, then on
+    std::vector<Pt> spliced(merged.begin(), merged.begin() + static_cast<std::ptrdiff_t>(at + 1));
+    for (std::size_t k = 0; k <= h.size(); ++k) spliced.push_back(h[(m + k) % h.size()]);
+    spliced.push_back(merged[at]);
+    spliced.insert(spliced.end(), merged.begin() + static_cast<std::ptrdiff_t>(at + 1), merged.end());
+    merged = std::move(spliced);
+  }
+  polygon(merged, color);
 }
 
 void Overlay::circle(float x, float y, float radius, std::uint32_t color) {

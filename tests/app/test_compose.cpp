@@ -5,11 +5,14 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
 #include "anatomy/deform.hpp"
 #include "anatomy/error.hpp"
+#include "anatomy/geometry_io.hpp"
+#include "app/section_view.hpp"
 #include "app/compose.hpp"
 #include "app/frame_overlay.hpp"
 #include "app/frame_pump.hpp"
@@ -191,4 +194,82 @@ TEST_CASE("a frame with an emphasis says so in its picture", "[compose][emphasis
   const render::FrameDesc b = compose_frame(session, view, 640, 360);
   // the notice's glyphs: a frame's overlay holds more triangles with it than without
   CHECK(b.overlay.size() > a.overlay.size() + 6 * 20);
+}
+
+TEST_CASE("a cross-section view cuts each leg at its level, draws the cut's faces and reads out the squeezed deep veins", "[compose][section]") {
+  const std::unique_ptr<Fonts> fonts = load_fonts();
+  const anatomy::LegGeometry rest = anatomy::read_leg_glb(anatomy::default_leg_mesh());
+  const double z = section_height(rest, 0.5);
+  const int tibia = rest.find("tibia", anatomy::StructureKind::Bone);
+  REQUIRE(tibia >= 0);
+  CHECK(z > 0.2);
+  CHECK(z < 0.35);
+  auto deep_area = [](const LegSection& s) {
+    double a = 0;
+    for (const auto& l : s.loops)
+      for (const char* d : {"posterior-tibial", "peroneal", "soleal-sinus-medial", "soleal-sinus-lateral", "gastrocnemius-medial", "gastrocnemius-lateral"})
+        if (s.kinds[l.structure] == anatomy::StructureKind::Vein && s.names[l.structure] == d) a += anatomy::loop_area(l, s.plane.normal);
+    return a;
+  };
+  Session session({"healthy-tiptoe"});
+  session.run_until(19.0);  // standing, the calf's veins full
+  const LegSection full = leg_section(session.leg(0), session.leg(0).sim->state(), rest, 0.5);
+  FrameView view;
+  view.fonts = fonts.get();
+  const render::FrameDesc uncut = compose_frame(session, view, 1280, 720);
+  view.section = SectionCut{0.5, &rest};
+  view.camera = section_camera(rest, 0.5, 1280.0 / 576.0, section_centre_share(1, true));
+  const render::FrameDesc cut = compose_frame(session, view, 1280, 720);
+  // the leg's own view is cut at the level: what lies above it is removed
+  CHECK(cut.legs[0].cut[2] == Approx(-1.0f));
+  CHECK(cut.legs[0].cut[3] == Approx(static_cast<float>(z)).margin(1e-6));
+  CHECK(uncut.legs[0].cut == std::array<float, 4>{0, 0, 0, 0});
+  for (const auto& inset : cut.insets) CHECK(inset.camera.clip == std::array<float, 4>{0, 0, 0, 0});  // close-ups whole
+  // the faces: skin, muscles, bones and veins are cut, and drawn
+  int skin = 0, muscles = 0, bones = 0, veins = 0;
+  for (const auto& l : full.loops) {
+    const auto k = full.kinds[l.structure];
+    skin += k == anatomy::StructureKind::Skin;
+    muscles += k == anatomy::StructureKind::Muscle;
+    bones += k == anatomy::StructureKind::Bone;
+    veins += k == anatomy::StructureKind::Vein;
+  }
+  CHECK(skin == 1);
+  CHECK(muscles >= 7);
+  CHECK(bones == 2);
+  CHECK(veins >= 12);
+  CHECK(cut.overlay.size() > uncut.overlay.size() + 3 * 1000);
+  // the camera looks down onto the cut, the cut's middle at 36% of the picture's width
+  CHECK(view.camera.eye[2] > z + 0.2);
+  const anatomy::Point3 c = anatomy::loop_centroid(full.loops[0], {0, 0, 1});
+  const auto vp = render::leg_viewport(1280, 720, 0, 1, overlay_top(720), overlay_bottom(720));
+  for (const auto& l : full.loops)
+    if (full.kinds[l.structure] == anatomy::StructureKind::Skin) {
+      const anatomy::Point3 m = anatomy::loop_centroid(l, {0, 0, 1});
+      const auto p = render::project(view.camera, {float(m[0]), float(m[1]), float(m[2])}, vp);
+      CHECK(p[0] / 1280.0f == Approx(0.36f).margin(0.04f));
+    }
+  (void)c;
+  // at a raise's top the calf has squeezed the deep veins in the cut: the cut rises with the leg
+  session.run_until(20.35);
+  const anatomy::State& top = session.leg(0).sim->state();
+  REQUIRE(top.lift_m > 0.05);
+  const LegSection squeezed = leg_section(session.leg(0), top, rest, 0.5);
+  CHECK(squeezed.plane.origin[2] == Approx(z + top.lift_m));
+  std::printf("deep veins in the cut at mid-calf: %.0f mm^2 standing, %.0f mm^2 at a raise's top\n", deep_area(full) * 1e6, deep_area(squeezed) * 1e6);
+  CHECK(deep_area(squeezed) < 0.8 * deep_area(full));
+  const render::FrameDesc raised = compose_frame(session, view, 1280, 720);
+  CHECK(raised.camera.eye[2] == Approx(view.camera.eye[2] + top.lift_m).margin(1e-5));
+  CHECK(raised.legs[0].cut[3] == Approx(static_cast<float>(z + top.lift_m)).margin(1e-5));
+}
+
+TEST_CASE("a cut's level and view are checked by name", "[compose][section]") {
+  CHECK(section_level("posteromedial", 0, false) == 0);
+  CHECK(section_level("cross-section", 0, false) == 0.5);
+  CHECK(section_level("cross-section", 0.66, false) == 0.66);
+  CHECK(section_level("posteromedial", 0.3, false) == 0.3);
+  CHECK_THROWS_WITH(section_level("cross-section", 0.1, false), Catch::Contains("--section") && Catch::Contains("outside"));
+  CHECK_THROWS_WITH(section_level("cross-section", 0.9, false), Catch::Contains("outside"));
+  CHECK_THROWS_WITH(section_level("medial", 0.5, false), Catch::Contains("--view cross-section"));
+  CHECK_THROWS_WITH(section_level("cross-section", 0, true), Catch::Contains("--plain"));
 }

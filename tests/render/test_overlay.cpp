@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -391,4 +392,75 @@ TEST_CASE("shapes are solid triangles inside their bounds", "[overlay]") {
 
   static_assert(rgba(1, 2, 3, 4) == 0x04030201u);
   static_assert(rgba(300, -5, 255) == 0xFFFF00FFu);
+}
+
+TEST_CASE("a polygon is filled by ear clipping, concave or with holes, and covers its area once", "[overlay]") {
+  Overlay o(&regular());
+  auto area = [](const std::vector<OverlayVertex>& v) {
+    double a = 0;
+    for (std::size_t i = 0; i + 2 < v.size(); i += 3)
+      a += std::abs((v[i + 1].x - v[i].x) * (v[i + 2].y - v[i].y) - (v[i + 2].x - v[i].x) * (v[i + 1].y - v[i].y)) / 2.0;
+    return a;
+  };
+  // a U, either winding: 30 x 30 less its 10 x 20 notch
+  std::vector<std::array<float, 2>> u{{0, 0}, {10, 0}, {10, 20}, {20, 20}, {20, 0}, {30, 0}, {30, 30}, {0, 30}};
+  o.polygon(u, rgba(0, 0, 0));
+  CHECK(o.vertices().size() == 3 * (u.size() - 2));
+  CHECK(all_solid(o.vertices()));
+  CHECK(area(o.vertices()) == Approx(900 - 200));
+  o.clear();
+  std::reverse(u.begin(), u.end());
+  o.polygon(u, rgba(0, 0, 0));
+  CHECK(area(o.vertices()) == Approx(700));
+  // a square with two square holes (either winding): the area without them
+  o.clear();
+  const std::vector<std::array<float, 2>> outer{{0, 0}, {100, 0}, {100, 100}, {0, 100}};
+  const std::vector<std::vector<std::array<float, 2>>> holes{{{10, 10}, {30, 10}, {30, 30}, {10, 30}}, {{60, 60}, {60, 80}, {80, 80}, {80, 60}}};
+  o.polygon(outer, holes, rgba(0, 0, 0));
+  CHECK(all_solid(o.vertices()));
+  CHECK(area(o.vertices()) == Approx(10000 - 400 - 400));
+  // no triangle covers a hole's middle
+  for (std::size_t i = 0; i + 2 < o.vertices().size(); i += 3) {
+    const auto &a = o.vertices()[i], &b = o.vertices()[i + 1], &c = o.vertices()[i + 2];
+    for (const auto& q : {std::array<float, 2>{20, 20}, std::array<float, 2>{70, 70}}) {
+      const float d1 = (b.x - a.x) * (q[1] - a.y) - (b.y - a.y) * (q[0] - a.x), d2 = (c.x - b.x) * (q[1] - b.y) - (c.y - b.y) * (q[0] - b.x),
+                  d3 = (a.x - c.x) * (q[1] - c.y) - (a.y - c.y) * (q[0] - c.x);
+      CHECK_FALSE(((d1 > 0 && d2 > 0 && d3 > 0) || (d1 < 0 && d2 < 0 && d3 < 0)));
+    }
+  }
+}
+
+TEST_CASE("holes bridged one after another never land in a corner an earlier bridge doubled", "[overlay]") {
+  // a drawn cross-section's fascia with its 14 vein openings (tests/render/section_fascia_holes.txt)
+  std::ifstream in(CALFPUMP_TEST_DATA "/section_fascia_holes.txt");
+  REQUIRE(in);
+  std::vector<std::array<float, 2>> outer;
+  std::vector<std::vector<std::array<float, 2>>> holes;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream words(line.substr(1));
+    std::vector<std::array<float, 2>> pts;
+    for (std::string w; words >> w;) pts.push_back({std::stof(w.substr(0, w.find(','))), std::stof(w.substr(w.find(',') + 1))});
+    if (line[0] == 'P') outer = pts;
+    else holes.push_back(pts);
+  }
+  REQUIRE(holes.size() == 14);
+  Overlay o(&regular());
+  o.polygon(outer, holes, rgba(0, 0, 0));
+  const auto& v = o.vertices();
+  int covered = 0;
+  for (const auto& h : holes) {
+    float qx = 0, qy = 0;
+    for (const auto& p : h) {
+      qx += p[0] / static_cast<float>(h.size());
+      qy += p[1] / static_cast<float>(h.size());
+    }
+    for (std::size_t i = 0; i + 2 < v.size(); i += 3) {
+      const auto &p = v[i], &q = v[i + 1], &r = v[i + 2];
+      const float d1 = (q.x - p.x) * (qy - p.y) - (q.y - p.y) * (qx - p.x), d2 = (r.x - q.x) * (qy - q.y) - (r.y - q.y) * (qx - q.x),
+                  d3 = (p.x - r.x) * (qy - r.y) - (p.y - r.y) * (qx - r.x);
+      covered += (d1 > 0 && d2 > 0 && d3 > 0) || (d1 < 0 && d2 < 0 && d3 < 0);
+    }
+  }
+  CHECK(covered == 0);  // no triangle over an opening's middle
 }

@@ -51,6 +51,12 @@ render::FrameDesc compose_frame(const Session& session, const FrameView& view, i
   f.width = width;
   f.height = height;
   f.camera = view.camera;
+  // a cut rises with the leg in a raise (section_view.hpp), and the view onto it with the first leg
+  if (view.section && session.size() > 0) {
+    const float lift = static_cast<float>(session.leg(0).sim->state().lift_m);
+    f.camera.eye[2] += lift;
+    f.camera.target[2] += lift;
+  }
   f.layers = view.layers;
   f.particle_dt = view.particle_dt;
   f.simplify = view.simplify;
@@ -79,7 +85,7 @@ render::FrameDesc compose_frame(const Session& session, const FrameView& view, i
     if (view.section) parts.sections = &sections;
     if (view.parts.closeups) f.insets = compose_insets(session, width, height, parts);
     render::Overlay overlay(&view.fonts->regular, &view.fonts->bold);
-    compose_overlay(session, view.camera, width, height, f.insets, overlay, parts);
+    compose_overlay(session, f.camera, width, height, f.insets, overlay, parts);
     f.overlay = overlay.vertices();
   }
   if (!view.parts.valve_view.empty()) {

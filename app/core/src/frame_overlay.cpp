@@ -210,7 +210,12 @@ void story_caption(render::Overlay& o, float unit, float W, float H, const Overl
 
 }  // namespace
 
-float plot_column(float vx, float vw, const OverlayParts& parts) { return vx + vw * (parts.sections ? kSectionPlotShare : 0.655f); }
+// the legend's top: between the legs' plots for two, bottom left for one, above a large caption
+static float legend_top(std::size_t legs, float H, const OverlayParts& parts) {
+  return (legs >= 2 ? 0.655f : 0.70f) * H - (parts.story && parts.large_caption ? 0.045f * H : 0.0f);
+}
+
+static float plot_column(float vx, float vw, const OverlayParts& parts) { return vx + vw * (parts.sections ? kSectionPlotShare : 0.655f); }
 
 std::vector<render::Inset> compose_insets(const Session& scene, int width, int height, const OverlayParts& parts) {
   std::vector<render::Inset> out;
@@ -291,7 +296,8 @@ void compose_overlay(const Session& scene, const render::Camera& camera, int wid
     const float px0 = plot_column(vx, vw, parts), px1 = vx + vw - 12.0f * unit;
     // a cross-section view: the cut's faces over the cut-away leg, labelled in the first leg
     if (parts.sections && i < parts.sections->size())
-      draw_section(o, unit, (*parts.sections)[i], camera, vp, parts.labels && n == 1, vx + 12.0f * unit);
+      draw_section(o, unit, (*parts.sections)[i], camera, vp, parts.labels && n == 1, vx + 12.0f * unit,
+                   parts.plots ? legend_top(n, H, parts) - 10.0f * unit : static_cast<float>(vp[1] + vp[3]));
     // title, shrunk to fit its half but never below the smallest text size
     const std::string& title = leg.scenario.title.empty() ? leg.scenario.name : leg.scenario.title;
     float size = 30.0f * unit;
@@ -344,7 +350,7 @@ void compose_overlay(const Session& scene, const render::Camera& camera, int wid
     const auto vp = render::leg_viewport(width, height, n - 1, n, overlay_top(height), overlay_bottom(height, parts));
     const float x = (n >= 2 ? static_cast<float>(vp[0]) : 0.0f) + 12.0f * unit, size = 19.5f * unit, row = 28.0f * unit;
     const float sw = 26.0f * unit, bar = 150.0f * unit;
-    float y = (n >= 2 ? 0.655f : 0.70f) * H - (parts.story && parts.large_caption ? 0.045f * H : 0.0f);  // above a large caption
+    float y = legend_top(n, H, parts);
     o.text(x, y, size, "Blood colour", kInk, Align::Left, true);
     y += row;
     o.rect_gradient_h(x, y + 2.0f * unit, x + bar, y + size - 4.0f * unit, palette::kBloodFresh, palette::kBloodOld);

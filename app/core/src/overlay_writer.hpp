@@ -55,8 +55,10 @@ struct ScreenLabel {
 
 // labels stacked in a column (left-aligned at column_x, or right-aligned to it), top to bottom in
 // the order of the points they label and pushed apart so that none overlaps, each joined to its
-// point by a leader line; the first no higher than `top`
-inline void label_column(Writer& o, float unit, std::vector<ScreenLabel> placed, float column_x, bool column_left, float top) {
+// point by a leader line (from the text's end towards the leg, or with leader_from_start from its
+// start, for a left-aligned column right of what it labels); the first no higher than `top`
+inline void label_column(Writer& o, float unit, std::vector<ScreenLabel> placed, float column_x, bool column_left, float top,
+                         bool leader_from_start = false, float bottom = 1e9f) {
   const float size = 21.0f * unit, gap = 31.0f * unit;
   for (ScreenLabel& p : placed) p.y = p.ay - size / 2;
   std::sort(placed.begin(), placed.end(), [](const ScreenLabel& a, const ScreenLabel& b) { return a.ay < b.ay; });
@@ -65,12 +67,19 @@ inline void label_column(Writer& o, float unit, std::vector<ScreenLabel> placed,
     p.y = std::max(p.y, next);
     next = p.y + gap;
   }
+  // and back up from `bottom` where the column would run past it (not above `top`)
+  float limit = bottom - size;
+  for (auto it = placed.rbegin(); it != placed.rend(); ++it) {
+    it->y = std::max(top, std::min(it->y, limit));
+    limit = it->y - gap;
+  }
   for (const ScreenLabel& p : placed) {
     const float w = o.text_width(p.text, size);
     const float tx = column_left ? column_x : column_x - w;
     o.rect(tx - 4.0f * unit, p.y - 2.0f * unit, tx + w + 4.0f * unit, p.y + size + 2.0f * unit, rgba(255, 255, 255, 170));
     o.text(tx, p.y, size, p.text, kInk);
-    const float lx = column_left ? tx + w + 6.0f * unit : tx - 6.0f * unit, ly = p.y + size * 0.55f;
+    const bool from_end = column_left != leader_from_start;
+    const float lx = from_end ? tx + w + 6.0f * unit : tx - 6.0f * unit, ly = p.y + size * 0.55f;
     o.line(lx, ly, p.ax, p.ay, 1.5f * unit, rgba(40, 44, 52, 220));
     o.circle(p.ax, p.ay, 3.5f * unit, rgba(40, 44, 52));
   }

@@ -100,6 +100,16 @@ Polygon hull(Polygon p) {
   return h;
 }
 
+// whether a point lies inside a polygon (even-odd rule)
+bool inside(const Polygon& poly, const std::array<float, 2>& q) {
+  bool in = false;
+  for (std::size_t i = 0, j = poly.size() - 1; i < poly.size(); j = i++) {
+    const auto &a = poly[i], &b = poly[j];
+    if ((a[1] > q[1]) != (b[1] > q[1]) && q[0] < (b[0] - a[0]) * (q[1] - a[1]) / (b[1] - a[1]) + a[0]) in = !in;
+  }
+  return in;
+}
+
 }  // namespace
 
 double section_level(const std::string& view, double section, bool plain) {
@@ -157,7 +167,8 @@ std::array<float, 4> cut_plane(const anatomy::SectionPlane& p) {
 
 double section_centre_share(std::size_t legs, bool plots) {
   if (!plots) return 0.5;
-  return legs == 1 ? 0.36 : 0.5 * kSectionPlotShare;
+  // two legs: clear of the legend in the second leg's left column (150 px of 640) and of the plots
+  return legs == 1 ? 0.36 : 0.47;
 }
 
 render::Camera section_camera(const anatomy::LegGeometry& rest, double level, double aspect, double centre_share) {
@@ -182,7 +193,7 @@ render::Camera section_camera(const anatomy::LegGeometry& rest, double level, do
   const double dx = -0.25, dy = -0.50, dz = 1.0, len = std::sqrt(dx * dx + dy * dy + dz * dz);
   c.fov_deg = 35.0f;
   // 0.325 m away, the calf's 11-12 cm span about 56% of the view's height; narrower views step back
-  const double distance = 0.325 * std::max(1.0, 1.4 / std::max(aspect, 0.1));
+  const double distance = 0.325 * std::max(1.0, 1.45 / std::max(aspect, 0.1));
   const double visible_h = 2.0 * distance * std::tan(0.5 * c.fov_deg * 3.14159265358979 / 180.0);
   // moved along the picture's right so that the cut lands at centre_share of its width
   const anatomy::Point3 forward{-dx / len, -dy / len, -dz / len}, up{0, 1, 0};
@@ -197,7 +208,7 @@ render::Camera section_camera(const anatomy::LegGeometry& rest, double level, do
 }
 
 void draw_section(Writer& o, float unit, const LegSection& s, const render::Camera& camera, const std::array<int, 4>& vp, bool with_labels,
-                  float left_x) {
+                  float left_x, float left_bottom) {
   using K = anatomy::StructureKind;
   auto to_screen = [&](const anatomy::SectionLoop& l) {
     Polygon p;
@@ -219,9 +230,46 @@ void draw_section(Writer& o, float unit, const LegSection& s, const render::Came
     return rgba(static_cast<int>(c.r * f * 255.0f), static_cast<int>(c.g * f * 255.0f), static_cast<int>(c.b * f * 255.0f), a);
   };
   const std::uint32_t fat = rgba(247, 229, 176), fascia = rgba(250, 250, 252);
+  // the veins are holes in whatever face holds them, so that the blood inside them shows
+  // (veins that touch, as paired veins and the soleal sinuses do, make one hole: their hull)
+  std::vector<Polygon> openings;
+  {
+    std::vector<std::size_t> veins;
+    for (std::size_t k = 0; k < screen.size(); ++k)
+      if (kind_of(k) == K::Vein && anatomy::loop_area(s.loops[k], s.plane.normal) > 0) veins.push_back(k);
+    std::vector<std::size_t> group(veins.size());
+    for (std::size_t a = 0; a < veins.size(); ++a) group[a] = a;
+    auto root = [&](std::size_t a) {
+      while (group[a] != a) a = group[a] = group[group[a]];
+      return a;
+    };
+    auto touch = [&](const Polygon& a, const Polygon& b) {
+      for (const auto& q : a)
+        if (inside(b, q)) return true;
+      for (const auto& q : b)
+        if (inside(a, q)) return true;
+      return false;
+    };
+    for (std::size_t a = 0; a < veins.size(); ++a)
+      for (std::size_t b = a + 1; b < veins.size(); ++b)
+        if (touch(screen[veins[a]], screen[veins[b]])) group[root(a)] = root(b);
+    for (std::size_t a = 0; a < veins.size(); ++a) {
+      if (root(a) != a) continue;
+      Polygon all;
+      for (std::size_t b = 0; b < veins.size(); ++b)
+        if (root(b) == a) all.insert(all.end(), screen[veins[b]].begin(), screen[veins[b]].end());
+      openings.push_back(hull(all));
+    }
+  }
+  auto fill = [&](const Polygon& face, std::uint32_t colour) {
+    std::vector<Polygon> holes;
+    for (const Polygon& h : openings)
+      if (std::all_of(h.begin(), h.end(), [&](const auto& q) { return inside(face, q); })) holes.push_back(h);
+    o.out.polygon(face, holes, colour);
+  };
   // the skin's section: fat under the skin, the skin a rim around it
   for (std::size_t k = 0; k < screen.size(); ++k)
-    if (kind_of(k) == K::Skin && anatomy::loop_area(s.loops[k], s.plane.normal) > 0) o.out.polygon(screen[k], fat);
+    if (kind_of(k) == K::Skin && anatomy::loop_area(s.loops[k], s.plane.normal) > 0) fill(screen[k], fat);
   // the deep fascia: a sheet around the muscles and bones
   Polygon inner;
   for (std::size_t k = 0; k < screen.size(); ++k)
@@ -239,7 +287,7 @@ void draw_section(Writer& o, float unit, const LegSection& s, const render::Came
       const float dx = p[0] - cx, dy = p[1] - cy, len = std::max(1e-3f, std::sqrt(dx * dx + dy * dy));
       p = {p[0] + 2.5f * unit * dx / len, p[1] + 2.5f * unit * dy / len};
     }
-    o.out.polygon(sheet, rgba(240, 214, 160));
+    fill(sheet, rgba(240, 214, 160));
     o.polyline(closed(sheet), 2.5f * unit, fascia);
   }
   // solids over the fat, then the veins: see-through, so the blood inside them shows
@@ -247,13 +295,13 @@ void draw_section(Writer& o, float unit, const LegSection& s, const render::Came
     for (std::size_t k = 0; k < screen.size(); ++k) {
       if (kind_of(k) != kind) continue;
       const anatomy::TissueColour c = anatomy::atlas_colour(kind);
-      o.out.polygon(screen[k], tint(c, kind == K::Muscle ? 1.0f : 1.02f));
+      fill(screen[k], tint(c, kind == K::Muscle ? 1.0f : 1.02f));
       o.polyline(closed(screen[k]), 1.3f * unit, tint(c, 0.55f));
     }
   const anatomy::TissueColour vein = anatomy::atlas_colour(K::Vein);
   for (std::size_t k = 0; k < screen.size(); ++k) {
     if (kind_of(k) != K::Vein) continue;
-    o.out.polygon(screen[k], rgba(30, 40, 90, 70));
+    o.out.polygon(screen[k], rgba(30, 40, 90, 40));  // a shade over the blood seen down the vein
     o.polyline(closed(screen[k]), 2.0f * unit, tint(vein, 0.85f));
   }
   for (std::size_t k = 0; k < screen.size(); ++k)
@@ -308,18 +356,19 @@ void draw_section(Writer& o, float unit, const LegSection& s, const render::Came
     if (kind_of(k) != K::Skin || screen[k].empty()) continue;
     // the skin at its rightmost point, the fat and the fascia on the left, where the skin is widest
     const auto rightmost = *std::max_element(screen[k].begin(), screen[k].end(), [](const auto& a, const auto& b) { return a[0] < b[0]; });
-    const auto leftmost = *std::min_element(screen[k].begin(), screen[k].end(), [](const auto& a, const auto& b) { return a[0] < b[0]; });
     right.push_back({"Skin", rightmost[0], rightmost[1]});
     if (sheet.size() >= 3) {
       const auto edge = *std::min_element(sheet.begin(), sheet.end(), [](const auto& a, const auto& b) { return a[0] < b[0]; });
-      left.push_back({"Fat under the skin", 0.5f * (leftmost[0] + edge[0]), 0.5f * (leftmost[1] + edge[1]) - 14.0f * unit});
       left.push_back({"Deep fascia", edge[0], edge[1] + 16.0f * unit});
+      // the fat on the right, where the left column would reach the legend
+      const auto far = *std::max_element(sheet.begin(), sheet.end(), [](const auto& a, const auto& b) { return a[0] < b[0]; });
+      right.push_back({"Fat under the skin", 0.5f * (rightmost[0] + far[0]), 0.5f * (rightmost[1] + far[1]) + 20.0f * unit});
     }
     break;
   }
   const float column_top = static_cast<float>(vp[1]) + 40.0f * unit;
-  label_column(o, unit, left, left_x, true, column_top);
-  label_column(o, unit, right, hi + 24.0f * unit, true, column_top);
+  label_column(o, unit, left, left_x, true, column_top, false, left_bottom);
+  label_column(o, unit, right, hi + 24.0f * unit, true, column_top, true);
 }
 
 }  // namespace calfpump::app

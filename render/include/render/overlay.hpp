@@ -143,6 +143,9 @@ class Overlay {
   /// ear clipping; its edge is hard (draw its outline with polyline for an anti-aliased rim). A
   /// self-crossing outline is filled as far as ears are found, then as a fan.
   void polygon(std::span<const std::array<float, 2>> outline, std::uint32_t rgba);
+  /// The same with holes (each a simple polygon wholly inside the outline, none overlapping):
+  /// each is joined to the outline by a bridge to a vertex it can see, and the whole clipped as one.
+  void polygon(std::span<const std::array<float, 2>> outline, std::span<const std::vector<std::array<float, 2>>> holes, std::uint32_t rgba);
 
   const std::vector<OverlayVertex>& vertices() const { return vertices_; }  ///< triangle list
 

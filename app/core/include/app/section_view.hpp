@@ -64,7 +64,8 @@ inline constexpr float kSectionPlotShare = 0.72f;
 render::Camera section_camera(const anatomy::LegGeometry& rest, double level, double aspect = 16.0 / 9.0, double centre_share = 0.5);
 
 /// Where a cross-section view puts the cut's middle across its view: between the labels and the
-/// plots for one leg with plots, in the middle of the space left of the plots for two.
+/// plots for one leg with plots; for two, between the legend (in the second leg's left column) and
+/// the plots.
 double section_centre_share(std::size_t legs, bool plots);
 
 }  // namespace calfpump::app
