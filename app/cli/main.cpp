@@ -158,6 +158,7 @@ int main(int argc, char** argv) {
   record->add_option("--view", reco.view, "Camera: posteromedial (default), posterior, medial, lateral, anterior, or cross-section (the calf cut across, seen from above)");
   record->add_flag("--plain", reco.plain, "The legs only: no titles, labels, plots or close-ups");
   record->add_option("--emphasis", reco.emphasis, kEmphasisHelp)->check(CLI::Range(1.0, 3.0));
+  record->add_option("--section", reco.section, kSectionHelp);
   record->add_option("--device", reco.device, "Use the Vulkan device whose name contains this");
   record->add_option("--antialiasing", reco.antialiasing, kAntialiasingHelp)->check(CLI::IsMember(kAntialiasingModes));
   record->add_flag("--quiet", reco.quiet, "No progress");

@@ -199,6 +199,7 @@ int record_storyboard(const RecordOptions& o, int w, int h) {
   if (o.time_scale != defaults.time_scale) throw anatomy::ConfigError("--time-scale", 0, 0, "", "a storyboard's shots set their time scales");
   if (o.view != defaults.view) throw anatomy::ConfigError("--view", 0, 0, "", "a storyboard's shots set their cameras");
   if (o.emphasis != defaults.emphasis) throw anatomy::ConfigError("--emphasis", 0, 0, "", "a storyboard's shots set their emphasis");
+  if (o.section != defaults.section) throw anatomy::ConfigError("--section", 0, 0, "", "a storyboard's shots set their cross-sections");
   const anatomy::LegDescription leg = anatomy::load_leg_description(anatomy::default_leg_file());
   const Storyboard board = load_storyboard(resolve_storyboard(o.scenario), leg);
   if (o.loop && !board.loop) throw anatomy::ConfigError("--loop", 0, 0, "", "this storyboard is not made to loop ([storyboard] loop = true)");
@@ -409,7 +410,8 @@ int cmd_record(const RecordOptions& given) {
       check_part_start(o, first);
 
       FrameView view;
-      view.camera = view_camera(o.view);
+      const double level = section_level(o.view, o.section, o.plain);
+      if (level == 0) view.camera = view_camera(o.view);
       view.parts.emphasis = o.emphasis;
       if (o.emphasis != 1.0 && o.plain)
         throw anatomy::ConfigError("--emphasis", 0, 0, "", "an enlarged movement must be stated in the frame, which --plain leaves without words");
@@ -417,6 +419,11 @@ int cmd_record(const RecordOptions& given) {
       if (!o.plain) fonts = load_fonts();
       view.fonts = fonts.get();
       const anatomy::LegGeometry rest = anatomy::read_leg_glb(anatomy::default_leg_mesh());
+      if (level > 0) {
+        view.section = SectionCut{level, &rest};
+        const auto vp = render::leg_viewport(w, h, 0, session.size(), overlay_top(h), overlay_bottom(h));
+        view.camera = section_camera(rest, level, static_cast<double>(vp[2]) / vp[3], section_centre_share(session.size(), !o.plain));
+      }
       render::Renderer renderer(render_options(o));
       attach(renderer, session, rest);
       if (fonts) renderer.set_fonts(fonts->regular, fonts->bold);

@@ -28,6 +28,7 @@ struct RecordOptions {
   std::string view = "posteromedial";
   bool plain = false;                  ///< the legs only: no titles, labels, plots or close-ups
   double emphasis = 1;                 ///< a scenario's muscles and veins move this many times larger (a storyboard sets it per shot)
+  double section = 0;                  ///< a cross-section view of a scenario at this share of the tibia's length (a storyboard sets it per shot)
   std::string device;
   std::string antialiasing = "auto";
   bool quiet = false;

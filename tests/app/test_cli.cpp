@@ -461,7 +461,7 @@ TEST_CASE("the presenter's keys land on the shots they should, blank blanks and 
   REQUIRE(r.code == 0);
   CHECK(field(r.out, "validation_messages") == 0);
   CHECK(list(r.out, "shots_visited") == std::vector<double>{0, 1, 2, 3, 2, 1, 0, 1});
-  CHECK_THAT(r.out, Catch::Contains("shot 4/12: Standing still") && Catch::Contains("Quiet standing"));  // the shot's notes
+  CHECK_THAT(r.out, Catch::Contains("shot 4/13: Standing still") && Catch::Contains("Quiet standing"));  // the shot's notes
   CHECK_THAT(r.out, Catch::Contains("\"blank\": true") && Catch::Contains("\"camera_override\": true"));
   CHECK(list(r.out, "camera_eye") != list(r.out, "shot_camera_eye"));
   // B again shows the story; R gives the shot its camera back

@@ -74,6 +74,7 @@ render::FrameDesc compose_frame(const Session& session, const FrameView& view, i
     if (view.section) {
       if (!view.section->rest) throw std::invalid_argument("compose_frame: a cross-section view needs the leg's rest meshes");
       sections.push_back(leg_section(l, drawn, *view.section->rest, view.section->level));
+      if (enlarged) sections.back().deep_veins_m2 = leg_section(l, st, *view.section->rest, view.section->level).deep_veins_m2;
       f.legs.back().cut = cut_plane(sections.back().plane);
     }
   }

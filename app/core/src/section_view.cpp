@@ -156,6 +156,8 @@ LegSection leg_section(const LegRun& leg, const anatomy::State& state, const ana
   }
   anatomy::Deformer(*leg.model, rest).apply(state, out, only);
   s.loops = anatomy::section_loops(out, s.plane);
+  for (const auto& l : s.loops)
+    if (s.kinds[l.structure] == anatomy::StructureKind::Vein && deep_vein(s.names[l.structure])) s.deep_veins_m2 += anatomy::loop_area(l, s.plane.normal);
   return s;
 }
 
@@ -308,10 +310,9 @@ void draw_section(Writer& o, float unit, const LegSection& s, const render::Came
     if (kind_of(k) == K::Skin) o.polyline(closed(screen[k]), 3.0f * unit, tint(anatomy::atlas_colour(K::Skin), 0.85f));
 
   // the deep veins' area in the cut, above the section
-  double deep_m2 = 0;
+  const double deep_m2 = s.deep_veins_m2;
   float top = 1e9f, lo = 1e9f, hi = -1e9f;
   for (std::size_t k = 0; k < screen.size(); ++k) {
-    if (kind_of(k) == K::Vein && deep_vein(s.names[s.loops[k].structure])) deep_m2 += anatomy::loop_area(s.loops[k], s.plane.normal);
     if (kind_of(k) == K::Skin)
       for (const auto& p : screen[k]) {
         top = std::min(top, p[1]);

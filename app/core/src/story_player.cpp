@@ -1,6 +1,8 @@
 #include "app/story_player.hpp"
 
 #include "app/attach.hpp"
+#include "app/frame_overlay.hpp"
+#include "app/section_view.hpp"
 
 namespace calfpump::app {
 
@@ -45,6 +47,13 @@ render::FrameDesc StoryPlayer::frame(std::uint64_t index, const FrameView& base,
   view.parts.large_caption = board_->large_captions;
   view.parts.valve_view = shot.valve_view;
   view.parts.emphasis = shot.emphasis;
+  if (shot.section > 0) {
+    // a cross-section shot: seen from above onto the cut (a presenter's own camera still wins)
+    view.section = SectionCut{shot.section, rest_};
+    const auto vp = render::leg_viewport(width, height, 0, session_->size(), overlay_top(height), overlay_bottom(height, view.parts));
+    if (!camera)
+      view.camera = section_camera(*rest_, shot.section, static_cast<double>(vp[2]) / vp[3], section_centre_share(session_->size(), view.parts.plots));
+  }
   const Caption* caption = shot_caption(shot, st.local_s);
   view.parts.caption = caption ? caption_text(*caption, lang) : std::string();
   view.parts.fade = fade_at(*board_, timeline_, index);

@@ -14,6 +14,7 @@
 #include "anatomy/error.hpp"
 #include "anatomy/scenario.hpp"
 #include "anatomy/sweep.hpp"
+#include "app/section_view.hpp"
 #include "app/session.hpp"
 #include "toml_reader.hpp"
 
@@ -109,6 +110,8 @@ Shot load_shot(TableReader& r, const anatomy::LegDescription& leg, const std::ve
     for (const anatomy::ValveDesc& v : leg.valves) known = known || v.name == s.valve_view;
     if (!known) r.fail("valve_view", fmt::format("'{}' is not a valve of the leg (data/anatomy/leg.toml)", s.valve_view));
   }
+  s.section = r.number("section", kSectionLevelMin, kSectionLevelMax, 0.0);
+  if (s.section != 0 && !s.valve_view.empty()) r.fail("section", "a shot shows either a cross-section or a valve across its view, not both");
   s.notes = r.string("notes", "");
 
   for (const toml::table* t : r.tables("camera", true)) {

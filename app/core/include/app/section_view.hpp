@@ -43,6 +43,10 @@ struct LegSection {
   std::vector<anatomy::SectionLoop> loops;
   std::vector<std::string> names;                 ///< per rest structure, its name (loops' index)
   std::vector<anatomy::StructureKind> kinds;      ///< per rest structure
+  /// The deep veins' area in the cut (m^2; posterior tibial, peroneal and anterior tibial veins,
+  /// the soleal sinuses and the gastrocnemius veins), from the loops; compose_frame takes it from
+  /// the true state when the frame draws an emphasized one, so that the figure read out is true.
+  double deep_veins_m2 = 0;
 };
 
 /// The cut of a leg's deformed meshes for the state it is drawn in (`state`: its true state, or

@@ -66,6 +66,9 @@ struct Shot {
   bool labels = true;                  ///< the structures' labels
   std::string valve_view;              ///< a valve across the whole view, as the close-ups show it (slow-motion shots)
   double emphasis = 1;                 ///< the muscles' and veins' movement drawn this many times larger (the frame says so)
+  /// A cross-section shot: the calf cut across at this share of the tibia's length and seen from
+  /// above (section_view.hpp; its camera keys are not used); 0: none.
+  double section = 0;
   std::string notes;                   ///< for the presenter's screen
 };
 
