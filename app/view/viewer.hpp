@@ -20,6 +20,8 @@
 #include "anatomy/protocols.hpp"
 #include "app/attach.hpp"
 #include "app/compose.hpp"
+#include "app/frame_overlay.hpp"
+#include "app/section_view.hpp"
 #include "app/pick.hpp"
 #include "app/session.hpp"
 #include "render/renderer.hpp"
@@ -75,7 +77,7 @@ inline const std::map<std::string, int>& key_names() {
       {"SPACE", GLFW_KEY_SPACE}, {"PERIOD", GLFW_KEY_PERIOD}, {"PLUS", GLFW_KEY_EQUAL}, {"MINUS", GLFW_KEY_MINUS}, {"R", GLFW_KEY_R},
       {"H", GLFW_KEY_H}, {"O", GLFW_KEY_O},         {"F11", GLFW_KEY_F11},       {"F12", GLFW_KEY_F12},  {"ESCAPE", GLFW_KEY_ESCAPE}, {"Q", GLFW_KEY_Q},
       {"LEFT", GLFW_KEY_LEFT},   {"RIGHT", GLFW_KEY_RIGHT},   {"UP", GLFW_KEY_UP},    {"DOWN", GLFW_KEY_DOWN},     {"PAGE_UP", GLFW_KEY_PAGE_UP},
-      {"PAGE_DOWN", GLFW_KEY_PAGE_DOWN}, {"1", GLFW_KEY_1},   {"2", GLFW_KEY_2},      {"3", GLFW_KEY_3},           {"SLASH", GLFW_KEY_SLASH},
+      {"PAGE_DOWN", GLFW_KEY_PAGE_DOWN}, {"1", GLFW_KEY_1},   {"2", GLFW_KEY_2},      {"3", GLFW_KEY_3},           {"4", GLFW_KEY_4},  {"SLASH", GLFW_KEY_SLASH},
       {"L", GLFW_KEY_L}};
   return k;
 }
@@ -83,6 +85,7 @@ inline const std::map<std::string, int>& key_names() {
 inline constexpr const char* kKeys =
     "keys: Space pause/resume, . one step while paused, + / - faster / slower (slow motion), R restart, H panel on/off, O overlay on/off,\n"
     "      arrows orbit, Page Up / Page Down zoom, drag to orbit, scroll to zoom, 1 whole leg, 2 calf, 3 valve close-up,\n"
+    "      4 cross-section (the calf cut across at mid-calf, seen from above),\n"
     "      click a valve to make it leaky (or competent again), Shift-click for every valve of its vein,\n"
     "      L the whole great saphenous vein of the first leg,\n"
     "      F11 full screen, F12 save the frame as PNG, ? these keys, Esc or Q quit";
@@ -93,6 +96,7 @@ struct Viewer {
   GLFWwindow* window = nullptr;
   std::unique_ptr<Fonts> fonts;
   anatomy::LegGeometry rest;
+  double section = 0;  ///< the cross-section preset's level (share of the tibia's length); 0: the leg whole
   std::unique_ptr<render::Renderer> renderer;
   std::unique_ptr<render::SwapchainTarget> target;
   std::unique_ptr<render::OffscreenTarget> stills;  // F12: the same frame offscreen
@@ -146,6 +150,7 @@ struct Viewer {
   }
 
   void preset(int which) {
+    section = 0;  // only the cross-section preset cuts the leg
     if (which == 1) {  // the whole leg, knee to foot and the thigh's veins
       render::Camera c;
       c.target = {0.0f, 0.02f, 0.45f};
@@ -163,6 +168,11 @@ struct Viewer {
       c.eye = {c.target[0] - 0.05f, c.target[1] - 0.03f, c.target[2] + 0.01f};
       c.fov_deg = 30.0f;
       orbit = Orbit::from(c);
+    } else if (which == 4 && session) {  // the calf cut across at mid-calf, seen from above
+      section = 0.5;
+      const int w = target ? target->width() : 1280, h = target ? target->height() : 720;
+      const auto vp = render::leg_viewport(w, h, 0, session->size(), overlay_top(h), overlay_bottom(h));
+      orbit = Orbit::from(section_camera(rest, section, static_cast<double>(vp[2]) / std::max(1, vp[3]), section_centre_share(session->size(), overlay)));
     }
   }
 
@@ -184,6 +194,7 @@ struct Viewer {
       case GLFW_KEY_1: preset(1); break;
       case GLFW_KEY_2: preset(2); break;
       case GLFW_KEY_3: preset(3); break;
+      case GLFW_KEY_4: preset(4); break;
       case GLFW_KEY_F11: toggle_fullscreen(); break;
       case GLFW_KEY_F12: screenshot(fmt::format("calfpump-view-{:03}.png", ++screenshot_count)); break;
       case GLFW_KEY_SLASH: fmt::print("{}\n", kKeys); break;

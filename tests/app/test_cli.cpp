@@ -539,3 +539,29 @@ TEST_CASE("the kiosk plays 10,000 frames with its memory flat and no validation 
   const double early = (rss[2] + rss[3] + rss[4]) / 3, late = (rss[rss.size() - 3] + rss[rss.size() - 2] + rss[rss.size() - 1]) / 3;
   CHECK(late - early < 16 * 1024);
 }
+
+TEST_CASE("the viewer's fourth preset cuts the calf across and shows the cut from above", "[cli][gpu][view][section]") {
+  // the share of a frame in the fat's colour (the cut's face under the skin): none whole, much cut
+  auto fat_share = [](const fs::path& png) {
+    int w = 0, h = 0, n = 0;
+    unsigned char* p = stbi_load(png.string().c_str(), &w, &h, &n, 3);
+    REQUIRE(p != nullptr);
+    std::size_t fat = 0;
+    for (int i = 0; i < w * h; ++i) fat += std::abs(p[3 * i] - 247) + std::abs(p[3 * i + 1] - 229) + std::abs(p[3 * i + 2] - 176) < 12;
+    stbi_image_free(p);
+    return double(fat) / double(std::max(1, w * h));
+  };
+  const fs::path whole = tmp("view-whole.png"), cut = tmp("view-cut.png");
+  fs::remove(whole);
+  fs::remove(cut);
+  const Result a = view("0.1 key 2\n0.4 screenshot " + whole.string() + "\n0.8 quit\n", " healthy-walking --size 480x270 --particles 2000 --start 5");
+  const Result b = view("0.1 key 4\n0.4 screenshot " + cut.string() + "\n0.8 quit\n", " healthy-walking --size 480x270 --particles 2000 --start 5");
+  INFO(a.out << b.out);
+  REQUIRE(a.code == 0);
+  REQUIRE(b.code == 0);
+  CHECK(field(b.out, "validation_messages") == 0);
+  const double before = fat_share(whole), after = fat_share(cut);
+  INFO("fat-coloured share of the frame: calf preset " << before << ", cross-section preset " << after);
+  CHECK(before < 0.005);
+  CHECK(after > 0.03);  // 4.8% at 480x270 (the cut spans a quarter of the width)
+}
