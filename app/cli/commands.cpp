@@ -384,10 +384,8 @@ std::unique_ptr<Session> render_still(const ScreenshotOptions& o, std::string& d
                         fmt::format("{} s is past the end of '{}' ({} s)", o.time_s, session->leg(i).scenario.name, session->leg(i).scenario.duration_s));
   const LegGeometry rest = read_leg_glb(default_leg_mesh());
   if (const double level = section_level(o.view, o.section, o.plain)) {
-    view.section = SectionCut{level, &rest};
-    const std::size_t legs = o.compare.empty() ? 1 : 2;
-    const auto vp = render::leg_viewport(w, h, 0, legs, overlay_top(h), overlay_bottom(h));
-    view.camera = section_camera(rest, level, static_cast<double>(vp[2]) / vp[3], section_centre_share(legs, !o.plain));
+    view.section = std::make_shared<const SectionCut>(rest, level);
+    view.camera = view.section->frame_camera(w, h, o.compare.empty() ? 1 : 2);
   }
   // fonts before the GPU work: a missing font fails fast
   std::unique_ptr<Fonts> fonts;

@@ -420,9 +420,8 @@ int cmd_record(const RecordOptions& given) {
       view.fonts = fonts.get();
       const anatomy::LegGeometry rest = anatomy::read_leg_glb(anatomy::default_leg_mesh());
       if (level > 0) {
-        view.section = SectionCut{level, &rest};
-        const auto vp = render::leg_viewport(w, h, 0, session.size(), overlay_top(h), overlay_bottom(h));
-        view.camera = section_camera(rest, level, static_cast<double>(vp[2]) / vp[3], section_centre_share(session.size(), !o.plain));
+        view.section = std::make_shared<const SectionCut>(rest, level);
+        view.camera = view.section->frame_camera(w, h, session.size());
       }
       render::Renderer renderer(render_options(o));
       attach(renderer, session, rest);

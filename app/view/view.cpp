@@ -232,7 +232,7 @@ int cmd_view(const ViewOptions& o) {
       view.fonts = v.overlay ? v.fonts.get() : nullptr;
       view.particle_dt = dt;
       view.layers = v.layers;
-      if (v.section > 0) view.section = SectionCut{v.section, &v.rest};
+      view.section = v.section;
       v.last = compose_frame(*v.session, view, v.target->width(), v.target->height());
       const render::FrameStatus st = v.renderer->render(v.last, *v.target);
       if (st.code == render::FrameStatus::Code::OutOfDate) {

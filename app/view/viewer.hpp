@@ -96,7 +96,7 @@ struct Viewer {
   GLFWwindow* window = nullptr;
   std::unique_ptr<Fonts> fonts;
   anatomy::LegGeometry rest;
-  double section = 0;  ///< the cross-section preset's level (share of the tibia's length); 0: the leg whole
+  std::shared_ptr<const SectionCut> section;  ///< the cross-section preset's cut; null: the leg whole
   std::unique_ptr<render::Renderer> renderer;
   std::unique_ptr<render::SwapchainTarget> target;
   std::unique_ptr<render::OffscreenTarget> stills;  // F12: the same frame offscreen
@@ -150,7 +150,7 @@ struct Viewer {
   }
 
   void preset(int which) {
-    section = 0;  // only the cross-section preset cuts the leg
+    section.reset();  // only the cross-section preset cuts the leg
     if (which == 1) {  // the whole leg, knee to foot and the thigh's veins
       render::Camera c;
       c.target = {0.0f, 0.02f, 0.45f};
@@ -169,10 +169,10 @@ struct Viewer {
       c.fov_deg = 30.0f;
       orbit = Orbit::from(c);
     } else if (which == 4 && session) {  // the calf cut across at mid-calf, seen from above
-      section = 0.5;
-      const int w = target ? target->width() : 1280, h = target ? target->height() : 720;
-      const auto vp = render::leg_viewport(w, h, 0, session->size(), overlay_top(h), overlay_bottom(h));
-      orbit = Orbit::from(section_camera(rest, section, static_cast<double>(vp[2]) / std::max(1, vp[3]), section_centre_share(session->size(), overlay)));
+      section = std::make_shared<const SectionCut>(rest, 0.5);
+      OverlayParts parts;
+      parts.plots = overlay;
+      orbit = Orbit::from(section->frame_camera(target ? target->width() : 1280, target ? target->height() : 720, session->size(), parts));
     }
   }
 

@@ -21,13 +21,6 @@ LegFrame leg_frame(const anatomy::Model& model, const anatomy::LegPaths& paths, 
 
 namespace {
 
-// leg i's own view: the frame's camera, cut where the leg's frame says
-Camera leg_camera(const FrameDesc& f, std::size_t i) {
-  Camera c = f.camera;
-  c.clip = f.legs[i].cut;
-  return c;
-}
-
 bool finite_plane(const std::array<float, 4>& p) {
   for (float c : p)
     if (!std::isfinite(c)) return false;

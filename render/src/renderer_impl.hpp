@@ -43,6 +43,13 @@ View make_view(const Camera& camera, const std::array<int, 4>& viewport);
 bool outside(const glm::mat4& view_projection, const std::array<float, 6>& box);
 /// Whether a box (min xyz, max xyz) lies wholly on the side a view's cut removes (Camera::clip).
 bool cut_away(const std::array<float, 4>& clip, const std::array<float, 6>& box);
+
+/// Leg i's own view: the frame's camera, cut where the leg's frame says (LegFrame::cut).
+inline Camera leg_camera(const FrameDesc& f, std::size_t i) {
+  Camera c = f.camera;
+  c.clip = f.legs[i].cut;
+  return c;
+}
 /// Grows a pixel rectangle (x0, y0, x1, y1) of a viewport by a box's projection; false when a
 /// corner lies behind the camera (the projection is then unbounded).
 bool add_projection(const glm::mat4& view_projection, const std::array<float, 6>& box, const std::array<int, 4>& viewport,

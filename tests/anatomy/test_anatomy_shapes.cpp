@@ -14,34 +14,16 @@
 #include "anatomy/description.hpp"
 #include "anatomy/geometry.hpp"
 #include "anatomy/geometry_io.hpp"
+#include "anatomy/section.hpp"
 
 using namespace calfpump::anatomy;
 
 namespace {
 
-// the area (m^2) of a closed mesh's section by the horizontal plane at height z: the shoelace sum
-// over the segments where the plane cuts its triangles, each oriented by the triangle's winding
+// the area (m^2) of a closed mesh's section by the horizontal plane at height z (anatomy/section.hpp)
 double section_area(const StructureMesh& m, double z) {
-  double twice = 0;
-  for (std::size_t t = 0; t + 2 < m.indices.size(); t += 3) {
-    std::array<std::array<double, 3>, 3> p{};
-    for (std::size_t k = 0; k < 3; ++k)
-      for (std::size_t c = 0; c < 3; ++c) p[k][c] = m.positions[3 * m.indices[t + k] + c];
-    // the crossings of the triangle's edges in winding order: where it goes up, and where down
-    std::array<double, 2> up{}, down{};
-    int ups = 0, downs = 0;
-    for (std::size_t k = 0; k < 3; ++k) {
-      const auto &a = p[k], &b = p[(k + 1) % 3];
-      const bool a_below = a[2] < z, b_below = b[2] < z;
-      if (a_below == b_below) continue;
-      const double u = (z - a[2]) / (b[2] - a[2]);
-      const std::array<double, 2> x{a[0] + u * (b[0] - a[0]), a[1] + u * (b[1] - a[1])};
-      if (a_below) { up = x; ++ups; }
-      else { down = x; ++downs; }
-    }
-    if (ups == 1 && downs == 1) twice += up[0] * down[1] - down[0] * up[1];
-  }
-  return std::abs(0.5 * twice);
+  const SectionPlane plane{{0, 0, z}, {0, 0, 1}};
+  return std::abs(calfpump::anatomy::section_area(section_loops(m, 0, plane), 0, plane.normal));
 }
 
 double largest_section(const StructureMesh& m, double& at) {

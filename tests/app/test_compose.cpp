@@ -199,7 +199,8 @@ TEST_CASE("a frame with an emphasis says so in its picture", "[compose][emphasis
 TEST_CASE("a cross-section view cuts each leg at its level, draws the cut's faces and reads out the squeezed deep veins", "[compose][section]") {
   const std::unique_ptr<Fonts> fonts = load_fonts();
   const anatomy::LegGeometry rest = anatomy::read_leg_glb(anatomy::default_leg_mesh());
-  const double z = section_height(rest, 0.5);
+  const auto cut_at = std::make_shared<const SectionCut>(rest, 0.5);
+  const double z = cut_at->height();
   const int tibia = rest.find("tibia", anatomy::StructureKind::Bone);
   REQUIRE(tibia >= 0);
   CHECK(z > 0.2);
@@ -208,17 +209,17 @@ TEST_CASE("a cross-section view cuts each leg at its level, draws the cut's face
     double a = 0;
     for (const auto& l : s.loops)
       for (const char* d : {"posterior-tibial", "peroneal", "soleal-sinus-medial", "soleal-sinus-lateral", "gastrocnemius-medial", "gastrocnemius-lateral"})
-        if (s.kinds[l.structure] == anatomy::StructureKind::Vein && s.names[l.structure] == d) a += anatomy::loop_area(l, s.plane.normal);
+        if (s.kind(l.structure) == anatomy::StructureKind::Vein && s.name(l.structure) == d) a += anatomy::loop_area(l, s.plane.normal);
     return a;
   };
   Session session({"healthy-tiptoe"});
   session.run_until(19.0);  // standing, the calf's veins full
-  const LegSection full = leg_section(session.leg(0), session.leg(0).sim->state(), rest, 0.5);
+  const LegSection full = cut_at->cut(session.leg(0), session.leg(0).sim->state());
   FrameView view;
   view.fonts = fonts.get();
   const render::FrameDesc uncut = compose_frame(session, view, 1280, 720);
-  view.section = SectionCut{0.5, &rest};
-  view.camera = section_camera(rest, 0.5, 1280.0 / 576.0, section_centre_share(1, true));
+  view.section = cut_at;
+  view.camera = cut_at->camera(1280.0 / 576.0, section_centre_share(1, true));
   const render::FrameDesc cut = compose_frame(session, view, 1280, 720);
   // the leg's own view is cut at the level: what lies above it is removed
   CHECK(cut.legs[0].cut[2] == Approx(-1.0f));
@@ -228,7 +229,7 @@ TEST_CASE("a cross-section view cuts each leg at its level, draws the cut's face
   // the faces: skin, muscles, bones and veins are cut, and drawn
   int skin = 0, muscles = 0, bones = 0, veins = 0;
   for (const auto& l : full.loops) {
-    const auto k = full.kinds[l.structure];
+    const auto k = full.kind(l.structure);
     skin += k == anatomy::StructureKind::Skin;
     muscles += k == anatomy::StructureKind::Muscle;
     bones += k == anatomy::StructureKind::Bone;
@@ -244,7 +245,7 @@ TEST_CASE("a cross-section view cuts each leg at its level, draws the cut's face
   const anatomy::Point3 c = anatomy::loop_centroid(full.loops[0], {0, 0, 1});
   const auto vp = render::leg_viewport(1280, 720, 0, 1, overlay_top(720), overlay_bottom(720));
   for (const auto& l : full.loops)
-    if (full.kinds[l.structure] == anatomy::StructureKind::Skin) {
+    if (full.kind(l.structure) == anatomy::StructureKind::Skin) {
       const anatomy::Point3 m = anatomy::loop_centroid(l, {0, 0, 1});
       const auto p = render::project(view.camera, {float(m[0]), float(m[1]), float(m[2])}, vp);
       CHECK(p[0] / 1280.0f == Approx(0.36f).margin(0.04f));
@@ -254,7 +255,7 @@ TEST_CASE("a cross-section view cuts each leg at its level, draws the cut's face
   session.run_until(20.35);
   const anatomy::State& top = session.leg(0).sim->state();
   REQUIRE(top.lift_m > 0.05);
-  const LegSection squeezed = leg_section(session.leg(0), top, rest, 0.5);
+  const LegSection squeezed = cut_at->cut(session.leg(0), top);
   CHECK(squeezed.plane.origin[2] == Approx(z + top.lift_m));
   std::printf("deep veins in the cut at mid-calf: %.0f mm^2 standing, %.0f mm^2 at a raise's top\n", deep_area(full) * 1e6, deep_area(squeezed) * 1e6);
   CHECK(deep_area(squeezed) < 0.8 * deep_area(full));

@@ -72,9 +72,8 @@ render::FrameDesc compose_frame(const Session& session, const FrameView& view, i
     anatomy::DeformFrame deform = anatomy::deform_frame(*l.model, l.paths, drawn);
     f.legs.push_back({std::move(deform), anatomy::particle_inputs(*l.model, l.network, st)});
     if (view.section) {
-      if (!view.section->rest) throw std::invalid_argument("compose_frame: a cross-section view needs the leg's rest meshes");
-      sections.push_back(leg_section(l, drawn, *view.section->rest, view.section->level));
-      if (enlarged) sections.back().deep_veins_m2 = leg_section(l, st, *view.section->rest, view.section->level).deep_veins_m2;
+      sections.push_back(view.section->cut(l, drawn));
+      if (enlarged) sections.back().deep_veins_m2 = view.section->cut(l, st, true).deep_veins_m2;
       f.legs.back().cut = cut_plane(sections.back().plane);
     }
   }

@@ -124,40 +124,63 @@ double section_level(const std::string& view, double section, bool plain) {
   return level;
 }
 
-double section_height(const anatomy::LegGeometry& rest, double level) {
+SectionCut::SectionCut(const anatomy::LegGeometry& rest, double level) : rest_(&rest), level_(level) {
   if (!(level >= kSectionLevelMin && level <= kSectionLevelMax))
     throw anatomy::ConfigError("--section", 0, 0, "", fmt::format("the cut's level {} is outside {} to {} of the tibia's length", level, kSectionLevelMin, kSectionLevelMax));
   const int tibia = rest.find("tibia", anatomy::StructureKind::Bone);
   if (tibia < 0) throw anatomy::ConfigError("--section", 0, 0, "", "the leg's mesh has no tibia to place the cut along");
-  const auto [lo, hi] = z_range(rest.structures[static_cast<std::size_t>(tibia)]);
-  return lo + level * (hi - lo);
-}
-
-LegSection leg_section(const LegRun& leg, const anatomy::State& state, const anatomy::LegGeometry& rest, double level) {
-  LegSection s;
-  const double z = section_height(rest, level);
-  s.plane = {{0, 0, z + state.lift_m}, {0, 0, 1}};
-  // only the surfaces the cut can reach are deformed
-  anatomy::LegGeometry out;
-  out.structures.resize(rest.structures.size());
-  std::vector<bool> only(rest.structures.size(), false);
+  const auto [t0, t1] = z_range(rest.structures[static_cast<std::size_t>(tibia)]);
+  height_ = t0 + level * (t1 - t0);
+  // the surfaces the cut can reach, their triangles in the scratch they are deformed into
+  reach_.assign(rest.structures.size(), false);
+  scratch_.structures.resize(rest.structures.size());
   for (std::size_t i = 0; i < rest.structures.size(); ++i) {
     const anatomy::StructureMesh& r = rest.structures[i];
-    s.names.push_back(r.name);
-    s.kinds.push_back(r.kind);
     if (!r.closed) continue;
     const auto [lo, hi] = z_range(r);
-    if (lo > z + kAxialReach_m || hi < z - kAxialReach_m) continue;
-    only[i] = true;
-    out.structures[i].name = r.name;
-    out.structures[i].kind = r.kind;
-    out.structures[i].closed = r.closed;
-    out.structures[i].indices = r.indices;
+    if (lo > height_ + kAxialReach_m || hi < height_ - kAxialReach_m) continue;
+    reach_[i] = true;
+    anatomy::StructureMesh& o = scratch_.structures[i];
+    o.name = r.name;
+    o.kind = r.kind;
+    o.closed = r.closed;
+    o.indices = r.indices;
   }
-  anatomy::Deformer(*leg.model, rest).apply(state, out, only);
-  s.loops = anatomy::section_loops(out, s.plane);
-  for (const auto& l : s.loops)
-    if (s.kinds[l.structure] == anatomy::StructureKind::Vein && deep_vein(s.names[l.structure])) s.deep_veins_m2 += anatomy::loop_area(l, s.plane.normal);
+  // the middle of the skin's section at rest, where the preset camera looks
+  centre_ = {0, 0, height_};
+  const int skin = rest.find("skin", anatomy::StructureKind::Skin);
+  if (skin >= 0) {
+    double best = 0;
+    for (const auto& l : anatomy::section_loops(rest.structures[static_cast<std::size_t>(skin)], 0, {{0, 0, height_}, {0, 0, 1}})) {
+      const double a = anatomy::loop_area(l, {0, 0, 1});
+      if (a > best) {
+        best = a;
+        centre_ = anatomy::loop_centroid(l, {0, 0, 1});
+      }
+    }
+  }
+}
+
+LegSection SectionCut::cut(const LegRun& leg, const anatomy::State& state, bool veins_only) const {
+  LegSection s;
+  s.rest = rest_;
+  s.plane = {{0, 0, height_ + state.lift_m}, {0, 0, 1}};
+  std::vector<bool> only = reach_;
+  if (veins_only)
+    for (std::size_t i = 0; i < only.size(); ++i) only[i] = only[i] && rest_->structures[i].kind == anatomy::StructureKind::Vein;
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    anatomy::Deformer(*leg.model, *rest_).apply(state, scratch_, only);
+    for (std::size_t i = 0; i < only.size(); ++i) {
+      if (!only[i]) continue;
+      auto loops = anatomy::section_loops(scratch_.structures[i], i, s.plane);
+      for (auto& l : loops) s.loops.push_back(std::move(l));
+    }
+  }
+  for (const auto& l : s.loops) {
+    s.areas.push_back(anatomy::loop_area(l, s.plane.normal));
+    if (s.kind(l.structure) == anatomy::StructureKind::Vein && deep_vein(s.name(l.structure))) s.deep_veins_m2 += s.areas.back();
+  }
   return s;
 }
 
@@ -173,22 +196,9 @@ double section_centre_share(std::size_t legs, bool plots) {
   return legs == 1 ? 0.36 : 0.47;
 }
 
-render::Camera section_camera(const anatomy::LegGeometry& rest, double level, double aspect, double centre_share) {
-  const double z = section_height(rest, level);
-  // the middle of the skin's section at rest
-  anatomy::Point3 centre{0, 0, z};
-  const int skin = rest.find("skin", anatomy::StructureKind::Skin);
-  if (skin >= 0) {
-    const auto loops = anatomy::section_loops(rest.structures[static_cast<std::size_t>(skin)], 0, {{0, 0, z}, {0, 0, 1}});
-    double best = 0;
-    for (const auto& l : loops) {
-      const double a = anatomy::loop_area(l, {0, 0, 1});
-      if (a > best) {
-        best = a;
-        centre = anatomy::loop_centroid(l, {0, 0, 1});
-      }
-    }
-  }
+render::Camera SectionCut::camera(double aspect, double centre_share) const {
+  const anatomy::Point3& centre = centre_;
+  const double z = height_;
   render::Camera c;
   // from above, 35 degrees off the vertical towards the back and the inner side: the cut reads as
   // a section and the calf below it shows its depth
@@ -209,6 +219,11 @@ render::Camera section_camera(const anatomy::LegGeometry& rest, double level, do
   return c;
 }
 
+render::Camera SectionCut::frame_camera(int width, int height, std::size_t legs, const OverlayParts& parts) const {
+  const auto vp = render::leg_viewport(width, height, 0, legs, overlay_top(height), overlay_bottom(height, parts));
+  return camera(static_cast<double>(vp[2]) / std::max(1, vp[3]), section_centre_share(legs, parts.plots));
+}
+
 void draw_section(Writer& o, float unit, const LegSection& s, const render::Camera& camera, const std::array<int, 4>& vp, bool with_labels,
                   float left_x, float left_bottom) {
   using K = anatomy::StructureKind;
@@ -227,7 +242,7 @@ void draw_section(Writer& o, float unit, const LegSection& s, const render::Came
   };
   std::vector<Polygon> screen;
   for (const auto& l : s.loops) screen.push_back(to_screen(l));
-  auto kind_of = [&](std::size_t k) { return s.kinds[s.loops[k].structure]; };
+  auto kind_of = [&](std::size_t k) { return s.kind(s.loops[k].structure); };
   auto tint = [](anatomy::TissueColour c, float f, int a = 255) {
     return rgba(static_cast<int>(c.r * f * 255.0f), static_cast<int>(c.g * f * 255.0f), static_cast<int>(c.b * f * 255.0f), a);
   };
@@ -238,7 +253,7 @@ void draw_section(Writer& o, float unit, const LegSection& s, const render::Came
   {
     std::vector<std::size_t> veins;
     for (std::size_t k = 0; k < screen.size(); ++k)
-      if (kind_of(k) == K::Vein && anatomy::loop_area(s.loops[k], s.plane.normal) > 0) veins.push_back(k);
+      if (kind_of(k) == K::Vein && s.areas[k] > 0) veins.push_back(k);
     std::vector<std::size_t> group(veins.size());
     for (std::size_t a = 0; a < veins.size(); ++a) group[a] = a;
     auto root = [&](std::size_t a) {
@@ -271,7 +286,7 @@ void draw_section(Writer& o, float unit, const LegSection& s, const render::Came
   };
   // the skin's section: fat under the skin, the skin a rim around it
   for (std::size_t k = 0; k < screen.size(); ++k)
-    if (kind_of(k) == K::Skin && anatomy::loop_area(s.loops[k], s.plane.normal) > 0) fill(screen[k], fat);
+    if (kind_of(k) == K::Skin && s.areas[k] > 0) fill(screen[k], fat);
   // the deep fascia: a sheet around the muscles and bones
   Polygon inner;
   for (std::size_t k = 0; k < screen.size(); ++k)
@@ -334,20 +349,20 @@ void draw_section(Writer& o, float unit, const LegSection& s, const render::Came
   // their rims; the left column takes what lies left of the section's middle
   std::vector<ScreenLabel> left, right;
   auto add = [&](const std::string& text, float x, float y) { (x < centre_x ? left : right).push_back({text, x, y}); };
-  std::vector<bool> done(s.names.size(), false);
+  std::vector<bool> done(s.rest->structures.size(), false);
   for (std::size_t k = 0; k < screen.size(); ++k) {
     const std::size_t st = s.loops[k].structure;
-    const char* label = label_of(s.names[st], s.kinds[st]);
+    const char* label = label_of(s.name(st), s.kind(st));
     if (!label || done[st]) continue;
     // its largest loop
     std::size_t best = k;
     double area = 0;
     for (std::size_t j = k; j < screen.size(); ++j)
-      if (s.loops[j].structure == st && std::abs(anatomy::loop_area(s.loops[j], s.plane.normal)) > area) {
-        area = std::abs(anatomy::loop_area(s.loops[j], s.plane.normal));
+      if (s.loops[j].structure == st && std::abs(s.areas[j]) > area) {
+        area = std::abs(s.areas[j]);
         best = j;
       }
-    if (area < 1e-6 && s.kinds[st] != K::Vein) continue;  // a muscle's tapering end: under 1 cm^2
+    if (area < 1e-6 && s.kind(st) != K::Vein) continue;  // a muscle's tapering end: under 1 cm^2
     done[st] = true;
     const anatomy::Point3 c = anatomy::loop_centroid(s.loops[best], s.plane.normal);
     const auto p = render::project(camera, {static_cast<float>(c[0]), static_cast<float>(c[1]), static_cast<float>(c[2])}, vp);

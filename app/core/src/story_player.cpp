@@ -49,10 +49,9 @@ render::FrameDesc StoryPlayer::frame(std::uint64_t index, const FrameView& base,
   view.parts.emphasis = shot.emphasis;
   if (shot.section > 0) {
     // a cross-section shot: seen from above onto the cut (a presenter's own camera still wins)
-    view.section = SectionCut{shot.section, rest_};
-    const auto vp = render::leg_viewport(width, height, 0, session_->size(), overlay_top(height), overlay_bottom(height, view.parts));
-    if (!camera)
-      view.camera = section_camera(*rest_, shot.section, static_cast<double>(vp[2]) / vp[3], section_centre_share(session_->size(), view.parts.plots));
+    if (!cut_ || cut_->level() != shot.section) cut_ = std::make_shared<const SectionCut>(*rest_, shot.section);
+    view.section = cut_;
+    if (!camera) view.camera = cut_->frame_camera(width, height, session_->size(), view.parts);
   }
   const Caption* caption = shot_caption(shot, st.local_s);
   view.parts.caption = caption ? caption_text(*caption, lang) : std::string();

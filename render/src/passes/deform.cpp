@@ -48,14 +48,14 @@ void Renderer::Impl::mark_structures(const FrameDesc& frame) {
     const View view = make_view(cam, viewport);
     const bool whole = !simplified_view(view, frame.simplify);
     for (std::size_t si = 0; si < l.draws.size(); ++si)
-      if ((tissues & tissue_bit(l.draws[si].kind)) && !outside(view.view_projection, l.draws[si].bounds))
+      if ((tissues & tissue_bit(l.draws[si].kind)) && !outside(view.view_projection, l.draws[si].bounds) && !cut_away(cam.clip, l.draws[si].bounds))
         l.marks[si] |= static_cast<std::uint8_t>(kDrawn | (whole ? kFull : 0));
   };
   std::uint32_t shown = 0;
   for (std::size_t k = 0; k < kKinds; ++k)
     if (frame.layers[k] > 0.0f) shown |= 1u << k;
   for (std::size_t i = 0; i < leg_count; ++i)
-    mark(i, frame.camera, leg_viewport(frame.width, frame.height, i, leg_count, frame.leg_top, frame.leg_bottom), shown);
+    mark(i, leg_camera(frame, i), leg_viewport(frame.width, frame.height, i, leg_count, frame.leg_top, frame.leg_bottom), shown);
   for (const Inset& inset : frame.insets) mark(inset.slot, inset.camera, inset.viewport, inset.tissues);
 }
 

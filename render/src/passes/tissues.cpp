@@ -145,7 +145,7 @@ void Renderer::Impl::record_leg_draw(VkCommandBuffer cmd, const Leg& l, const Ca
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, translucent[static_cast<std::size_t>(kind)]);
     use_kind(kind);
     for (const auto& r : l.draws)
-      if (r.kind == kind && !outside(view_projection, r.bounds)) draw(r);
+      if (r.kind == kind && !outside(view_projection, r.bounds) && !cut_away(camera.clip, r.bounds)) draw(r);
   }
 }
 

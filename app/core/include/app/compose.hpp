@@ -5,7 +5,6 @@
 // testable without a GPU.
 
 #include <memory>
-#include <optional>
 #include <span>
 #include <string>
 
@@ -33,10 +32,10 @@ struct FrameView {
   double particle_dt = 0;           ///< model time the blood moves in this frame (a frame pump's step)
   bool simplify = true;             ///< simplified surfaces where a millimetre is under a pixel
   OverlayParts parts;               ///< what the overlay shows (with fonts), a storyboard's caption and fade
-  /// A cross-section view: each leg's own view cut across at this level (what lies above is
+  /// A cross-section view: each leg's own view cut across at the cut's level (what lies above is
   /// removed) and, with fonts, the cut's faces drawn and labelled; the camera is the caller's
-  /// (section_camera frames it). Needs the rest meshes (SectionCut::rest).
-  std::optional<SectionCut> section;
+  /// (SectionCut::camera frames it). Null: the legs whole.
+  std::shared_ptr<const SectionCut> section;
 };
 
 /// A named view of the leg: posteromedial (the default camera), posterior, medial, lateral or

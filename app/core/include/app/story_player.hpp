@@ -44,6 +44,7 @@ class StoryPlayer {
   Timeline timeline_;
   render::Renderer* renderer_;
   const anatomy::LegGeometry* rest_;
+  std::shared_ptr<const SectionCut> cut_;  // a cross-section shot's cut, made once for its level
   std::size_t particles_;
   std::unique_ptr<Session> session_;
   std::size_t chain_ = static_cast<std::size_t>(-1);
