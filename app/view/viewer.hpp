@@ -287,6 +287,20 @@ struct Viewer {
     if (!valves.empty()) set_valves(0, valves, !leaky);
   }
 
+  std::array<int, 2> window_size() const {
+    std::array<int, 2> s{};
+    glfwGetWindowSize(window, &s[0], &s[1]);
+    return s;
+  }
+
+  // A script's window event takes effect before the script's clock goes on: the window system
+  // applies it when it gets to it (later on a loaded machine), and the script's frames count from
+  // there, so that a run repeats. At most 2 s, for a window system that ignores the request.
+  template <class Done>
+  void settle(Done done) {
+    for (int i = 0; i < 40 && !done(); ++i) glfwWaitEventsTimeout(0.05);
+  }
+
   void toggle_fullscreen() {
     GLFWmonitor* monitor = glfwGetPrimaryMonitor();
     if (!fullscreen && monitor) {
@@ -333,10 +347,21 @@ struct Viewer {
       hover_done = false;
     }
     else if (e.what == "scroll") orbit.zoom(std::stod(e.args[0]));
-    else if (e.what == "resize") glfwSetWindowSize(window, std::stoi(e.args[0]), std::stoi(e.args[1]));
-    else if (e.what == "iconify") glfwIconifyWindow(window);
-    else if (e.what == "restore") glfwRestoreWindow(window);
-    else if (e.what == "fullscreen") toggle_fullscreen();
+    else if (e.what == "resize") {
+      const int w = std::stoi(e.args[0]), h = std::stoi(e.args[1]);
+      glfwSetWindowSize(window, w, h);
+      settle([&] { return window_size() == std::array<int, 2>{w, h}; });
+    } else if (e.what == "iconify") {
+      glfwIconifyWindow(window);
+      settle([&] { return glfwGetWindowAttrib(window, GLFW_ICONIFIED) != 0; });
+    } else if (e.what == "restore") {
+      glfwRestoreWindow(window);
+      settle([&] { return glfwGetWindowAttrib(window, GLFW_ICONIFIED) == 0; });
+    } else if (e.what == "fullscreen") {
+      const std::array<int, 2> before = window_size();
+      toggle_fullscreen();
+      settle([&] { return window_size() != before; });
+    }
     else if (e.what == "screenshot") screenshot(e.args[0]);
     else if (e.what == "quit") quit = true;
   }
