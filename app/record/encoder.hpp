@@ -26,7 +26,7 @@ class EncodeError : public std::runtime_error {
 struct EncodeOptions {
   int width = 0, height = 0;  ///< even numbers (yuv420p halves the chroma)
   int fps = 30;
-  /// 0 (smallest) to 100 (best): H.264's CRF 35 to 14, VP9's CRF 50 to 15; the default gives CRF 20
+  /// 0 (smallest) to 100 (best): H.264's CRF 33 to 12 (x264's veryfast), VP9's CRF 50 to 15; the default gives CRF 18
   /// and 31, what a web page carries at 720p.
   int quality = 75;
   /// The index of the first frame (for --frames: the part's timestamps continue the whole's).
@@ -53,9 +53,15 @@ class Encoder {
   ~Encoder();  ///< without finish(): the partial output is removed
   Encoder(const Encoder&) = delete;
   Encoder& operator=(const Encoder&) = delete;
-  /// Adds the next frame (its size the options'); EncodeError on failure.
+  /// Adds the next frame (its size the options'). It is encoded on the encoder's own thread while
+  /// the caller renders the next: EncodeError for this frame's size, or for a failure of an earlier
+  /// frame (then every later add() and finish() raise it too).
   void add(const render::Image& frame);
-  /// Flushes, writes the trailer and moves the finished file into place.
+  /// The same, taking the pixels instead of copying them; `frame` comes back with a spare buffer
+  /// of the same size (or empty) to read the next frame into.
+  void add(render::Image&& frame);
+  /// Waits for the frames handed in, flushes, writes the trailer and moves the finished file into
+  /// place; EncodeError if any frame failed.
   void finish();
   std::int64_t frames() const;
 

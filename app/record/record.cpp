@@ -165,7 +165,7 @@ void draw_frames(const RecordOptions& o, render::Renderer& renderer, render::Off
     const render::FrameStatus st = target.read(frame, image);
     if (!st) throw FrameFailed{st.message};
     if (!o.poster.empty() && encoder.frames() == 0) render::write_png(image, o.poster);
-    encoder.add(image);
+    encoder.add(std::move(image));  // encoded on the encoder's thread while the next frame renders
     progress.update(encoder.frames());
   };
   for (std::int64_t i = first; i <= last; ++i) {
