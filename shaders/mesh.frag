@@ -13,13 +13,12 @@ layout(push_constant) uniform Push {
   mat4 view_projection;
   vec4 color;
   vec4 material;
-  vec4 clip;             // keep where dot(clip.xyz, position) + clip.w >= 0 (the cross-section's cut; zero: all)
+  vec4 clip;             // the cross-section's cut, clipped in mesh.vert (gl_ClipDistance)
 } push;
 
 layout(location = 0) out vec4 out_color;
 
 void main() {
-  if (dot(push.clip.xyz, in_position) + push.clip.w < 0.0) discard;  // cut away
   bool closed = kTissue <= 2;  // bone, muscle, tendon: solids
   if (closed && !gl_FrontFacing) {
     // the inside of a solid, seen where the view is cut (its caps lie over the cut itself): flat

@@ -14,8 +14,16 @@ layout(push_constant) uniform Push {
 layout(location = 0) out vec3 out_position;
 layout(location = 1) out vec3 out_normal;
 
+out gl_PerVertex {
+  vec4 gl_Position;
+  float gl_ClipDistance[1];
+};
+
 void main() {
   out_position = in_position;
   out_normal = in_normal;
   gl_Position = push.view_projection * vec4(in_position, 1.0);
+  // the cut: the rasterizer clips each triangle at the plane (a distance linear in the position),
+  // so the fragment shader never discards and the depth test stays early
+  gl_ClipDistance[0] = dot(push.clip.xyz, in_position) + push.clip.w;
 }

@@ -29,6 +29,7 @@
 #include "app/attach.hpp"
 #include "app/compose.hpp"
 #include "app/frame_pump.hpp"
+#include "app/section_view.hpp"
 #include "app/session.hpp"
 #include "render/renderer.hpp"
 #include "render/target.hpp"
@@ -307,6 +308,10 @@ int cmd_bench_render(const BenchRenderOptions& o) {
     FrameView view;
     view.fonts = fonts.get();
     view.particle_dt = pump.step();
+    if (const double level = section_level("posteromedial", o.section, false)) {
+      view.section = std::make_shared<const SectionCut>(rest, level);
+      view.camera = view.section->frame_camera(w, h, session.size());
+    }
     render::Image image;
     auto check = [](const render::FrameStatus& st) {
       if (!st) throw render::RenderError(st.message);
@@ -348,15 +353,16 @@ int cmd_bench_render(const BenchRenderOptions& o) {
     const double frame_dt = pump.step();
     const double n = o.frames, total = t_total / n;
     if (o.json) {
-      fmt::print("{}\n", json{{"device", renderer.device_name()}, {"antialiasing", renderer.antialiasing()}, {"width", w}, {"height", h}, {"legs", session.size()},
+      fmt::print("{}\n", json{{"device", renderer.device_name()}, {"antialiasing", renderer.antialiasing()}, {"section", o.section}, {"width", w}, {"height", h}, {"legs", session.size()},
                               {"particles_per_leg", o.particles}, {"frames", o.frames}, {"model_ms_per_frame", frame_dt * 1000.0}, {"simulation_and_overlay_ms", t_sim / n},
                               {"particle_compute_ms", gpu.particles_ms / n}, {"deformation_ms", gpu.deform_ms / n},
                               {"drawing_ms", gpu.draw_ms / n}, {"readback_ms", gpu.readback_ms / n},
                               {"frame_ms", total}, {"fps", 1000.0 / total}}
                              .dump(2));
     } else {
-      fmt::print("bench render: {} at {}x{} ({}), {} legs with {} particles each, {} frames of {:.1f} ms model time\n", renderer.device_name(), w,
-                 h, renderer.antialiasing(), session.size(), o.particles, o.frames, frame_dt * 1000.0);
+      fmt::print("bench render: {} at {}x{} ({}), {} legs with {} particles each{}, {} frames of {:.1f} ms model time\n", renderer.device_name(), w,
+                 h, renderer.antialiasing(), session.size(), o.particles,
+                 o.section > 0 ? fmt::format(", cut across at {:.2f} of the tibia", o.section) : std::string(), o.frames, frame_dt * 1000.0);
       fmt::print("  simulation and frame composition {:.2f} ms (CPU); particle compute (moving, placing and rasterizing the blood) {:.2f} ms, "
                  "deformation {:.2f} ms, drawing {:.2f} ms, read-back {:.2f} ms (GPU timestamps)\n",
                  t_sim / n, gpu.particles_ms / n, gpu.deform_ms / n, gpu.draw_ms / n, gpu.readback_ms / n);

@@ -90,6 +90,7 @@ struct BenchRenderOptions {
   int in_flight = 2;  ///< frames in flight: 2 records frame N + 1 while N draws; 1 reads each before the next
   std::string device;
   std::string antialiasing = "auto";
+  double section = 0;  ///< a cross-section view at this level (0.15-0.85 of the tibia); 0: the whole legs
   bool json = false;
 };
 

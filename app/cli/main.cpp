@@ -73,6 +73,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.01, 10.0));
   benchc->add_option("--device", bench_render.device, "Vulkan device name to use (render)");
   benchc->add_option("--antialiasing", bench_render.antialiasing, kAntialiasingHelp)->check(CLI::IsMember(kAntialiasingModes));
+  benchc->add_option("--section", bench_render.section, "A cross-section view at this level, 0.15-0.85 of the tibia's length (render)");
   benchc->add_flag("--json", bench.json, "Print one JSON object");
 
   CalibrateOptions calib;
@@ -143,7 +144,7 @@ int main(int argc, char** argv) {
   RecordOptions reco;
   auto* record = app.add_subcommand("record", "A storyboard or a scenario (or two side by side) to a video: .mp4 (H.264), .webm (VP9) or a folder of PNG frames");
   record->add_option("scenario", reco.scenario, "A storyboard (built-in name or file) or a scenario (built-in name or file)")->required();
-  record->add_option("--lang", reco.lang, "A storyboard's caption language (en, es, ar; English where a caption lacks it)");
+  record->add_option("--lang", reco.lang, "The language of the picture's words and a storyboard's captions (en, es, ar; English where a text lacks it)");
   record->add_option("--compare", reco.compare, "A second scenario drawn beside the first");
   record->add_option("--out", reco.out, "The video (.mp4, .webm) or a folder (no extension) for PNG frames")->required();
   record->add_option("--size", reco.size, "Video size WxH (even numbers)");

@@ -415,8 +415,13 @@ int cmd_record(const RecordOptions& given) {
       view.parts.emphasis = o.emphasis;
       if (o.emphasis != 1.0 && o.plain)
         throw anatomy::ConfigError("--emphasis", 0, 0, "", "an enlarged movement must be stated in the frame, which --plain leaves without words");
+      // the words in the picture (titles, labels, plots, the caption) in --lang, drawn shaped
+      const OverlayText words = OverlayText::load(o.lang);
+      if (o.lang != "en" && words.texts().empty())
+        throw anatomy::ConfigError("--lang", 0, 0, "", fmt::format("'{}' has no words in data/text/overlay.toml (en, es, ar)", o.lang));
+      if (o.lang != "en") view.parts.text = &words;
       std::unique_ptr<Fonts> fonts;
-      if (!o.plain) fonts = load_fonts();
+      if (!o.plain) fonts = load_fonts(words.texts());
       view.fonts = fonts.get();
       const anatomy::LegGeometry rest = anatomy::read_leg_glb(anatomy::default_leg_mesh());
       if (level > 0) {

@@ -4,10 +4,14 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "anatomy/deform.hpp"
 #include "anatomy/error.hpp"
@@ -104,6 +108,33 @@ TEST_CASE("with fonts a frame has titles, plots and close-ups inside it, compose
   const render::FrameDesc c = compose_frame(session, view, 1280, 720);
   CHECK_FALSE(same_overlay(a, c));
   CHECK_FALSE(same_legs(a, c));
+}
+
+TEST_CASE("the automatic caption wraps to a narrow frame in every language, and all of the overlay stays inside", "[compose]") {
+  Session session({"healthy-walking", "gsv-reflux-walking"});
+  session.run_until(15.0);
+  for (const char* lang : {"en", "es", "ar"}) {
+    const OverlayText words = OverlayText::load(lang);
+    const std::vector<std::string> texts = words.texts();
+    const std::unique_ptr<Fonts> fonts = load_fonts(texts);
+    FrameView view;
+    view.fonts = fonts.get();
+    if (std::string(lang) != "en") view.parts.text = &words;
+    // the frame's layout is made for 16:9; the Spanish and Arabic sentences are longer than a
+    // 640-pixel line and must wrap
+    for (const auto& [w, h] : {std::pair{640, 360}, std::pair{854, 480}, std::pair{1280, 720}}) {
+      const render::FrameDesc f = compose_frame(session, view, w, h);
+      INFO(lang << " at " << w << "x" << h);
+      std::size_t outside = 0;
+      float lowest = 0;
+      for (const auto& v : f.overlay) {
+        outside += v.x < -1 || v.y < -1 || v.x > static_cast<float>(w) + 1 || v.y > static_cast<float>(h) + 1;
+        lowest = std::max(lowest, v.y);
+      }
+      CHECK(outside == 0);
+      CHECK(lowest > 0.9f * static_cast<float>(h));  // the caption is there, at the bottom
+    }
+  }
 }
 
 TEST_CASE("a frame is a function of its index: the frame pump turns it into model time", "[compose][pump]") {

@@ -168,6 +168,19 @@ TEST_CASE("record refuses bad input and leaves nothing behind, also when interru
   const Result d = run("record" + kClip + " --size 161x90 --out " + bad_range.string());
   CHECK(d.code == 2);
   CHECK_THAT(d.out, Catch::Contains("--size"));
+  // a scenario's picture in Spanish: its words differ from the English frame's
+  const fs::path en_frames = tmp("lang-en"), es_frames = tmp("lang-es");
+  const std::string frame0 = " healthy-walking --start 12 --duration 1 --frames 0-0 --size 640x360 --particles 5000 --quiet";
+  const Result en = run("record" + frame0 + " --out " + en_frames.string());
+  const Result es = run("record" + frame0 + " --lang es --out " + es_frames.string());
+  REQUIRE(en.code == 0);
+  REQUIRE(es.code == 0);
+  CHECK(bytes(en_frames / "frame-000000.png") != bytes(es_frames / "frame-000000.png"));
+  // a language without the picture's words is refused by name, not drawn in English unsaid
+  const Result g = run("record" + kClip + " --lang fr --out " + bad_range.string());
+  CHECK(g.code == 2);
+  CHECK_THAT(g.out, Catch::Contains("--lang") && Catch::Contains("'fr'"));
+  CHECK_FALSE(fs::exists(bad_range));
   // Ctrl-C half way through a long recording: exit code 130, no file, no partial file
   const fs::path stopped = tmp("stopped.mp4");
   fs::remove(stopped);

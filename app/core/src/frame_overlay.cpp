@@ -443,13 +443,22 @@ void automatic_caption(Writer& o, const Session& scene, float unit, float W, flo
     for (double inc : scene.leg(1).scenario.condition.valve_incompetence) leaky = leaky || inc > 0;
     if (leaky) line2 = "Right: leaky valves let blood fall back down, so the ankle vein pressure stays high.";
   }
-  const float bottom = H - 8.0f * unit - caption;
-  if (!line2.empty()) {
-    o.text(W / 2, bottom - caption - 4.0f * unit, caption, line1, kInk, Align::Center);
-    o.text(W / 2, bottom, caption, line2, kInk, Align::Center);
-  } else {
-    o.text(W / 2, bottom, caption, line1, kInk, Align::Center);
+  // each sentence in the frame's language on a line of its own, the text made smaller (to 70%)
+  // where one is wider than the frame, and wrapped only below that; stacked up from the bottom edge
+  const std::size_t sentences = line2.empty() ? 1 : 2;
+  float size = caption;
+  std::vector<std::string> lines;
+  for (int step = 0; step < 8; ++step, size *= 0.95f) {
+    lines.clear();
+    for (const std::string* sentence : {&line1, &line2}) {
+      if (sentence->empty()) continue;
+      for (std::string& l : wrap_caption(o.out, o.word(*sentence), size, 0.94f * W)) lines.push_back(std::move(l));
+    }
+    if (lines.size() <= sentences) break;
   }
+  const float bottom = H - 8.0f * unit - size;
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    o.text(W / 2, bottom - static_cast<float>(lines.size() - 1 - i) * (size + 4.0f * unit), size, lines[i], kInk, Align::Center);
 }
 
 }  // namespace

@@ -218,7 +218,14 @@ void Context::create_device() {
     if ((fp.bufferFeatures & f.needed) != f.needed)
       throw RenderError(fmt::format("{} cannot use texel buffers of format {}, which the deformation and particles use", device_name, f.name));
   }
-  VkPhysicalDeviceFeatures enabled{};  // core 1.2 features only: nothing optional is needed
+  // one optional feature: clip distances, for the cross-section's cut (the rasterizer clips at the
+  // plane, where a fragment shader's discard would cost every tissue its early depth test)
+  VkPhysicalDeviceFeatures offered{};
+  vkGetPhysicalDeviceFeatures(physical, &offered);
+  if (!offered.shaderClipDistance)
+    throw RenderError(fmt::format("{} does not offer shaderClipDistance, which the tissue shaders use for the cross-section's cut", device_name));
+  VkPhysicalDeviceFeatures enabled{};
+  enabled.shaderClipDistance = VK_TRUE;
   VkDeviceCreateInfo info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
   info.pEnabledFeatures = &enabled;
   info.queueCreateInfoCount = 1;
