@@ -384,6 +384,14 @@ struct Encoder::Impl {
     }
   }
 
+  // What a frame must be before it is handed in (checked on the caller's thread).
+  void accept(const render::Image& image) const {
+    if (image.width != o.width || image.height != o.height)
+      throw EncodeError(fmt::format("a {}x{} frame for a {}x{} video", image.width, image.height, o.width, o.height));
+    if (kind == OutputKind::Gif && count >= 1500)
+      throw EncodeError(fmt::format("{}: a GIF holds at most 1500 frames; use .mp4 or .webm", path.string()));
+  }
+
   // Hands a frame's pixels to the thread (started with the first), waiting while two wait.
   void hand_in(std::vector<std::uint8_t>&& rgba) {
     std::unique_lock lock(mutex);
@@ -448,8 +456,7 @@ std::int64_t Encoder::frames() const { return impl_->count; }
 
 void Encoder::add(const render::Image& image) {
   Impl& d = *impl_;
-  if (image.width != d.o.width || image.height != d.o.height)
-    throw EncodeError(fmt::format("a {}x{} frame for a {}x{} video", image.width, image.height, d.o.width, d.o.height));
+  d.accept(image);
   std::vector<std::uint8_t> copy = d.spare_buffer();
   copy.assign(image.rgba.begin(), image.rgba.end());
   d.hand_in(std::move(copy));
@@ -457,8 +464,7 @@ void Encoder::add(const render::Image& image) {
 
 void Encoder::add(render::Image&& image) {
   Impl& d = *impl_;
-  if (image.width != d.o.width || image.height != d.o.height)
-    throw EncodeError(fmt::format("a {}x{} frame for a {}x{} video", image.width, image.height, d.o.width, d.o.height));
+  d.accept(image);
   std::vector<std::uint8_t> pixels = std::move(image.rgba);
   image.rgba = d.spare_buffer();  // the caller reads its next frame into a buffer the thread is done with
   d.hand_in(std::move(pixels));

@@ -445,16 +445,15 @@ void automatic_caption(Writer& o, const Session& scene, float unit, float W, flo
   }
   // each sentence in the frame's language on a line of its own, the text made smaller (to 70%)
   // where one is wider than the frame, and wrapped only below that; stacked up from the bottom edge
-  const std::size_t sentences = line2.empty() ? 1 : 2;
+  std::vector<std::string> sentences{o.word(line1)};
+  if (!line2.empty()) sentences.push_back(o.word(line2));
   float size = caption;
   std::vector<std::string> lines;
   for (int step = 0; step < 8; ++step, size *= 0.95f) {
     lines.clear();
-    for (const std::string* sentence : {&line1, &line2}) {
-      if (sentence->empty()) continue;
-      for (std::string& l : wrap_caption(o.out, o.word(*sentence), size, 0.94f * W)) lines.push_back(std::move(l));
-    }
-    if (lines.size() <= sentences) break;
+    for (const std::string& sentence : sentences)
+      for (std::string& l : wrap_caption(o.out, sentence, size, 0.94f * W)) lines.push_back(std::move(l));
+    if (lines.size() <= sentences.size()) break;
   }
   const float bottom = H - 8.0f * unit - size;
   for (std::size_t i = 0; i < lines.size(); ++i)
